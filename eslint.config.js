@@ -1,0 +1,106 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import { builtinModules } from 'node:module';
+
+/**
+ * Dependency direction (see README "Architecture"): shared imports nothing of the app;
+ * renderer and preload never import main or Node; only main/index.ts, main/window.ts and
+ * main/ipc/* import electron; the app never imports tools/; tests and tools never import
+ * electron (its binary is downloaded on first require, which fails on machines without it).
+ */
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const electronBan = {
+  name: 'electron',
+  message: 'Only src/main/index.ts, src/main/window.ts and src/main/ipc/* may import electron.',
+};
+const noNode = {
+  group: nodeBuiltins,
+  message: 'Renderer, preload and shared code must not use Node built-ins.',
+};
+const noMain = { group: ['**/main', '**/main/**'], message: 'Only main may import main.' };
+const noRenderer = { group: ['**/renderer', '**/renderer/**'], message: 'Nothing imports the renderer.' };
+const noPreload = { group: ['**/preload', '**/preload/**'], message: 'Nothing imports the preload.' };
+const noTools = {
+  group: ['**/tools', '**/tools/**'],
+  message: 'The app never imports tools/ (not shipped).',
+};
+const noReact = {
+  group: ['react', 'react-dom', 'react/*', 'react-dom/*'],
+  message: 'React belongs to the renderer.',
+};
+
+export default tseslint.config(
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'release/**',
+      'node_modules/**',
+      'test-results/**',
+      'test/fixtures/**',
+      '.tmp/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['src/shared/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [electronBan], patterns: [noNode, noMain, noRenderer, noPreload, noTools, noReact] },
+      ],
+    },
+  },
+  {
+    files: ['src/renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        { paths: [electronBan], patterns: [noNode, noMain, noPreload, noTools] },
+      ],
+    },
+  },
+  {
+    files: ['src/preload/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [noNode, noMain, noRenderer, noTools, noReact] }],
+    },
+  },
+  {
+    files: ['src/main/**'],
+    ignores: ['src/main/index.ts', 'src/main/window.ts', 'src/main/ipc/electron-*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [electronBan], patterns: [noRenderer, noPreload, noTools, noReact] },
+      ],
+    },
+  },
+  {
+    files: ['src/main/index.ts', 'src/main/window.ts', 'src/main/ipc/electron-*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [noRenderer, noPreload, noTools, noReact] }],
+    },
+  },
+  {
+    files: ['test/**', 'tools/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [electronBan] }],
+    },
+  },
+);

@@ -1,0 +1,8 @@
+import type { DesktopApi } from '../../shared/desktop-api';
+
+declare global {
+  interface Window {
+    readonly desktop: DesktopApi;
+  }
+}
+export {};

@@ -1,0 +1,43 @@
+import type { EventChannel, EventOf, InvokeChannel, IpcResult, RequestOf, ResponseOf } from './ipc-contract';
+
+/**
+ * What the preload gives the page: a transport with exactly two verbs. Over Electron it is
+ * ipcRenderer.invoke/on; in tests it is a Playwright binding that calls the real main-side
+ * handlers. The page itself never gets the transport, only the named methods below.
+ */
+export interface DesktopTransport {
+  invoke(channel: InvokeChannel, payload: unknown): Promise<unknown>;
+  on(channel: EventChannel, listener: (payload: unknown) => void): () => void;
+}
+
+export function createDesktopApi(transport: DesktopTransport) {
+  const call = <C extends InvokeChannel>(channel: C, payload: RequestOf<C>) =>
+    transport.invoke(channel, payload) as Promise<IpcResult<ResponseOf<C>>>;
+  const subscribe =
+    <C extends EventChannel>(channel: C) =>
+    (listener: (event: EventOf<C>) => void): (() => void) =>
+      transport.on(channel, (payload) => listener(payload as EventOf<C>));
+
+  return Object.freeze({
+    auth: Object.freeze({
+      signIn: () => call('auth:sign-in', {}),
+      cancelSignIn: () => call('auth:cancel-sign-in', {}),
+      reopenBrowser: () => call('auth:reopen-browser', {}),
+      signOut: (options: RequestOf<'auth:sign-out'>) => call('auth:sign-out', options),
+    }),
+    session: Object.freeze({
+      get: () => call('session:get-state', {}),
+      onChanged: subscribe('session:changed'),
+    }),
+    profiles: Object.freeze({
+      list: () => call('profiles:list', {}),
+      switch: (request: RequestOf<'profiles:switch'>) => call('profiles:switch', request),
+    }),
+    api: Object.freeze({
+      request: (request: RequestOf<'api:request'>) => call('api:request', request),
+      cancel: (request: RequestOf<'api:cancel-request'>) => call('api:cancel-request', request),
+    }),
+  });
+}
+
+export type DesktopApi = ReturnType<typeof createDesktopApi>;

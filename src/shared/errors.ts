@@ -1,0 +1,62 @@
+/**
+ * Error codes shared by main, preload and renderer. Errors cross IPC as plain
+ * `{ code, message, status? }` objects because Electron keeps only the message of a thrown
+ * error; the code is what the UI branches on.
+ */
+export const ERROR_CODES = [
+  'SIGN_IN_REQUIRED',
+  'SIGN_IN_CANCELLED',
+  'SIGN_IN_TIMEOUT',
+  'SIGN_IN_DENIED',
+  'SIGN_IN_IN_PROGRESS',
+  'CALLBACK_INVALID',
+  'STATE_MISMATCH',
+  'REDIRECT_PORTS_BUSY',
+  'IDP_UNREACHABLE',
+  'IDP_ERROR',
+  'TOKEN_INVALID',
+  'SESSION_EXPIRED',
+  'CONFIG_INVALID',
+  'ORIGIN_NOT_ALLOWED',
+  'HEADER_NOT_ALLOWED',
+  'IPC_INVALID_ARGUMENT',
+  'IPC_UNTRUSTED_SENDER',
+  'KEYCHAIN_UNAVAILABLE',
+  'HTTP_ERROR',
+  'NETWORK_ERROR',
+  'TIMEOUT',
+  'CANCELLED',
+  'RESPONSE_TOO_LARGE',
+  'REDIRECT_BLOCKED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface AppErrorShape {
+  code: ErrorCode;
+  message: string;
+  status?: number;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number | undefined;
+
+  constructor(code: ErrorCode, message: string, options?: { status?: number; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = options?.status;
+  }
+
+  toShape(): AppErrorShape {
+    return this.status === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, status: this.status };
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { ERROR_CODES } from './errors';
+import { SessionStateSchema } from './session-state';
+
+/**
+ * Every IPC channel of the app, in one place. Main registers exactly one handler per
+ * invoke channel (through its validated handle()), preload exposes exactly one named method
+ * per channel, and both take their types from these schemas.
+ *
+ * Requests are strict objects: unknown keys are refused, so a compromised renderer cannot
+ * smuggle options the handler never meant to accept.
+ */
+
+export const MAX_IPC_PAYLOAD_BYTES = 1024 * 1024;
+export const MAX_API_BODY_BYTES = 512 * 1024;
+
+export const AppErrorSchema = z
+  .object({
+    code: z.enum(ERROR_CODES),
+    message: z.string().max(2000),
+    status: z.number().int().optional(),
+  })
+  .strict();
+
+export function resultSchema<T extends z.ZodType>(value: T) {
+  return z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), value }).strict(),
+    z.object({ ok: z.literal(false), error: AppErrorSchema }).strict(),
+  ]);
+}
+
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: z.infer<typeof AppErrorSchema> };
+
+const Empty = z.object({}).strict();
+const RequestId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+export const ApiMethodSchema = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']);
+
+/** JSON values only: no functions, no class instances, bounded depth through the byte cap. */
+const JsonValue: z.ZodType<unknown> = z.lazy(() =>
+  z.union([
+    z.null(),
+    z.boolean(),
+    z.number(),
+    z.string(),
+    z.array(JsonValue),
+    z.record(z.string(), JsonValue),
+  ]),
+);
+
+export const ApiRequestSchema = z
+  .object({
+    requestId: RequestId,
+    /** Name of an API from the active profile, never a URL. */
+    api: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    method: ApiMethodSchema,
+    /** Path (and optional query) relative to the API's base URL; must start with a single '/'. */
+    path: z.string().min(1).max(2048),
+    headers: z.record(z.string().max(128), z.string().max(4096)).optional(),
+    body: JsonValue.optional(),
+    timeoutMs: z.number().int().min(100).max(120_000).optional(),
+  })
+  .strict();
+export type ApiRequest = z.infer<typeof ApiRequestSchema>;
+
+export const ApiResponseSchema = z
+  .object({
+    status: z.number().int(),
+    statusText: z.string().max(200),
+    headers: z.record(z.string(), z.string()),
+    body: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('empty') }).strict(),
+      z.object({ kind: z.literal('json'), value: JsonValue }).strict(),
+      z.object({ kind: z.literal('text'), value: z.string() }).strict(),
+    ]),
+    durationMs: z.number(),
+  })
+  .strict();
+export type ApiResponse = z.infer<typeof ApiResponseSchema>;
+
+export const ProfileSummarySchema = z
+  .object({
+    id: z.string(),
+    label: z.string(),
+    demo: z.boolean(),
+    apis: z.array(z.object({ name: z.string(), baseUrl: z.string() }).strict()),
+  })
+  .strict();
+export type ProfileSummary = z.infer<typeof ProfileSummarySchema>;
+
+export const ProfilesSchema = z
+  .object({
+    activeProfileId: z.string().nullable(),
+    profiles: z.array(ProfileSummarySchema),
+    /** A profile file that failed validation: named so the UI can say which file and field. */
+    configError: z.object({ file: z.string(), message: z.string() }).strict().optional(),
+  })
+  .strict();
+export type Profiles = z.infer<typeof ProfilesSchema>;
+
+export const invokeChannels = {
+  'auth:sign-in': { request: Empty, response: SessionStateSchema },
+  'auth:cancel-sign-in': { request: Empty, response: z.null() },
+  'auth:reopen-browser': { request: Empty, response: z.null() },
+  'auth:sign-out': {
+    request: z.object({ endHostedUiSession: z.boolean() }).strict(),
+    response: SessionStateSchema,
+  },
+  'session:get-state': { request: Empty, response: SessionStateSchema },
+  'profiles:list': { request: Empty, response: ProfilesSchema },
+  'profiles:switch': {
+    request: z.object({ profileId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) }).strict(),
+    response: ProfilesSchema,
+  },
+  'api:request': { request: ApiRequestSchema, response: ApiResponseSchema },
+  'api:cancel-request': { request: z.object({ requestId: RequestId }).strict(), response: z.null() },
+} as const;
+
+export const eventChannels = {
+  'session:changed': SessionStateSchema,
+} as const;
+
+export type InvokeChannel = keyof typeof invokeChannels;
+export type EventChannel = keyof typeof eventChannels;
+export type RequestOf<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]['request']>;
+export type ResponseOf<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]['response']>;
+export type EventOf<C extends EventChannel> = z.infer<(typeof eventChannels)[C]>;

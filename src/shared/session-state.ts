@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/**
+ * What the UI may know about the session. It carries no token of any kind: the access
+ * token's expiry time is the only token-derived fact that crosses into the renderer.
+ */
+export const SecretStorageSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('keychain') }).strict(),
+  z.object({ kind: z.literal('memory'), reason: z.string().max(500) }).strict(),
+]);
+export type SecretStorage = z.infer<typeof SecretStorageSchema>;
+
+export const SessionUserSchema = z
+  .object({
+    sub: z.string().max(256),
+    username: z.string().max(256),
+    email: z.string().max(320).optional(),
+    groups: z.array(z.string().max(256)).max(500),
+  })
+  .strict();
+export type SessionUser = z.infer<typeof SessionUserSchema>;
+
+export const SignedOutReasonSchema = z.enum(['none', 'user', 'expired', 'revoked', 'error']);
+export type SignedOutReason = z.infer<typeof SignedOutReasonSchema>;
+
+export const SessionStateSchema = z.discriminatedUnion('status', [
+  z
+    .object({
+      status: z.literal('signed-out'),
+      reason: SignedOutReasonSchema,
+      /** Plain-words detail of the last failure, if any (already redacted). */
+      error: z
+        .object({ code: z.string().max(64), message: z.string().max(1000) })
+        .strict()
+        .optional(),
+      storage: SecretStorageSchema,
+    })
+    .strict(),
+  z
+    .object({
+      status: z.literal('signing-in'),
+      /** Epoch ms when the browser was opened. */
+      startedAt: z.number(),
+      storage: SecretStorageSchema,
+    })
+    .strict(),
+  z
+    .object({
+      status: z.literal('signed-in'),
+      user: SessionUserSchema,
+      /** Epoch ms, on the local clock, when the access token expires. */
+      accessTokenExpiresAt: z.number(),
+      /** Epoch ms of the last successful token response. */
+      lastRefreshAt: z.number(),
+      connectivity: z.enum(['online', 'refreshing', 'offline']),
+      /** When offline: epoch ms of the next refresh attempt. */
+      nextRetryAt: z.number().optional(),
+      storage: SecretStorageSchema,
+    })
+    .strict(),
+]);
+export type SessionState = z.infer<typeof SessionStateSchema>;
