@@ -1,0 +1,90 @@
+/**
+ * The local user pool's programmatic interface, used by tests, the demo start script, the
+ * doctor and the bench. The CLI (`npm run user-pool`) is a thin wrapper over startUserPool().
+ */
+
+export interface PoolClientDefinition {
+  clientId: string;
+  /** Absent: a public client (what a desktop app must be). */
+  clientSecret?: string;
+  callbackUrls: string[];
+  logoutUrls: string[];
+  allowedScopes: string[];
+  refreshTokenRotation?: boolean;
+  enableTokenRevocation?: boolean;
+  accessTokenValiditySeconds?: number;
+  idTokenValiditySeconds?: number;
+  refreshTokenValiditySeconds?: number;
+}
+
+export interface PoolUserDefinition {
+  username: string;
+  password: string;
+  email: string;
+  emailVerified?: boolean;
+  groups?: string[];
+  attributes?: Record<string, string>;
+}
+
+export interface PoolDefinition {
+  region: string;
+  userPoolId: string;
+  clients: PoolClientDefinition[];
+  users: PoolUserDefinition[];
+}
+
+/** A canned answer for the next token-endpoint request(s), for fault-injection tests. */
+export type TokenFault =
+  | { kind: 'status'; status: number; body?: string; contentType?: string } // e.g. 503, 429, HTML 502
+  | { kind: 'hang' } // accept, never answer (until the pool closes or faults are cleared)
+  | { kind: 'reset' } // destroy the socket
+  | { kind: 'truncated' } // 200 with a cut-off JSON body
+  | { kind: 'invalid_grant' }; // 400 {"error":"invalid_grant"}
+
+export interface StartUserPoolOptions {
+  /** Defaults to the built-in demo pool. */
+  definition?: PoolDefinition;
+  /** 0 (default for the module) picks a free port. */
+  port?: number;
+  /** Show demo passwords on the login page (the CLI's built-in demo pool does). */
+  demoMode?: boolean;
+  /** Log lines (already redacted) go here; default: nowhere. */
+  log?: (line: string) => void;
+}
+
+export interface UserPoolCounters {
+  /** Requests that reached /oauth2/token, by grant_type ('authorization_code', 'refresh_token', other). */
+  tokenRequests: Record<string, number>;
+  revokeRequests: number;
+  authorizeRequests: number;
+  userInfoRequests: number;
+}
+
+export interface RunningUserPool {
+  /** e.g. http://127.0.0.1:PORT/us-east-1_LocalPool1 (Cognito's issuer layout, another path than the domain). */
+  issuer: string;
+  /** Hosted UI domain, e.g. http://127.0.0.1:PORT (authorize, token, revoke, logout, userInfo live here). */
+  domain: string;
+  jwksUri: string;
+  region: string;
+  userPoolId: string;
+  port: number;
+  definition: PoolDefinition;
+  counters: UserPoolCounters;
+  resetCounters(): void;
+  /** Queue faults: each of the next token requests takes one from the front. */
+  injectTokenFaults(...faults: TokenFault[]): void;
+  clearFaults(): void;
+  /** Stop accepting connections (connection refused) until resumeListening(); same port. */
+  suspendListening(): Promise<void>;
+  resumeListening(): Promise<void>;
+  /** Whether the pool considers this refresh token revoked (or unknown). */
+  isRefreshTokenActive(refreshToken: string): Promise<boolean>;
+  /** Revoke a refresh token server-side, as an admin would (global sign-out of that session). */
+  revokeRefreshToken(refreshToken: string): Promise<void>;
+  /** Revoke every refresh token of a user (AdminUserGlobalSignOut). */
+  globalSignOut(username: string): Promise<void>;
+  /** Add a new signing key for access tokens (kept in the JWKS beside the old one) and sign with it from now on. */
+  rotateAccessTokenKey(): Promise<{ kid: string }>;
+  close(): Promise<void>;
+}
