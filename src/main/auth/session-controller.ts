@@ -1,0 +1,18 @@
+import type { SessionState } from '../../shared/session-state';
+
+/**
+ * What the IPC handlers need from the session engine. Implemented by the session engine
+ * (src/main/auth/session.ts); the handlers take it as an argument so they run in plain Node.
+ * Methods reject with AppError only.
+ */
+export interface SessionController {
+  /** Starts a sign-in in the system browser (or joins the pending one) and resolves when it ends. */
+  signIn(): Promise<SessionState>;
+  cancelSignIn(): Promise<void>;
+  /** Opens the pending sign-in's authorize URL in the system browser again (closed tab). */
+  reopenBrowser(): Promise<void>;
+  signOut(options: { endHostedUiSession: boolean }): Promise<SessionState>;
+  getState(): SessionState;
+  /** Returns an unsubscribe function. Listeners receive token-free states only. */
+  onChanged(listener: (state: SessionState) => void): () => void;
+}
