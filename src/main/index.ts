@@ -1,16 +1,168 @@
-import { app } from 'electron';
+import { app, dialog, net, powerMonitor, shell, type BrowserWindow } from 'electron';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { createMainWindow } from './window';
+import { createAppServices, type AppServices } from './app-services';
+import { APP_SCHEME, findDeepLinkInArgv } from './deep-link';
+import { registerElectronIpc } from './ipc/electron-ipc';
+import { createFileSink, type FileSink } from './log/file-sink';
+import { createLogger, type Logger } from './log/logger';
+import { RENDERER_ENTRY_URL } from './renderer-protocol';
+import { createMainWindow, guardAllWebContents, hardenSession, registerAppProtocolScheme } from './window';
 
-// Composition root: wiring only. Every piece it wires runs and is tested in plain Node.
+/**
+ * Composition root: Electron lifecycle and wiring only. Everything it wires is electron-free and
+ * tested in plain Node (app-services.ts and what it composes); the built bundle's wiring itself is
+ * checked against a recording stand-in for the electron module (test/shell/wiring.test.ts).
+ *
+ * Order matters: the single-instance lock, the app:// scheme privileges, `open-url` and the
+ * web-contents guards are set up synchronously at load, before `ready`, because macOS may deliver
+ * the deep link that launched the app before `ready`, and scheme privileges cannot be granted later.
+ */
+const isDevelopment = !app.isPackaged;
+const devServerUrl = isDevelopment ? process.env['ELECTRON_RENDERER_URL'] : undefined;
 const preloadPath = path.join(import.meta.dirname, '../preload/index.cjs');
-const rendererUrl =
-  process.env['ELECTRON_RENDERER_URL'] ??
-  pathToFileURL(path.join(import.meta.dirname, '../renderer/index.html')).toString();
+const rendererRoot = path.join(import.meta.dirname, '../renderer');
+const MAX_QUEUED_LINKS = 4;
 
-void app.whenReady().then(() => {
-  createMainWindow({ preloadPath, rendererUrl });
-});
+function createMainLogger(): { logger: Logger; sink: FileSink | undefined } {
+  let sink: FileSink | undefined;
+  try {
+    app.setAppLogsPath();
+    sink = createFileSink({ dir: app.getPath('logs'), fileName: 'main.log' });
+  } catch (error) {
+    console.error(`log file unavailable: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const logger = createLogger({
+    level: isDevelopment ? 'debug' : 'info',
+    sink: (line, level) => {
+      sink?.write(line);
+      if (isDevelopment) (level === 'error' || level === 'warn' ? console.error : console.log)(line);
+    },
+  });
+  return { logger, sink };
+}
 
-app.on('window-all-closed', () => app.quit());
+function registerProtocolClient(): void {
+  // In development Electron runs as `electron <app path>`: the OS must relaunch it the same way.
+  if (process.defaultApp) {
+    const appPath = process.argv[1];
+    if (appPath) app.setAsDefaultProtocolClient(APP_SCHEME, process.execPath, [path.resolve(appPath)]);
+  } else {
+    app.setAsDefaultProtocolClient(APP_SCHEME);
+  }
+}
+
+function run(): void {
+  const { logger, sink } = createMainLogger();
+  const log = logger.child('main');
+
+  let services: AppServices | undefined;
+  let mainWindow: BrowserWindow | undefined;
+  let disposed = false;
+  const queuedLinks: string[] = [];
+
+  const focusWindow = () => {
+    if (!mainWindow || mainWindow.isDestroyed()) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+  };
+  const deliverDeepLink = (raw: string) => {
+    if (services) void services.handleDeepLink(raw);
+    else if (queuedLinks.length < MAX_QUEUED_LINKS) queuedLinks.push(raw);
+  };
+
+  registerAppProtocolScheme();
+  app.enableSandbox();
+  registerProtocolClient();
+
+  // macOS: the link arrives as an event, possibly before `ready`.
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    deliverDeepLink(url);
+    focusWindow();
+  });
+  // Windows/Linux: a second launch (the OS opening a deep link) lands here, in the first instance.
+  app.on('second-instance', (_event, argv) => {
+    const link = findDeepLinkInArgv(argv);
+    if (link) deliverDeepLink(link);
+    focusWindow();
+  });
+  // Windows/Linux cold start: the link that launched us is in our own argv.
+  const coldStartLink = findDeepLinkInArgv(process.argv);
+  if (coldStartLink) deliverDeepLink(coldStartLink);
+
+  guardAllWebContents({
+    openLink: async (url) => (services ? services.external.openLink(url) : false),
+    log: (line) => log.warn(line),
+  });
+
+  const createWindow = () => {
+    mainWindow = createMainWindow({
+      preloadPath,
+      rendererUrl: devServerUrl ?? RENDERER_ENTRY_URL,
+      isDevelopment,
+    });
+    mainWindow.on('closed', () => {
+      mainWindow = undefined;
+    });
+  };
+
+  app
+    .whenReady()
+    .then(() => {
+      hardenSession({ rendererRoot, devServerUrl, log: (line) => log.warn(line) });
+      const ready = createAppServices({
+        ...(process.resourcesPath ? { resourcesDir: process.resourcesPath } : {}),
+        userDataDir: app.getPath('userData'),
+        argv: process.argv,
+        env: process.env,
+        allowDevOverrides: isDevelopment,
+        openExternal: (url) => shell.openExternal(url),
+        isOnline: () => net.isOnline(),
+        logger,
+      });
+      services = ready;
+      registerElectronIpc({
+        handlers: ready.handlers,
+        appUrls: [RENDERER_ENTRY_URL, ...(devServerUrl ? [devServerUrl] : [])],
+        appWindows: () => (mainWindow && !mainWindow.isDestroyed() ? [mainWindow] : []),
+        log: (line) => log.warn(line),
+      });
+      powerMonitor.on('resume', () => ready.resume());
+      powerMonitor.on('unlock-screen', () => ready.resume());
+      createWindow();
+      void ready.start().then(() => {
+        for (const link of queuedLinks.splice(0)) void ready.handleDeepLink(link);
+      });
+    })
+    .catch((error: unknown) => {
+      log.error('startup failed', { error });
+      dialog.showErrorBox(
+        'Cognito Desktop could not start',
+        error instanceof Error ? error.message : String(error),
+      );
+      app.exit(1);
+    });
+
+  app.on('activate', () => {
+    if (services && !mainWindow) createWindow();
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', (event) => {
+    if (disposed || !services) {
+      sink?.close();
+      return;
+    }
+    // Dispose the session (timers, a pending sign-in's listener) before the process ends.
+    event.preventDefault();
+    disposed = true;
+    void services.dispose().finally(() => app.quit());
+  });
+}
+
+if (app.requestSingleInstanceLock()) {
+  run();
+} else {
+  // Another instance is running: it receives our argv (and deep link) in `second-instance`.
+  app.quit();
+}

@@ -1,0 +1,220 @@
+import path from 'node:path';
+import { createSession, type CreateSessionOptions, type Session } from './auth/session';
+import type { ResolvedProfile } from './config/profile';
+import { resolveProfileSources, type ProfileSourceInputs } from './config/profile-sources';
+import { createProfilesStore, loadProfiles, type ProfilesStore } from './config/profiles-store';
+import { parseDeepLink } from './deep-link';
+import { createExternalOpener, type ExternalOpener } from './external-url-policy';
+import { createApiClient, type ApiClient } from './http/api-client';
+import { createHandlers, type AppIpcHandlers } from './ipc/handlers';
+import type { Logger } from './log/logger';
+import { startOnlineWatcher } from './online-watcher';
+import { AppError } from '../shared/errors';
+import { SessionStateSchema, type SessionState } from '../shared/session-state';
+import type { SessionController } from './auth/session-controller';
+import type { AccessTokenSource } from './auth/access-token-source';
+
+/**
+ * The whole app minus Electron: profiles, the session of the active profile, the API client, the
+ * IPC handlers, the external-URL policy, deep links and resume. index.ts passes Electron's pieces
+ * in (paths, argv, shell.openExternal, net.isOnline) and binds the result to ipcMain, so
+ * everything here runs, and is tested, in plain Node.
+ *
+ * One session exists at a time, for the active profile. Switching profiles disposes it (timers
+ * off, pending sign-in cancelled, keychain untouched) and starts the next profile's session, which
+ * restores its own keychain entry (`<profileId>:<clientId>`). The handlers talk to a stable
+ * facade, so a switch needs no re-registration.
+ */
+export interface AppServicesOptions extends ProfileSourceInputs {
+  /** Electron's shell.openExternal. Only ever called through the external-URL policy. */
+  openExternal(url: string): Promise<void>;
+  logger: Logger;
+  /** net.isOnline in Electron; omitted: no online watching. */
+  isOnline?: () => boolean;
+  onlinePollMs?: number;
+  /** Tests inject session options (short timeouts, a credential store) or a whole factory. */
+  createSession?: (options: CreateSessionOptions) => Session;
+  sessionOptions?: Partial<Omit<CreateSessionOptions, 'profile' | 'openExternal'>>;
+}
+
+export interface AppServices {
+  readonly profiles: ProfilesStore;
+  readonly handlers: AppIpcHandlers;
+  readonly external: ExternalOpener;
+  readonly api: ApiClient;
+  /** The facade the handlers use (always the active profile's session). */
+  readonly session: SessionController & AccessTokenSource;
+  /** Restores the active profile's session from the keychain. Never rejects. */
+  start(): Promise<SessionState>;
+  /**
+   * A deep link from the OS (open-url, argv). Resolves true when it completed a pending sign-in.
+   * Never rejects.
+   */
+  handleDeepLink(raw: string): Promise<boolean>;
+  /** powerMonitor resume / unlock-screen. */
+  resume(): void;
+  online(): void;
+  dispose(): Promise<void>;
+}
+
+/** How long a callback deep link waits for a sign-in that is still starting to attach. */
+const DEEP_LINK_ATTACH_WAIT_MS = 2000;
+
+function noProfileState(reason: string): SessionState {
+  return SessionStateSchema.parse({
+    status: 'signed-out',
+    reason: 'error',
+    error: { code: 'CONFIG_INVALID', message: reason.slice(0, 1000) },
+    storage: { kind: 'keychain' },
+  });
+}
+
+export function createAppServices(options: AppServicesOptions): AppServices {
+  const log = options.logger.child('shell');
+  const makeSession = options.createSession ?? createSession;
+
+  let session: Session | undefined;
+  let unsubscribeSession: (() => void) | undefined;
+  const listeners = new Set<(state: SessionState) => void>();
+  const publish = (state: SessionState) => {
+    for (const listener of listeners) listener(state);
+  };
+
+  const external = createExternalOpener({
+    openExternal: options.openExternal,
+    activeHostedUi: () => {
+      const active = profiles.active();
+      return active ? { domain: active.domain } : undefined;
+    },
+    log: (line) => log.warn(line),
+  });
+
+  const attach = (profile: ResolvedProfile) => {
+    session = makeSession({
+      ...options.sessionOptions,
+      logger: options.sessionOptions?.logger ?? options.logger,
+      profile,
+      openExternal: (url) => external.openHostedUi(url),
+    });
+    unsubscribeSession = session.onChanged(publish);
+  };
+
+  const detach = async () => {
+    const old = session;
+    unsubscribeSession?.();
+    unsubscribeSession = undefined;
+    session = undefined;
+    await old?.dispose();
+  };
+
+  const loaded = loadProfiles(resolveProfileSources(options));
+  for (const warning of loaded.warnings) log.warn(warning);
+  if (loaded.configError) log.error(`profile configuration error: ${loaded.configError.message}`);
+
+  const profiles: ProfilesStore = createProfilesStore({
+    loaded,
+    stateFile: path.join(options.userDataDir, 'active-profile.json'),
+    onSwitch: async (next, previous) => {
+      log.info(`switching profile ${previous?.id ?? '(none)'} -> ${next.id}`);
+      await detach();
+      attach(next);
+      publish(await (session as Session).start());
+    },
+  });
+
+  const noProfileReason = () =>
+    loaded.configError
+      ? loaded.configError.message
+      : 'No sign-in profile is configured. Add a profile file (see the README) and restart.';
+
+  const requireSession = (): Session => {
+    if (!session) throw new AppError('CONFIG_INVALID', noProfileReason());
+    return session;
+  };
+
+  const facade: SessionController & AccessTokenSource = {
+    signIn: async () => requireSession().signIn(),
+    cancelSignIn: async () => session?.cancelSignIn(),
+    reopenBrowser: async () => session?.reopenBrowser(),
+    signOut: async (request) => (session ? session.signOut(request) : noProfileState(noProfileReason())),
+    getState: () => (session ? session.getState() : noProfileState(noProfileReason())),
+    onChanged(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    getAccessToken: async () => requireSession().getAccessToken(),
+    forceRefresh: async (rejected) => requireSession().forceRefresh(rejected),
+  };
+
+  const api = createApiClient({ apis: () => profiles.active()?.apis ?? [], tokens: facade });
+  const handlers = createHandlers({ session: facade, api, profiles });
+
+  const initial = profiles.active();
+  if (initial) attach(initial);
+
+  const stopWatching = options.isOnline
+    ? startOnlineWatcher({
+        isOnline: options.isOnline,
+        onOnline: () => {
+          log.info('network back online: resuming session');
+          session?.online();
+        },
+        ...(options.onlinePollMs === undefined ? {} : { intervalMs: options.onlinePollMs }),
+      })
+    : () => undefined;
+
+  return {
+    profiles,
+    handlers,
+    external,
+    api,
+    session: facade,
+    async start() {
+      if (!session) return noProfileState(noProfileReason());
+      const state = await session.start();
+      publish(state);
+      return state;
+    },
+    async handleDeepLink(raw) {
+      const active = profiles.active();
+      const link = parseDeepLink(raw, {
+        ...(active?.redirect.customScheme ? { callback: active.redirect.customScheme } : {}),
+        ...(active?.signOutUrl ? { signedOut: active.signOutUrl } : {}),
+      });
+      if (!link) {
+        // Not logged verbatim: it is attacker-controlled text.
+        log.warn('deep link ignored: not a registered redirect of the active profile');
+        return false;
+      }
+      if (link.kind === 'signed-out') {
+        log.info('Hosted UI sign-out completed');
+        return false;
+      }
+      // The engine attaches its attempt only after the browser was opened; a redirect that comes
+      // back very fast can arrive in between, so give a starting sign-in a moment to attach.
+      const deadline = Date.now() + DEEP_LINK_ATTACH_WAIT_MS;
+      for (;;) {
+        const current = session;
+        if (current?.handleRedirectUrl(link.url)) return true;
+        if (current?.getState().status !== 'signing-in' || Date.now() >= deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      log.warn('deep link callback ignored: no sign-in is waiting for it');
+      return false;
+    },
+    resume() {
+      log.info('system resumed: resuming session');
+      session?.resume();
+    },
+    online() {
+      session?.online();
+    },
+    async dispose() {
+      stopWatching();
+      listeners.clear();
+      await detach();
+    },
+  };
+}

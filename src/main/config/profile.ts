@@ -1,0 +1,203 @@
+import { z } from 'zod';
+import { AppError } from '../../shared/errors';
+
+/**
+ * A sign-in profile: which Cognito user pool, app client and Hosted UI domain to use.
+ *
+ * API:
+ *   ProfileSchema            zod schema of the profile as written in a file (input shape).
+ *   parseProfile(input)      -> { profile: ResolvedProfile, warnings: string[] }; throws
+ *                               AppError('CONFIG_INVALID') naming the first bad field.
+ *   ResolvedProfile          Profile with `issuer` always present (derived when absent).
+ *   cognitoIssuer(region, userPoolId), isLoopbackHost(host), isLoopbackHttpUrl(url).
+ *
+ * http is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost), because the local user
+ * pool serves plain http on 127.0.0.1 and nothing else may.
+ */
+
+const LOOPBACK_HOSTNAMES = new Set(['localhost', '[::1]', '::1']);
+
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase();
+  if (LOOPBACK_HOSTNAMES.has(h)) return true;
+  return /^127(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(h);
+}
+
+/** True for an http: URL whose host is a loopback host. */
+export function isLoopbackHttpUrl(url: URL): boolean {
+  return url.protocol === 'http:' && isLoopbackHost(url.hostname);
+}
+
+export function cognitoIssuer(region: string, userPoolId: string): string {
+  return `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+}
+
+function parseUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** https anywhere, http on loopback only; no credentials, query or fragment. */
+const webUrl = (what: string) =>
+  z
+    .string()
+    .max(2048)
+    .superRefine((value, ctx) => {
+      const url = parseUrl(value);
+      if (!url) {
+        ctx.addIssue({ code: 'custom', message: `${what} is not a valid URL` });
+        return;
+      }
+      if (url.protocol !== 'https:' && !isLoopbackHttpUrl(url)) {
+        ctx.addIssue({ code: 'custom', message: `${what} must use https (http only for loopback hosts)` });
+      }
+      if (url.username || url.password) {
+        ctx.addIssue({ code: 'custom', message: `${what} must not contain credentials` });
+      }
+      if (url.search || url.hash) {
+        ctx.addIssue({ code: 'custom', message: `${what} must not contain a query or fragment` });
+      }
+    });
+
+/** A registered loopback redirect URI: http, a loopback host, an explicit port, a path. */
+const loopbackRedirectUri = z
+  .string()
+  .max(2048)
+  .superRefine((value, ctx) => {
+    const url = parseUrl(value);
+    if (!url || !isLoopbackHttpUrl(url)) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'loopback redirect URIs must be http://127.0.0.1:PORT/..., http://localhost:PORT/... or http://[::1]:PORT/...',
+      });
+      return;
+    }
+    if (!url.port) ctx.addIssue({ code: 'custom', message: 'loopback redirect URI needs an explicit port' });
+    if (url.search || url.hash || url.username || url.password) {
+      ctx.addIssue({ code: 'custom', message: 'loopback redirect URI must be a plain path' });
+    }
+  });
+
+/** A private-use URI scheme redirect (RFC 8252 7.1): reverse-DNS scheme, e.g. com.example.app:/callback. */
+const customSchemeUri = z
+  .string()
+  .max(512)
+  .regex(
+    /^[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)+:\/{1,2}[A-Za-z0-9._~\-/]*$/,
+    'custom-scheme redirect must look like com.example.app:/callback (reverse-DNS scheme)',
+  );
+
+export const ProfileSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'id: 1-64 letters, digits, _ . -'),
+    label: z.string().min(1).max(100),
+    region: z.string().regex(/^[a-z]{2}-(?:gov-)?[a-z]+-\d$/, 'region like us-east-1'),
+    userPoolId: z
+      .string()
+      .regex(/^[a-z]{2}-(?:gov-)?[a-z]+-\d_[A-Za-z0-9]+$/, 'userPoolId like us-east-1_AbC123xyz'),
+    clientId: z.string().regex(/^[A-Za-z0-9+]{1,128}$/, 'clientId: letters and digits'),
+    clientSecret: z.string().min(1).max(256).optional(),
+    domain: webUrl('domain'),
+    issuer: webUrl('issuer').optional(),
+    scopes: z
+      .array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/, 'scope: no spaces or quotes'))
+      .min(1)
+      .max(50),
+    redirect: z
+      .object({
+        loopback: z.array(loopbackRedirectUri).max(10).default([]),
+        customScheme: customSchemeUri.optional(),
+        prefer: z.enum(['loopback', 'custom-scheme']).default('loopback'),
+      })
+      .strict(),
+    signOutUrl: z
+      .string()
+      .max(2048)
+      .superRefine((value, ctx) => {
+        const url = parseUrl(value);
+        const ok =
+          url !== undefined &&
+          (url.protocol === 'https:' || isLoopbackHttpUrl(url) || customSchemeUri.safeParse(value).success);
+        if (!ok)
+          ctx.addIssue({
+            code: 'custom',
+            message: 'signOutUrl must be https, loopback http or a custom scheme',
+          });
+      })
+      .optional(),
+    apis: z
+      .array(
+        z
+          .object({ name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/), baseUrl: webUrl('apis[].baseUrl') })
+          .strict(),
+      )
+      .max(50)
+      .default([]),
+    demo: z.boolean().optional(),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.redirect.loopback.length === 0 && !p.redirect.customScheme) {
+      ctx.addIssue({ code: 'custom', path: ['redirect'], message: 'at least one redirect URI is required' });
+    }
+    if (p.redirect.prefer === 'custom-scheme' && !p.redirect.customScheme) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['redirect', 'customScheme'],
+        message: 'prefer is custom-scheme but no customScheme is given',
+      });
+    }
+    if (!p.scopes.includes('openid')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scopes'],
+        message: 'scopes must include openid (ID token needed)',
+      });
+    }
+    const names = new Set<string>();
+    p.apis.forEach((api, i) => {
+      if (names.has(api.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apis', i, 'name'],
+          message: `duplicate API name ${api.name}`,
+        });
+      names.add(api.name);
+    });
+  });
+
+export type ProfileInput = z.input<typeof ProfileSchema>;
+export type Profile = z.output<typeof ProfileSchema>;
+/** A validated profile with derived fields filled in. */
+export type ResolvedProfile = Profile & { issuer: string };
+
+export interface ParsedProfile {
+  profile: ResolvedProfile;
+  /** Human-readable warnings (e.g. a client secret in a desktop app); never contain the secret. */
+  warnings: string[];
+}
+
+/** Validates a profile and derives `issuer`. Throws AppError CONFIG_INVALID naming the field. */
+export function parseProfile(input: unknown): ParsedProfile {
+  const result = ProfileSchema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue && issue.path.length > 0 ? issue.path.join('.') : '(profile)';
+    throw new AppError('CONFIG_INVALID', `Invalid profile field ${path}: ${issue?.message ?? 'invalid'}`);
+  }
+  const p = result.data;
+  const warnings: string[] = [];
+  if (p.clientSecret !== undefined) {
+    warnings.push(
+      `Profile ${p.id}: a client secret is configured, but a desktop app cannot keep a secret; use a public app client (no secret) instead.`,
+    );
+  }
+  // Trailing slashes would make `${domain}/oauth2/...` and issuer comparisons ambiguous.
+  const domain = p.domain.replace(/\/+$/, '');
+  const issuer = (p.issuer ?? cognitoIssuer(p.region, p.userPoolId)).replace(/\/+$/, '');
+  return { profile: { ...p, domain, issuer }, warnings };
+}

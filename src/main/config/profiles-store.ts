@@ -1,0 +1,174 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../shared/errors';
+import type { ProfileSummary, Profiles } from '../../shared/ipc-contract';
+import type { ResolvedProfile } from './profile';
+import { ProfileFileError, readProfileFile } from './profile-file';
+import type { ProfileSources } from './profile-sources';
+import type { ProfilesController } from './profiles-controller';
+
+/**
+ * The loaded profiles and which one is active.
+ *
+ * A bad file contributes no profile at all and is reported as `configError` (file + field), which
+ * the UI shows as an error screen. When the file that a development override points at is bad, no
+ * profile is active: the app must not quietly fall back to another pool than the one asked for.
+ *
+ * Each profile keeps its own keychain entry (account `<profileId>:<clientId>`), so switching only
+ * changes which session is live; the old profile's stored sign-in stays where it is.
+ */
+
+export interface LoadedProfiles {
+  profiles: ResolvedProfile[];
+  warnings: string[];
+  configError?: { file: string; field: string; message: string };
+  /** The profile a development override or a file's defaultProfileId asks for. */
+  preferredId?: string;
+  /** True when the preferred source was rejected: start with no active profile. */
+  blockActive: boolean;
+}
+
+export function loadProfiles(sources: ProfileSources): LoadedProfiles {
+  const loaded: LoadedProfiles = { profiles: [], warnings: [], blockActive: false };
+  const files: Array<{ file: string; optional: boolean; dev: boolean }> = [];
+  if (sources.orgFile) files.push({ file: sources.orgFile, optional: true, dev: false });
+  files.push({ file: sources.userFile, optional: true, dev: false });
+  if (sources.devFile) files.push({ file: sources.devFile, optional: false, dev: true });
+
+  for (const { file, optional, dev } of files) {
+    if (optional && !existsSync(file)) continue;
+    try {
+      const contents = readProfileFile(file);
+      const clash = contents.profiles.find((p) => loaded.profiles.some((q) => q.id === p.id));
+      if (clash) {
+        const index = contents.profiles.indexOf(clash);
+        throw new ProfileFileError(
+          file,
+          contents.profiles.length > 1 ? `profiles[${index}].id` : 'id',
+          `id ${clash.id} is already used by a profile in another file`,
+        );
+      }
+      loaded.profiles.push(...contents.profiles);
+      loaded.warnings.push(...contents.warnings);
+      if (dev) loaded.preferredId = contents.defaultProfileId ?? contents.profiles[0]?.id;
+      else if (loaded.preferredId === undefined && contents.defaultProfileId) {
+        loaded.preferredId = contents.defaultProfileId;
+      }
+    } catch (error) {
+      if (!(error instanceof ProfileFileError)) throw error;
+      loaded.configError ??= { file: error.file, field: error.field, message: error.message };
+      if (dev) loaded.blockActive = true;
+    }
+  }
+  if (sources.devProfileId !== undefined) {
+    if (loaded.profiles.some((p) => p.id === sources.devProfileId)) loaded.preferredId = sources.devProfileId;
+    else {
+      loaded.configError ??= {
+        file: '--profile',
+        field: 'id',
+        message: `No profile has id ${sources.devProfileId} (asked for with --profile or COGNITO_DESKTOP_PROFILE)`,
+      };
+      loaded.blockActive = true;
+    }
+  }
+  return loaded;
+}
+
+export interface ProfilesStore extends ProfilesController {
+  active(): ResolvedProfile | undefined;
+  byId(id: string): ResolvedProfile | undefined;
+  readonly warnings: readonly string[];
+}
+
+export interface ProfilesStoreOptions {
+  loaded: LoadedProfiles;
+  /** Remembers the last chosen profile across runs, e.g. <userData>/active-profile.json. */
+  stateFile: string;
+  /**
+   * Called with the new profile before switchTo() resolves (app-services swaps the session here).
+   * If it throws, the switch is undone.
+   */
+  onSwitch?: (next: ResolvedProfile, previous: ResolvedProfile | undefined) => Promise<void>;
+}
+
+function summary(profile: ResolvedProfile): ProfileSummary {
+  return {
+    id: profile.id,
+    label: profile.label,
+    demo: profile.demo === true,
+    apis: profile.apis.map((api) => ({ name: api.name, baseUrl: api.baseUrl })),
+  };
+}
+
+function readRememberedId(stateFile: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(stateFile, 'utf8'));
+    const id = (parsed as { activeProfileId?: unknown } | null)?.activeProfileId;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function remember(stateFile: string, id: string): void {
+  mkdirSync(path.dirname(stateFile), { recursive: true, mode: 0o700 });
+  const tmp = `${stateFile}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify({ activeProfileId: id })}\n`, { mode: 0o600 });
+  renameSync(tmp, stateFile);
+}
+
+export function createProfilesStore(options: ProfilesStoreOptions): ProfilesStore {
+  const { loaded } = options;
+  const byId = (id: string | undefined) =>
+    id === undefined ? undefined : loaded.profiles.find((p) => p.id === id);
+
+  let active: ResolvedProfile | undefined;
+  if (!loaded.blockActive) {
+    active =
+      byId(loaded.preferredId) ??
+      byId(readRememberedId(options.stateFile)) ??
+      loaded.profiles[0] ??
+      undefined;
+  }
+  let switching: Promise<unknown> = Promise.resolve();
+
+  const list = (): Profiles => ({
+    activeProfileId: active?.id ?? null,
+    profiles: loaded.profiles.map(summary),
+    ...(loaded.configError
+      ? { configError: { file: loaded.configError.file, message: loaded.configError.message } }
+      : {}),
+  });
+
+  const switchTo = async (profileId: string): Promise<Profiles> => {
+    const next = byId(profileId);
+    if (!next) throw new AppError('CONFIG_INVALID', `No profile has id ${profileId}`);
+    if (next === active) return list();
+    const previous = active;
+    active = next;
+    try {
+      await options.onSwitch?.(next, previous);
+    } catch (error) {
+      active = previous;
+      throw error;
+    }
+    remember(options.stateFile, next.id);
+    return list();
+  };
+
+  return {
+    list,
+    // Switches are serialised: two quick clicks must not interleave two session swaps.
+    switchTo(profileId) {
+      const run = switching.then(
+        () => switchTo(profileId),
+        () => switchTo(profileId),
+      );
+      switching = run.catch(() => undefined);
+      return run;
+    },
+    active: () => active,
+    byId: (id) => byId(id),
+    warnings: loaded.warnings,
+  };
+}

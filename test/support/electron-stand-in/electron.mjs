@@ -1,0 +1,233 @@
+// A RECORDING STAND-IN for the `electron` module — not Electron. It implements just enough of the
+// main-process API surface the app's built bundle uses, records every call in order, and keeps
+// the handlers the app installs so the driver can invoke them the way Electron would.
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+export const records = [];
+let seq = 0;
+export function record(kind, detail = {}) {
+  records.push({ seq: seq++, kind, ...detail });
+}
+
+const baseDir = process.env.STAND_IN_DIR ?? path.join(process.cwd(), '.tmp', 'electron-stand-in');
+let isReady = false;
+let resolveReady;
+const readyPromise = new Promise((resolve) => {
+  resolveReady = resolve;
+});
+
+export const installed = {
+  ipcHandlers: new Map(),
+  protocolHandlers: new Map(),
+  headersHandler: undefined,
+  permissionRequestHandler: undefined,
+  permissionCheckHandler: undefined,
+  devicePermissionHandler: undefined,
+  windows: [],
+};
+
+class RecordingEmitter extends EventEmitter {
+  constructor(name) {
+    super();
+    this.standInName = name;
+  }
+  on(event, listener) {
+    record(`${this.standInName}.on`, { event: String(event), ready: isReady });
+    return super.on(event, listener);
+  }
+  once(event, listener) {
+    record(`${this.standInName}.once`, { event: String(event), ready: isReady });
+    return super.prependOnceListener(event, listener);
+  }
+}
+
+class StandInApp extends RecordingEmitter {
+  constructor() {
+    super('app');
+    this.isPackaged = process.env.STAND_IN_PACKAGED === '1';
+  }
+  requestSingleInstanceLock() {
+    record('app.requestSingleInstanceLock', { ready: isReady });
+    return process.env.STAND_IN_LOCK !== 'held';
+  }
+  whenReady() {
+    record('app.whenReady');
+    return readyPromise;
+  }
+  isReady() {
+    return isReady;
+  }
+  enableSandbox() {
+    record('app.enableSandbox', { ready: isReady });
+  }
+  setAsDefaultProtocolClient(scheme, executable, args) {
+    record('app.setAsDefaultProtocolClient', { scheme, executable, args });
+    return true;
+  }
+  setAppLogsPath(p) {
+    record('app.setAppLogsPath', { path: p });
+  }
+  getPath(name) {
+    const dir = path.join(baseDir, name);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+  getName() {
+    return 'Cognito Desktop';
+  }
+  getVersion() {
+    return '0.0.0-stand-in';
+  }
+  quit() {
+    record('app.quit');
+  }
+  exit(code) {
+    record('app.exit', { code });
+  }
+  focus() {
+    record('app.focus');
+  }
+}
+
+export const app = new StandInApp();
+
+let nextContentsId = 1;
+class StandInWebContents extends RecordingEmitter {
+  constructor() {
+    super('webContents');
+    this.id = nextContentsId++;
+    this.url = '';
+    this.windowOpenHandler = undefined;
+  }
+  setWindowOpenHandler(handler) {
+    record('webContents.setWindowOpenHandler');
+    this.windowOpenHandler = handler;
+  }
+  getURL() {
+    return this.url;
+  }
+  send(channel) {
+    record('webContents.send', { channel });
+  }
+  isDestroyed() {
+    return false;
+  }
+}
+
+export class BrowserWindow extends RecordingEmitter {
+  constructor(options) {
+    super('BrowserWindow');
+    record('BrowserWindow.new', { options, ready: isReady });
+    this.options = options;
+    this.webContents = new StandInWebContents();
+    installed.windows.push(this);
+    app.emit('web-contents-created', {}, this.webContents);
+  }
+  loadURL(url) {
+    record('BrowserWindow.loadURL', { url });
+    this.webContents.url = url;
+    return Promise.resolve();
+  }
+  show() {
+    record('BrowserWindow.show');
+  }
+  focus() {
+    record('BrowserWindow.focus');
+  }
+  restore() {}
+  isMinimized() {
+    return false;
+  }
+  isDestroyed() {
+    return false;
+  }
+  static getAllWindows() {
+    return [...installed.windows];
+  }
+}
+
+export const ipcMain = {
+  handle(channel, listener) {
+    record('ipcMain.handle', { channel });
+    if (installed.ipcHandlers.has(channel))
+      throw new Error(`Attempted to register a second handler for '${channel}'`);
+    installed.ipcHandlers.set(channel, listener);
+  },
+  removeHandler(channel) {
+    record('ipcMain.removeHandler', { channel });
+    installed.ipcHandlers.delete(channel);
+  },
+  on(channel) {
+    record('ipcMain.on', { channel });
+  },
+};
+
+export const protocol = {
+  registerSchemesAsPrivileged(schemes) {
+    record('protocol.registerSchemesAsPrivileged', { schemes, ready: isReady });
+  },
+  handle(scheme, handler) {
+    record('protocol.handle', { scheme });
+    installed.protocolHandlers.set(scheme, handler);
+  },
+};
+
+const defaultSession = {
+  protocol: {
+    handle(scheme, handler) {
+      record('session.protocol.handle', { scheme });
+      installed.protocolHandlers.set(scheme, handler);
+    },
+  },
+  webRequest: {
+    onHeadersReceived(handler) {
+      record('session.webRequest.onHeadersReceived');
+      installed.headersHandler = handler;
+    },
+  },
+  setPermissionRequestHandler(handler) {
+    record('session.setPermissionRequestHandler');
+    installed.permissionRequestHandler = handler;
+  },
+  setPermissionCheckHandler(handler) {
+    record('session.setPermissionCheckHandler');
+    installed.permissionCheckHandler = handler;
+  },
+  setDevicePermissionHandler(handler) {
+    record('session.setDevicePermissionHandler');
+    installed.devicePermissionHandler = handler;
+  },
+};
+export const session = { defaultSession };
+
+export const shell = {
+  openExternal(url) {
+    record('shell.openExternal', { url });
+    return Promise.resolve();
+  },
+};
+
+export const powerMonitor = new RecordingEmitter('powerMonitor');
+
+export const net = {
+  isOnline: () => true,
+  fetch: (...args) => globalThis.fetch(...args),
+};
+
+export const dialog = {
+  showErrorBox(title, content) {
+    record('dialog.showErrorBox', { title, content });
+  },
+};
+
+/** Called by the driver once the bundle has loaded: what Electron does when it is ready. */
+export function fireReady() {
+  record('ready-fired');
+  isReady = true;
+  app.emit('ready', {});
+  resolveReady();
+}
+
+export default { app, BrowserWindow, ipcMain, protocol, session, shell, powerMonitor, net, dialog };
