@@ -115,6 +115,8 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
       experimentalFeatures: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      // Middle-click (auxclick) can open links outside the window-open handler's view.
+      disableBlinkFeatures: 'Auxclick',
       devTools: options.isDevelopment,
     },
   });
