@@ -1,0 +1,55 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+import type { PoolUserDefinition } from './types';
+
+export interface PoolUser extends PoolUserDefinition {
+  /** Cognito's `sub`: a UUID, stable for a given pool and username so restarts keep identities. */
+  sub: string;
+}
+
+/** A UUID-shaped `sub` derived from pool and username (v4 layout; Cognito's are random v4s). */
+export function subFor(userPoolId: string, username: string): string {
+  const hex = createHash('sha256').update(`${userPoolId}\0${username}`).digest('hex');
+  const variant = ((parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+export class UserDirectory {
+  readonly #byUsername = new Map<string, PoolUser>();
+  readonly #bySub = new Map<string, PoolUser>();
+
+  constructor(userPoolId: string, users: PoolUserDefinition[]) {
+    for (const user of users) {
+      const entry: PoolUser = { ...user, sub: subFor(userPoolId, user.username) };
+      // Cognito usernames are case-insensitive by default.
+      this.#byUsername.set(user.username.toLowerCase(), entry);
+      this.#bySub.set(entry.sub, entry);
+    }
+  }
+
+  bySub(sub: string): PoolUser | undefined {
+    return this.#bySub.get(sub);
+  }
+
+  byUsername(username: string): PoolUser | undefined {
+    return this.#byUsername.get(username.toLowerCase());
+  }
+
+  /** Constant-time password check; undefined for an unknown user or a wrong password. */
+  authenticate(username: string, password: string): PoolUser | undefined {
+    const user = this.byUsername(username);
+    const expected = createHash('sha256')
+      .update(user?.password ?? '\0no-such-user')
+      .digest();
+    const given = createHash('sha256').update(password).digest();
+    return user && timingSafeEqual(expected, given) ? user : undefined;
+  }
+
+  customAttributeNames(): string[] {
+    const names = new Set<string>();
+    for (const user of this.#byUsername.values()) {
+      for (const name of Object.keys(user.attributes ?? {})) names.add(name);
+    }
+    return [...names];
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * `npm run user-pool -- [--port N] [--config FILE]`: the local Cognito user pool as a process.
+ * stdout carries exactly one JSON line (the ready event); everything else goes to stderr.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+
+import { redact } from '../../src/shared/redact';
+
+// oidc-provider prints notices with console.info: keep stdout for the ready line alone.
+console.info = (...args: unknown[]) => console.error(...args);
+console.log = (...args: unknown[]) => console.error(...args);
+
+const DEFAULT_PORT = 9229;
+const USAGE = 'usage: npm run user-pool -- [--port N] [--config FILE]';
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`user-pool: ${redact(message)}\n`);
+  process.exit(code);
+}
+
+function parseCli(): { port: number; config: string | undefined } {
+  let values: { port?: string | undefined; config?: string | undefined; help?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        config: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    fail(`${(err as Error).message}\n${USAGE}`, 2);
+  }
+  if (values.help) {
+    process.stderr.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  if (
+    !Number.isInteger(port) ||
+    port < 0 ||
+    port > 65535 ||
+    (values.port !== undefined && !/^\d+$/.test(values.port))
+  ) {
+    fail(`--port must be an integer from 0 to 65535 (0 picks a free port)\n${USAGE}`, 2);
+  }
+  return { port, config: values.config };
+}
+
+async function loadDefinition(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    fail(`cannot read --config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    fail(`--config ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+const { port, config } = parseCli();
+const { startUserPool, parsePoolDefinition, demoPoolDefinition } = await import('./index');
+
+let definition = demoPoolDefinition;
+if (config !== undefined) {
+  try {
+    definition = parsePoolDefinition(await loadDefinition(config));
+  } catch (err) {
+    fail((err as Error).message);
+  }
+}
+
+let pool: Awaited<ReturnType<typeof startUserPool>>;
+try {
+  pool = await startUserPool({
+    definition,
+    port,
+    demoMode: config === undefined,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+} catch (err) {
+  const code = (err as NodeJS.ErrnoException).code;
+  fail(code === 'EADDRINUSE' ? `port ${port} is already in use (try --port 0)` : (err as Error).message);
+}
+
+process.stdout.write(
+  `${JSON.stringify({
+    event: 'ready',
+    issuer: pool.issuer,
+    domain: pool.domain,
+    region: pool.region,
+    userPoolId: pool.userPoolId,
+    jwksUri: pool.jwksUri,
+    clients: pool.definition.clients.map((c) => ({ clientId: c.clientId })),
+  })}\n`,
+);
+if (config === undefined) {
+  process.stderr.write(
+    `user-pool: demo pool; sign in as ${definition.users.map((u) => u.username).join(' or ')} (passwords on the login page)\n`,
+  );
+}
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  process.stderr.write(`user-pool: ${signal}, closing\n`);
+  await pool.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

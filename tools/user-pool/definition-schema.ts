@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+import { AppError } from '../../src/shared/errors';
+import type { PoolDefinition } from './types';
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Cognito's rule for callback and sign-out URLs: https, http on loopback only, or a custom scheme. */
+const appUrl = z.string().refine(
+  (value) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return false;
+    }
+    if (url.hash) return false;
+    if (url.protocol === 'https:') return true;
+    if (url.protocol === 'http:') return LOOPBACK_HOSTS.has(url.hostname);
+    return /^[a-z][a-z0-9+.-]*:$/.test(url.protocol) && url.protocol !== 'javascript:';
+  },
+  {
+    message: 'must be an https URL, an http URL on a loopback host, or a custom-scheme URL, without fragment',
+  },
+);
+
+const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
+
+const clientSchema = z.strictObject({
+  clientId: z.string().regex(/^[\w+]{1,128}$/, 'must be 1-128 letters, digits, _ or +'),
+  clientSecret: z.string().min(1).max(256).optional(),
+  callbackUrls: z.array(appUrl).min(1, 'needs at least one callback URL'),
+  logoutUrls: z.array(appUrl),
+  allowedScopes: z
+    .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'must be a scope token'))
+    .min(1, 'needs at least one scope'),
+  refreshTokenRotation: z.boolean().optional(),
+  enableTokenRevocation: z.boolean().optional(),
+  // Cognito's ranges are 5 min - 1 day and 1 h - 10 years; tests need seconds, so only the upper bounds hold.
+  accessTokenValiditySeconds: seconds(1, 86_400).optional(),
+  idTokenValiditySeconds: seconds(1, 86_400).optional(),
+  refreshTokenValiditySeconds: seconds(1, 315_360_000).optional(),
+});
+
+const userSchema = z.strictObject({
+  username: z
+    .string()
+    .regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u, 'must be 1-128 characters without spaces'),
+  password: z.string().min(1).max(256),
+  email: z.email(),
+  emailVerified: z.boolean().optional(),
+  groups: z.array(z.string().min(1).max(128)).optional(),
+  attributes: z
+    .record(
+      z.string().regex(/^custom:[\w-]{1,20}$/, 'attribute names must look like custom:name'),
+      z.string(),
+    )
+    .optional(),
+});
+
+export const poolDefinitionSchema = z
+  .strictObject({
+    region: z.string().regex(/^[a-z]{2}-(gov-)?[a-z]+-\d$/, 'must be an AWS region such as us-east-1'),
+    userPoolId: z
+      .string()
+      .regex(
+        /^[a-z]{2}-(gov-)?[a-z]+-\d_[A-Za-z0-9]+$/,
+        'must look like <region>_<id>, e.g. us-east-1_AbC123',
+      ),
+    clients: z.array(clientSchema).min(1, 'needs at least one client'),
+    users: z.array(userSchema),
+  })
+  .superRefine((pool, ctx) => {
+    if (!pool.userPoolId.startsWith(`${pool.region}_`)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['userPoolId'],
+        message: `must start with the region "${pool.region}_"`,
+      });
+    }
+    const clientIds = new Set<string>();
+    pool.clients.forEach((c, i) => {
+      if (clientIds.has(c.clientId)) {
+        ctx.addIssue({ code: 'custom', path: ['clients', i, 'clientId'], message: 'duplicate clientId' });
+      }
+      clientIds.add(c.clientId);
+    });
+    const usernames = new Set<string>();
+    pool.users.forEach((u, i) => {
+      const key = u.username.toLowerCase();
+      if (usernames.has(key)) {
+        ctx.addIssue({ code: 'custom', path: ['users', i, 'username'], message: 'duplicate username' });
+      }
+      usernames.add(key);
+    });
+  });
+
+function pathOf(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>(
+    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    '',
+  );
+}
+
+/** Validates a pool definition; the error names every offending field, e.g. `clients[0].callbackUrls[1]`. */
+export function parsePoolDefinition(input: unknown): PoolDefinition {
+  const result = poolDefinitionSchema.safeParse(input);
+  if (result.success) return result.data;
+  const details = result.error.issues.map((i) => `${pathOf(i.path) || '(root)'}: ${i.message}`).join('; ');
+  throw new AppError('CONFIG_INVALID', `invalid user pool definition: ${details}`);
+}

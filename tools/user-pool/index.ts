@@ -1,0 +1,8 @@
+/**
+ * The local Cognito user pool as a module: `startUserPool()` serves a Cognito-shaped Hosted UI and
+ * OAuth 2.0/OIDC endpoints on 127.0.0.1 on top of oidc-provider. The CLI (cli.ts) wraps it.
+ */
+export { startUserPool } from './user-pool-server';
+export { demoPoolDefinition } from './demo-pool';
+export { parsePoolDefinition, poolDefinitionSchema } from './definition-schema';
+export type * from './types';

@@ -1,0 +1,91 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+
+import type { UserDirectory } from './accounts';
+import type { GrantRecords } from './grant-records';
+import { sendJson } from './http-helpers';
+
+export interface UserInfoDeps {
+  issuer: string;
+  jwks: () => JSONWebKeySet;
+  users: UserDirectory;
+  grants: GrantRecords;
+  /** Whether the grant (the refresh-token family) behind an access token is still alive. */
+  grantAlive: (grantId: string) => Promise<boolean>;
+}
+
+function refuse(res: ServerResponse, status: number, error: string, description: string): void {
+  sendJson(
+    res,
+    status,
+    { error, error_description: description },
+    {
+      'WWW-Authenticate': `Bearer error="${error}", error_description="${description}"`,
+      'Access-Control-Allow-Origin': '*',
+    },
+  );
+}
+
+/**
+ * /oauth2/userInfo as Cognito answers it. Served here rather than by oidc-provider, whose userinfo
+ * refuses JWT access tokens for a resource server, and which cannot see that a revoked refresh token
+ * took its (stateless) access tokens down with it: this checks the grant the token came from.
+ */
+export async function handleUserInfo(
+  deps: UserInfoDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'POST') {
+    sendJson(res, 405, { error: 'invalid_request' }, { Allow: 'GET, POST' });
+    return;
+  }
+  const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  if (!match?.[1]) {
+    refuse(res, 401, 'invalid_token', 'Access token is missing');
+    return;
+  }
+  let claims: Record<string, unknown>;
+  try {
+    const verified = await jwtVerify(match[1], createLocalJWKSet(deps.jwks()), {
+      issuer: deps.issuer,
+      algorithms: ['RS256'],
+    });
+    claims = verified.payload as Record<string, unknown>;
+  } catch {
+    refuse(res, 401, 'invalid_token', 'Access token is expired or invalid');
+    return;
+  }
+  if (claims['token_use'] !== 'access') {
+    refuse(res, 401, 'invalid_token', 'Access token is not an access token');
+    return;
+  }
+  const record =
+    typeof claims['origin_jti'] === 'string' ? deps.grants.byOriginJti(claims['origin_jti']) : undefined;
+  if (!record || !(await deps.grantAlive(record.grantId))) {
+    refuse(res, 401, 'invalid_token', 'Access token has been revoked');
+    return;
+  }
+  const scopes = new Set(String(claims['scope'] ?? '').split(' '));
+  if (!scopes.has('openid')) {
+    refuse(res, 403, 'insufficient_scope', 'Access token does not contain openid scope');
+    return;
+  }
+  const user = deps.users.bySub(String(claims['sub']));
+  if (!user) {
+    refuse(res, 401, 'invalid_token', 'User does not exist');
+    return;
+  }
+  // Cognito's userInfo answers booleans as strings ("true"), unlike its ID tokens.
+  const body: Record<string, string> = { sub: user.sub };
+  if (scopes.has('email') || scopes.has('aws.cognito.signin.user.admin')) {
+    body['email'] = user.email;
+    body['email_verified'] = String(user.emailVerified ?? true);
+  }
+  if (scopes.has('profile') || scopes.has('aws.cognito.signin.user.admin')) {
+    Object.assign(body, user.attributes ?? {});
+  }
+  body['username'] = user.username;
+  sendJson(res, 200, body, { 'Access-Control-Allow-Origin': '*' });
+}
