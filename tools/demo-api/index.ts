@@ -1,0 +1,2 @@
+export { startDemoApi, DEFAULT_DB_PATH } from './demo-api';
+export type { AccessTokenClaims, RunningDemoApi, StartDemoApiOptions } from './types';
