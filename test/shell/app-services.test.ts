@@ -14,6 +14,7 @@ import type { SessionState } from '../../src/shared/session-state';
 import { demoPoolDefinition, startUserPool, type RunningUserPool } from '../../tools/user-pool';
 import { launchBrowser } from '../support/browser';
 import { assertPrivateKeyring } from '../support/keyring-guard';
+import { startPrivateKeyring, type PrivateKeyring } from '../support/private-keyring';
 
 /**
  * The app composed as index.ts composes it, minus Electron: real profiles from files, the real
@@ -82,7 +83,15 @@ async function until<T>(get: () => T | undefined, ms = 20_000): Promise<T> {
   }
 }
 
+// This file lists keychain items (findCredentials); libsecret's search crashes when another
+// process deletes an item meanwhile, so it gets a keyring of its own, apart from the run-wide one.
+let ownKeyring: PrivateKeyring | undefined;
+const savedEnv = { ...process.env };
+
 beforeAll(async () => {
+  assertPrivateKeyring();
+  ownKeyring = await startPrivateKeyring();
+  Object.assign(process.env, ownKeyring.env, { TEST_PRIVATE_KEYRING_DIR: ownKeyring.keyringDir });
   assertPrivateKeyring();
   dir = mkdtempSync(path.join(os.tmpdir(), 'shell-services-'));
   const port = await freePort();
@@ -133,16 +142,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await services?.dispose();
-  for (const account of await accounts().catch(() => [])) {
-    if (account.startsWith(alpha) || account.startsWith(beta)) {
-      for (const c of await keytar.findCredentials(SERVICE)) {
-        if (c.account.startsWith(account)) await keytar.deletePassword(SERVICE, c.account);
-      }
-    }
-  }
   await browser?.close();
   await pool?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
+  await ownKeyring?.stop();
+  Object.assign(process.env, savedEnv);
 });
 
 describe('app services (the app minus Electron) against the local user pool', () => {

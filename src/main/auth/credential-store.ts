@@ -1,0 +1,362 @@
+import { createHash } from 'node:crypto';
+import type { SecretStorage, SessionUser } from '../../shared/session-state';
+import { silentLogger } from '../log/logger';
+import type { Logger } from '../log/logger';
+
+/**
+ * Where the refresh token lives between runs: the OS keychain through keytar, one entry per
+ * profile (service `com.example.cognitodesktop`, account `<profileId>:<clientId>`).
+ *
+ * API:
+ *   createCredentialStore({ profileId, clientId, backend?, logger? }) -> CredentialStore
+ *   store.init()  -> SecretStorage        probes the keychain once; memory mode with a reason if absent
+ *   store.load()  -> LoadResult           { kind: 'empty' | 'found' | 'corrupt' }
+ *   store.save({ refreshToken, user })    persists (keychain) or keeps in memory (memory mode)
+ *   store.clear()                         removes every entry of this profile
+ *   store.storage                         current SecretStorage (token-free, for SessionState)
+ *
+ * The value is a small versioned envelope `{"v":1,"rt":...,"u":{...}}`. Windows caps a
+ * credential at 2,560 bytes and Cognito refresh tokens are ~1.8 KB JWEs, so envelopes over
+ * CHUNK_CHARS are split into part entries `<account>#<slot><i>` (slot a or b); the head entry
+ * names the slot, the count and a digest of the whole. New parts go to the other slot before the head switches to them
+ * and old parts removed after, so a rotation never loses the previous refresh token midway.
+ *
+ * Nothing is ever written to disk in plaintext: without a keychain the token stays in this
+ * process's memory only, and the state says so.
+ */
+export const KEYCHAIN_SERVICE = 'com.example.cognitodesktop';
+
+/** Leaves room under Windows' 2,560-byte credential blob limit for JSON framing and UTF-16. */
+export const CHUNK_CHARS = 1200;
+
+export interface KeytarLike {
+  getPassword(service: string, account: string): Promise<string | null>;
+  setPassword(service: string, account: string, password: string): Promise<void>;
+  deletePassword(service: string, account: string): Promise<boolean>;
+  /** Not used by the store (libsecret's search can crash on concurrent deletes); tests may use it. */
+  findCredentials?(service: string): Promise<Array<{ account: string; password: string }>>;
+}
+
+export interface StoredCredential {
+  refreshToken: string;
+  /** Last known user (token-free) so an offline start can still show who is signed in. */
+  user?: SessionUser;
+  savedAt: number;
+}
+
+export type LoadResult =
+  | { kind: 'empty' }
+  | { kind: 'found'; credential: StoredCredential }
+  /** An unreadable entry was found and removed; treat as signed out. */
+  | { kind: 'corrupt' };
+
+export interface CredentialStore {
+  readonly storage: SecretStorage;
+  init(): Promise<SecretStorage>;
+  load(): Promise<LoadResult>;
+  save(credential: { refreshToken: string; user?: SessionUser }): Promise<void>;
+  clear(): Promise<void>;
+}
+
+export interface CredentialStoreOptions {
+  profileId: string;
+  clientId: string;
+  /** Defaults to keytar, loaded lazily (its native module or D-Bus may be missing). */
+  backend?: KeytarLike | (() => Promise<KeytarLike>);
+  logger?: Logger;
+  now?: () => number;
+}
+
+export function keychainAccount(profileId: string, clientId: string): string {
+  return `${profileId}:${clientId}`;
+}
+
+// Loaded once per process: a dynamic import per store would repeat module resolution.
+let keytarModule: Promise<KeytarLike> | undefined;
+function loadKeytar(): Promise<KeytarLike> {
+  keytarModule ??= import('keytar').then((m) => {
+    const mod = m as unknown as KeytarLike & { default?: KeytarLike };
+    return mod.default ?? mod;
+  });
+  // A failed load (native module missing) is retried by the next store, not cached.
+  keytarModule.catch(() => {
+    keytarModule = undefined;
+  });
+  return keytarModule;
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 16);
+}
+
+interface Envelope {
+  v: 1;
+  rt: string;
+  u?: SessionUser;
+  t: number;
+}
+
+function parseEnvelope(text: string): Envelope | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (v['v'] !== 1 || typeof v['rt'] !== 'string' || v['rt'].length === 0 || typeof v['t'] !== 'number') {
+    return undefined;
+  }
+  const u = v['u'];
+  let user: SessionUser | undefined;
+  if (u !== undefined) {
+    if (typeof u !== 'object' || u === null) return undefined;
+    const r = u as Record<string, unknown>;
+    if (typeof r['sub'] !== 'string' || typeof r['username'] !== 'string' || !Array.isArray(r['groups'])) {
+      return undefined;
+    }
+    user = {
+      sub: r['sub'],
+      username: r['username'],
+      groups: r['groups'].filter((g): g is string => typeof g === 'string'),
+      ...(typeof r['email'] === 'string' ? { email: r['email'] } : {}),
+    };
+  }
+  return { v: 1, rt: v['rt'], t: v['t'], ...(user ? { u: user } : {}) };
+}
+
+interface Head {
+  v: 1;
+  /** Inline envelope JSON when small enough. */
+  e?: string;
+  /** Split envelope: part slot, part count, digest of the joined parts. */
+  s?: Slot;
+  n?: number;
+  d?: string;
+}
+
+type Slot = 'a' | 'b';
+const SLOTS: readonly Slot[] = ['a', 'b'];
+const MAX_PARTS = 64;
+
+function parseHead(text: string): Head | undefined {
+  try {
+    const v = JSON.parse(text) as Record<string, unknown>;
+    if (v['v'] !== 1) return undefined;
+    if (typeof v['e'] === 'string') return { v: 1, e: v['e'] };
+    if (
+      (v['s'] === 'a' || v['s'] === 'b') &&
+      typeof v['n'] === 'number' &&
+      Number.isInteger(v['n']) &&
+      v['n'] > 0 &&
+      v['n'] <= MAX_PARTS &&
+      typeof v['d'] === 'string'
+    ) {
+      return { v: 1, s: v['s'], n: v['n'], d: v['d'] };
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Every keychain call of this process goes through one queue. libsecret's search (keytar's
+ * findCredentials) crashes the process with SIGSEGV when an item vanishes while it reads, and
+ * overlapping writes of two profiles gain nothing; so calls never overlap, and this store never
+ * searches at all: part entries have deterministic names.
+ */
+let keychainQueue: Promise<unknown> = Promise.resolve();
+function serialised<T>(fn: () => Promise<T>): Promise<T> {
+  const run = keychainQueue.then(fn, fn);
+  keychainQueue = run.catch(() => undefined);
+  return run;
+}
+
+function describeKeychainError(err: unknown): string {
+  const raw = err instanceof Error ? err.message : String(err);
+  if (/dbus|x11|autolaunch/i.test(raw)) return 'No Secret Service is reachable (D-Bus session unavailable).';
+  if (/locked/i.test(raw)) return 'The login keyring is locked.';
+  if (/cannot find module|did not self-register|\.node/i.test(raw))
+    return 'The keychain module could not be loaded.';
+  return 'The OS keychain refused access.';
+}
+
+export function createCredentialStore(options: CredentialStoreOptions): CredentialStore {
+  const log = (options.logger ?? silentLogger).child('credential-store');
+  const account = keychainAccount(options.profileId, options.clientId);
+  const now = options.now ?? Date.now;
+  let backend: KeytarLike | undefined;
+  let storage: SecretStorage = { kind: 'keychain' };
+  let initialised: Promise<SecretStorage> | undefined;
+  // Memory mode: the credential lives only here (a closure variable, not an object property).
+  let memory: StoredCredential | undefined;
+  // The head entry read by init(), used once by the next load() (undefined: read it again).
+  let probedHead: string | null | undefined;
+
+  const toMemory = (err: unknown) => {
+    const reason = `${describeKeychainError(err)} Your sign-in is kept in memory only and ends when the app quits.`;
+    storage = { kind: 'memory', reason };
+    // The reason is ours; the library message may contain paths, not secrets, but stay terse.
+    log.warn('keychain unavailable, using memory only', { reason });
+  };
+
+  const init = (): Promise<SecretStorage> => {
+    initialised ??= (async () => {
+      try {
+        const given = options.backend;
+        const b =
+          given === undefined ? await loadKeytar() : typeof given === 'function' ? await given() : given;
+        backend = b;
+        // A read proves D-Bus and the Secret Service are there. It reads our own head entry, so
+        // the load() that follows at start costs no second keychain round trip.
+        probedHead = await serialised(() => b.getPassword(KEYCHAIN_SERVICE, account));
+      } catch (err) {
+        backend = undefined;
+        toMemory(err);
+      }
+      return storage;
+    })();
+    return initialised;
+  };
+
+  const partAccount = (slot: Slot, i: number) => `${account}#${slot}${i}`;
+
+  /** Deletes part entries of a slot from index `from` up to the first one that does not exist. */
+  const removeSlot = async (b: KeytarLike, slot: Slot, from = 0) => {
+    for (let i = from; i < MAX_PARTS; i++) {
+      if (!(await b.deletePassword(KEYCHAIN_SERVICE, partAccount(slot, i)))) break;
+    }
+  };
+
+  /** Head and every part, whatever state an interrupted write left them in. */
+  const removeAll = async (b: KeytarLike) => {
+    await b.deletePassword(KEYCHAIN_SERVICE, account);
+    for (const slot of SLOTS) await removeSlot(b, slot);
+  };
+
+  const readEnvelope = async (b: KeytarLike): Promise<Envelope | 'empty' | 'corrupt'> => {
+    const headText = probedHead !== undefined ? probedHead : await b.getPassword(KEYCHAIN_SERVICE, account);
+    probedHead = undefined;
+    if (headText === null) return 'empty';
+    const head = parseHead(headText);
+    if (!head) return 'corrupt';
+    let text: string;
+    if (head.e !== undefined) {
+      text = head.e;
+    } else {
+      const parts: string[] = [];
+      for (let i = 0; i < (head.n ?? 0); i++) {
+        const part = await b.getPassword(KEYCHAIN_SERVICE, partAccount(head.s ?? 'a', i));
+        if (part === null) return 'corrupt';
+        parts.push(part);
+      }
+      text = parts.join('');
+      if (digest(text) !== head.d) return 'corrupt';
+    }
+    return parseEnvelope(text) ?? 'corrupt';
+  };
+
+  /**
+   * New parts go to the slot the current head does not use, then the head switches to them,
+   * then the old slot is emptied: at every step a complete credential is readable.
+   */
+  const writeEnvelope = async (b: KeytarLike, text: string) => {
+    const oldHeadText = await b.getPassword(KEYCHAIN_SERVICE, account);
+    const oldHead = oldHeadText === null ? undefined : parseHead(oldHeadText);
+    let newSlot: Slot | undefined;
+    if (text.length <= CHUNK_CHARS) {
+      await b.setPassword(KEYCHAIN_SERVICE, account, JSON.stringify({ v: 1, e: text } satisfies Head));
+    } else {
+      const slot: Slot = oldHead?.s === 'a' ? 'b' : 'a';
+      newSlot = slot;
+      const parts: string[] = [];
+      for (let i = 0; i < text.length; i += CHUNK_CHARS) parts.push(text.slice(i, i + CHUNK_CHARS));
+      for (const [i, part] of parts.entries())
+        await b.setPassword(KEYCHAIN_SERVICE, partAccount(slot, i), part);
+      await removeSlot(b, slot, parts.length); // leftovers of an older, longer write
+      const head: Head = { v: 1, s: slot, n: parts.length, d: digest(text) };
+      await b.setPassword(KEYCHAIN_SERVICE, account, JSON.stringify(head));
+    }
+    // Empty the slot the old head used; with no readable old head, whatever an interrupted write left.
+    for (const slot of SLOTS) {
+      if (slot !== newSlot && (!oldHead || oldHead.s === slot)) await removeSlot(b, slot);
+    }
+  };
+
+  return {
+    get storage() {
+      return storage;
+    },
+    init,
+
+    async load(): Promise<LoadResult> {
+      await init();
+      const b = backend;
+      if (!b) return memory ? { kind: 'found', credential: { ...memory } } : { kind: 'empty' };
+      try {
+        const env = await serialised(() => readEnvelope(b));
+        if (env === 'empty') return { kind: 'empty' };
+        if (env === 'corrupt') {
+          // Never log the value: it may be a damaged token.
+          log.warn('stored session entry was unreadable and has been removed');
+          await serialised(() => removeAll(b)).catch(() => undefined);
+          return { kind: 'corrupt' };
+        }
+        return {
+          kind: 'found',
+          credential: { refreshToken: env.rt, savedAt: env.t, ...(env.u ? { user: env.u } : {}) },
+        };
+      } catch (err) {
+        // Keychain went away between init and now: behave as memory-only from here on.
+        backend = undefined;
+        toMemory(err);
+        return { kind: 'empty' };
+      }
+    },
+
+    async save(credential): Promise<void> {
+      await init();
+      probedHead = undefined;
+      const savedAt = now();
+      if (backend) {
+        const envelope: Envelope = { v: 1, rt: credential.refreshToken, t: savedAt };
+        if (credential.user) envelope.u = credential.user;
+        // ASCII-only JSON: a chunk of CHUNK_CHARS is then at most 2*CHUNK_CHARS bytes in any encoding.
+        const text = JSON.stringify(envelope).replace(
+          /[\u0080-\uffff]/g,
+          (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+        );
+        const b = backend;
+        try {
+          await serialised(() => writeEnvelope(b, text));
+          memory = undefined;
+          return;
+        } catch (err) {
+          backend = undefined;
+          toMemory(err);
+        }
+      }
+      memory = {
+        refreshToken: credential.refreshToken,
+        savedAt,
+        ...(credential.user ? { user: credential.user } : {}),
+      };
+    },
+
+    async clear(): Promise<void> {
+      memory = undefined;
+      await init();
+      probedHead = undefined;
+      const b = backend;
+      if (!b) return;
+      try {
+        await serialised(() => removeAll(b));
+      } catch (err) {
+        backend = undefined;
+        toMemory(err);
+      }
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import * as client from 'openid-client';
+import { AppError } from '../../shared/errors';
+import { isLoopbackHttpUrl } from '../config/profile';
+import type { ResolvedProfile } from '../config/profile';
+import { toTransientError } from './refresh-error-classifier';
+
+/**
+ * The profile's authorization server as openid-client sees it: discovery from the issuer, plus
+ * the few URLs the rest of the engine needs. http is allowed only when the issuer is loopback
+ * (the local user pool); openid-client itself refuses http otherwise.
+ *
+ * Cognito's discovery document lives on the issuer host while the Hosted UI endpoints live on the
+ * pool domain: we insist that the authorize endpoint is on the profile's `domain`, because that
+ * URL is handed to the system browser.
+ */
+export interface OidcClient {
+  readonly config: client.Configuration;
+  readonly jwksUri: URL;
+  readonly authorizationEndpoint: URL;
+}
+
+export async function discoverOidcClient(
+  profile: ResolvedProfile,
+  options: { timeoutMs: number; fetch?: client.CustomFetch },
+): Promise<OidcClient> {
+  const issuer = new URL(profile.issuer);
+  const insecure = isLoopbackHttpUrl(issuer);
+  const auth = profile.clientSecret ? client.ClientSecretBasic(profile.clientSecret) : client.None();
+  let config: client.Configuration;
+  try {
+    config = await client.discovery(issuer, profile.clientId, undefined, auth, {
+      execute: insecure ? [client.allowInsecureRequests] : [],
+      timeout: options.timeoutMs / 1000,
+      ...(options.fetch ? { [client.customFetch]: options.fetch } : {}),
+    });
+  } catch (err) {
+    const mapped = toTransientError(err);
+    throw new AppError(mapped.code, `Cannot read the sign-in service configuration: ${mapped.message}`, {
+      ...(mapped.status === undefined ? {} : { status: mapped.status }),
+    });
+  }
+  config.timeout = options.timeoutMs / 1000;
+  if (options.fetch) config[client.customFetch] = options.fetch;
+  const meta = config.serverMetadata();
+  const domain = new URL(profile.domain);
+  const authorizationEndpoint = meta.authorization_endpoint
+    ? new URL(meta.authorization_endpoint)
+    : undefined;
+  if (!authorizationEndpoint || authorizationEndpoint.origin !== domain.origin) {
+    throw new AppError(
+      'CONFIG_INVALID',
+      `The issuer's authorize endpoint is not on the profile's Hosted UI domain ${domain.origin}.`,
+    );
+  }
+  if (!meta.jwks_uri) throw new AppError('CONFIG_INVALID', 'The issuer publishes no JWKS URI.');
+  const jwksUri = new URL(meta.jwks_uri);
+  if (jwksUri.protocol !== 'https:' && !isLoopbackHttpUrl(jwksUri)) {
+    throw new AppError('CONFIG_INVALID', 'The JWKS URI must use https.');
+  }
+  return {
+    config,
+    jwksUri,
+    authorizationEndpoint,
+  };
+}
