@@ -25,9 +25,22 @@ export default defineConfig({
   },
   renderer: {
     root: 'src/renderer',
-    plugins: [react()],
+    plugins: [
+      react(),
+      {
+        // `electron-vite dev` only: React's refresh preamble is an inline script, which the
+        // page's meta CSP refuses. Drop the meta there; main sends the dev-server CSP header
+        // (devServerCsp in src/main/renderer-protocol.ts). Builds keep the meta untouched.
+        name: 'renderer-dev-csp',
+        apply: 'serve',
+        transformIndexHtml: (html: string) =>
+          html.replace(/<meta\s+http-equiv="Content-Security-Policy"[^>]*>/, ''),
+      },
+    ],
     build: {
       outDir: 'out/renderer',
+      // electron-vite leaves renderer output unminified; minify so the shipped bundle stays small.
+      minify: true,
       rolldownOptions: { input: { index: resolve(import.meta.dirname, 'src/renderer/index.html') } },
     },
   },

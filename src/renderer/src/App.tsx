@@ -1,7 +1,251 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Profiles } from '../../shared/ipc-contract';
+import type { UiError } from './api-call';
+import { AppActionsContext, type AppActions } from './app-context';
+import { ErrorNotice } from './components/ErrorNotice';
+import { useSession } from './hooks/use-session';
+import { EMPTY_DRAFTS, hasUnsavedText, type NoteDrafts } from './notes-model';
+import { SignInScreen, WaitingForBrowserScreen, type SessionEndedReason } from './screens/SignInScreen';
+import { SignedInShell, type View } from './screens/SignedInShell';
+
+const INTERNAL_ERROR: UiError = { code: 'INTERNAL', message: 'The app could not reach its main process.' };
+
+/**
+ * The app shell. It owns what must outlive a screen: the current view and unsaved note text
+ * (kept through an expired or revoked session, dropped on an explicit sign-out or when another
+ * user signs in), and the one polite live region.
+ */
 export function App() {
+  const { session, loadError, setSession, refresh } = useSession();
+  const [profiles, setProfiles] = useState<Profiles | null>(null);
+  const [switchingProfile, setSwitchingProfile] = useState(false);
+  const [view, setView] = useState<View>('home');
+  const [drafts, setDrafts] = useState<NoteDrafts>(EMPTY_DRAFTS);
+  const [placeOwner, setPlaceOwner] = useState<string | null>(null);
+  const [signInError, setSignInError] = useState<UiError | null>(null);
+  const [sessionEnded, setSessionEnded] = useState<SessionEndedReason>(null);
+  const [signingOut, setSigningOut] = useState(false);
+  const [signOutError, setSignOutError] = useState<UiError | null>(null);
+  const [reopenedAt, setReopenedAt] = useState<number | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const announceSeq = useRef(0);
+
+  const announce = useCallback((message: string) => {
+    // A trailing zero-width change makes a repeated message ("Note saved.") announce again.
+    announceSeq.current += 1;
+    setAnnouncement(message + (announceSeq.current % 2 ? '' : '\u200b'));
+  }, []);
+
+  const loadProfiles = useCallback(async () => {
+    try {
+      const result = await window.desktop.profiles.list();
+      if (result.ok) setProfiles(result.value);
+      else
+        setProfiles({
+          activeProfileId: null,
+          profiles: [],
+          configError: { file: 'profiles', message: result.error.message },
+        });
+    } catch {
+      setProfiles({
+        activeProfileId: null,
+        profiles: [],
+        configError: { file: 'profiles', message: INTERNAL_ERROR.message },
+      });
+    }
+  }, []);
+
+  useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- reads main's profile list once at start
+    void loadProfiles();
+  }, [loadProfiles]);
+
+  // Follow the session: remember why it ended, and whose place and drafts we are keeping.
+  const status = session?.status;
+  const reason = session?.status === 'signed-out' ? session.reason : null;
+  const username = session?.status === 'signed-in' ? session.user.username : null;
+  const connectivity = session?.status === 'signed-in' ? session.connectivity : null;
+  useEffect(() => {
+    /* eslint-disable react-hooks/set-state-in-effect -- mirrors main's published session into UI-only state */
+    if (status === 'signed-out' && (reason === 'expired' || reason === 'revoked')) setSessionEnded(reason);
+    if (status === 'signed-in' && username !== null) {
+      setSessionEnded(null);
+      setSignInError(null);
+      if (placeOwner !== null && placeOwner !== username) {
+        // Someone else signed in: the previous user's unsaved text is not theirs to see.
+        setDrafts(EMPTY_DRAFTS);
+      }
+      if (placeOwner !== username) setPlaceOwner(username);
+    }
+    /* eslint-enable react-hooks/set-state-in-effect */
+  }, [status, reason, username, placeOwner]);
+
+  // Offline until a refresh succeeds: offline -> refreshing -> online is one outage, announced
+  // once going down and once coming back, with the banner kept up while reconnecting.
+  const [degraded, setDegraded] = useState(false);
+  useEffect(() => {
+    /* eslint-disable react-hooks/set-state-in-effect -- follows main's published connectivity */
+    if (connectivity === 'offline' && !degraded) {
+      setDegraded(true);
+      announce('Offline: the sign-in service cannot be reached. You can keep working.');
+    } else if (connectivity === 'online' && degraded) {
+      setDegraded(false);
+      announce('Back online.');
+    } else if (connectivity === null && degraded) {
+      setDegraded(false);
+    }
+    /* eslint-enable react-hooks/set-state-in-effect */
+  }, [connectivity, degraded, announce]);
+
+  const onSessionLost = useCallback(
+    (error: UiError) => {
+      setSessionEnded(error.code === 'SESSION_EXPIRED' ? 'expired' : 'revoked');
+      void refresh();
+    },
+    [refresh],
+  );
+  const actions = useMemo<AppActions>(() => ({ onSessionLost, announce }), [onSessionLost, announce]);
+
+  const signIn = async () => {
+    setSignInError(null);
+    setReopenedAt(null);
+    try {
+      const result = await window.desktop.auth.signIn();
+      if (result.ok) {
+        setSession(result.value);
+        if (result.value.status === 'signed-in') announce(`Signed in as ${result.value.user.username}.`);
+      } else {
+        setSignInError(result.error);
+        void refresh();
+      }
+    } catch {
+      setSignInError(INTERNAL_ERROR);
+    }
+  };
+
+  const cancelSignIn = async () => {
+    try {
+      await window.desktop.auth.cancelSignIn();
+    } finally {
+      void refresh();
+    }
+  };
+
+  const reopen = async () => {
+    const result = await window.desktop.auth
+      .reopenBrowser()
+      .catch(() => ({ ok: false as const, error: INTERNAL_ERROR }));
+    if (result.ok) setReopenedAt(Date.now());
+    else setSignInError(result.error);
+  };
+
+  const signOut = async (endHostedUiSession: boolean) => {
+    setSigningOut(true);
+    setSignOutError(null);
+    try {
+      const result = await window.desktop.auth.signOut({ endHostedUiSession });
+      if (result.ok) {
+        // An explicit sign-out forgets the place and the drafts: the next person starts fresh.
+        setView('home');
+        setDrafts(EMPTY_DRAFTS);
+        setPlaceOwner(null);
+        setSessionEnded(null);
+        setSession(result.value);
+        announce('Signed out.');
+      } else {
+        setSignOutError(result.error);
+        void refresh();
+      }
+    } catch {
+      setSignOutError(INTERNAL_ERROR);
+    } finally {
+      setSigningOut(false);
+    }
+  };
+
+  const switchProfile = async (profileId: string) => {
+    setSwitchingProfile(true);
+    setSignInError(null);
+    try {
+      const result = await window.desktop.profiles.switch({ profileId });
+      if (result.ok) setProfiles(result.value);
+      else setSignInError(result.error);
+    } catch {
+      setSignInError(INTERNAL_ERROR);
+    } finally {
+      setSwitchingProfile(false);
+      void refresh();
+    }
+  };
+
+  const activeProfile = profiles?.profiles.find((p) => p.id === profiles.activeProfileId);
+
+  let screen;
+  if (session === null) {
+    screen = loadError ? (
+      <main className="center-screen">
+        <div className="card sign-in-card">
+          <h1>Cognito Desktop</h1>
+          <ErrorNotice
+            error={{ code: 'INTERNAL', message: loadError }}
+            action={
+              <button type="button" onClick={() => void refresh()}>
+                Try again
+              </button>
+            }
+          />
+        </div>
+      </main>
+    ) : (
+      <main className="center-screen" aria-busy="true">
+        <p role="status">Starting…</p>
+      </main>
+    );
+  } else if (session.status === 'signing-in') {
+    screen = (
+      <WaitingForBrowserScreen
+        session={session}
+        reopenedAt={reopenedAt}
+        onCancel={() => void cancelSignIn()}
+        onReopen={() => void reopen()}
+      />
+    );
+  } else if (session.status === 'signed-out') {
+    screen = (
+      <SignInScreen
+        session={session}
+        profiles={profiles}
+        signInError={signInError}
+        sessionEnded={sessionEnded}
+        unsavedWork={hasUnsavedText(drafts)}
+        onSignIn={() => void signIn()}
+        onSwitchProfile={(id) => void switchProfile(id)}
+        switchingProfile={switchingProfile}
+      />
+    );
+  } else {
+    screen = (
+      <SignedInShell
+        session={session}
+        profile={activeProfile}
+        view={view}
+        onNavigate={setView}
+        drafts={drafts}
+        setDrafts={setDrafts}
+        onSignOut={(end) => void signOut(end)}
+        signingOut={signingOut}
+        signOutError={signOutError}
+        degraded={degraded}
+      />
+    );
+  }
+
   return (
-    <main>
-      <h1>Cognito Desktop</h1>
-    </main>
+    <AppActionsContext.Provider value={actions}>
+      {screen}
+      <div className="visually-hidden" role="status" aria-live="polite" data-testid="announcer">
+        {announcement}
+      </div>
+    </AppActionsContext.Provider>
   );
 }

@@ -1,0 +1,86 @@
+import { useEffect, useId, useRef, useState } from 'react';
+
+/**
+ * A disclosure (button + revealed choices) rather than an ARIA menu: two plain buttons are
+ * easier to reach with every assistive technology, and Escape closes it and returns focus.
+ */
+export function SignOutMenu(props: {
+  username: string;
+  busy: boolean;
+  onSignOut: (endHostedUiSession: boolean) => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const panelId = useId();
+  const toggleRef = useRef<HTMLButtonElement>(null);
+  const firstRef = useRef<HTMLButtonElement>(null);
+  const rootRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (open) firstRef.current?.focus();
+  }, [open]);
+
+  useEffect(() => {
+    if (!open) return;
+    const onPointer = (event: PointerEvent) => {
+      if (rootRef.current && !rootRef.current.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', onPointer);
+    return () => document.removeEventListener('pointerdown', onPointer);
+  }, [open]);
+
+  const close = () => {
+    setOpen(false);
+    toggleRef.current?.focus();
+  };
+
+  return (
+    <div
+      className="menu"
+      ref={rootRef}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape' && open) {
+          event.stopPropagation();
+          close();
+        }
+      }}
+    >
+      <button
+        ref={toggleRef}
+        type="button"
+        aria-expanded={open}
+        aria-controls={panelId}
+        onClick={() => setOpen((value) => !value)}
+      >
+        {props.username} <span aria-hidden="true">▾</span>
+        <span className="visually-hidden"> account menu</span>
+      </button>
+      <div id={panelId} className="menu-panel" hidden={!open}>
+        <button
+          ref={firstRef}
+          type="button"
+          disabled={props.busy}
+          onClick={() => {
+            setOpen(false);
+            props.onSignOut(false);
+          }}
+        >
+          Sign out
+        </button>
+        <button
+          type="button"
+          disabled={props.busy}
+          aria-describedby={`${panelId}-forget`}
+          onClick={() => {
+            setOpen(false);
+            props.onSignOut(true);
+          }}
+        >
+          Sign out and forget this browser sign-in
+        </button>
+        <p id={`${panelId}-forget`} className="hint">
+          Also ends the sign-in kept by your browser, so the next sign-in can use another account.
+        </p>
+      </div>
+    </div>
+  );
+}

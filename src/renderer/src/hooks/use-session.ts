@@ -1,0 +1,48 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { SessionState } from '../../../shared/session-state';
+
+/**
+ * The session as main publishes it: read once, then kept current by session:changed events.
+ * `refresh` re-reads it (after an API call reported that the session is gone). A read that an
+ * event overtook is dropped, so an older answer never replaces a newer event.
+ */
+export function useSession(): {
+  session: SessionState | null;
+  loadError: string | null;
+  setSession: (state: SessionState) => void;
+  refresh: () => Promise<SessionState | null>;
+} {
+  const [session, setSessionState] = useState<SessionState | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const version = useRef(0);
+
+  const setSession = useCallback((state: SessionState) => {
+    version.current += 1;
+    setSessionState(state);
+  }, []);
+
+  const refresh = useCallback(async () => {
+    const before = version.current;
+    try {
+      const result = await window.desktop.session.get();
+      if (result.ok) {
+        if (version.current === before) setSession(result.value);
+        setLoadError(null);
+        return result.value;
+      }
+      setLoadError(result.error.message);
+    } catch {
+      setLoadError('The app could not reach its main process.');
+    }
+    return null;
+  }, [setSession]);
+
+  useEffect(() => {
+    const unsubscribe = window.desktop.session.onChanged(setSession);
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the first read; events keep it current
+    void refresh();
+    return unsubscribe;
+  }, [refresh, setSession]);
+
+  return { session, loadError, setSession, refresh };
+}
