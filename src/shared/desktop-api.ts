@@ -11,8 +11,15 @@ export interface DesktopTransport {
 }
 
 export function createDesktopApi(transport: DesktopTransport) {
+  // Main answers every invoke with an IpcResult; a rejection means the call never reached a
+  // handler (e.g. main still starting). The UI gets the same result shape either way.
   const call = <C extends InvokeChannel>(channel: C, payload: RequestOf<C>) =>
-    transport.invoke(channel, payload) as Promise<IpcResult<ResponseOf<C>>>;
+    (transport.invoke(channel, payload) as Promise<IpcResult<ResponseOf<C>>>).catch(
+      (): IpcResult<ResponseOf<C>> => ({
+        ok: false,
+        error: { code: 'INTERNAL', message: 'The app could not handle the request.' },
+      }),
+    );
   const subscribe =
     <C extends EventChannel>(channel: C) =>
     (listener: (event: EventOf<C>) => void): (() => void) =>

@@ -13,6 +13,9 @@ import { SessionStateSchema } from './session-state';
 
 export const MAX_IPC_PAYLOAD_BYTES = 1024 * 1024;
 export const MAX_API_BODY_BYTES = 512 * 1024;
+export const MAX_API_HEADERS = 32;
+/** Nesting limit checked before schema parsing, so a deep payload cannot exhaust the stack. */
+export const MAX_IPC_PAYLOAD_DEPTH = 32;
 
 export const AppErrorSchema = z
   .object({
@@ -56,7 +59,11 @@ export const ApiRequestSchema = z
     method: ApiMethodSchema,
     /** Path (and optional query) relative to the API's base URL; must start with a single '/'. */
     path: z.string().min(1).max(2048),
-    headers: z.record(z.string().max(128), z.string().max(4096)).optional(),
+    /** Safe headers only (Accept, Content-Type, If-None-Match, X-...); main refuses the rest. */
+    headers: z
+      .record(z.string().min(1).max(128), z.string().max(4096))
+      .refine((h) => Object.keys(h).length <= MAX_API_HEADERS, { message: 'too many headers' })
+      .optional(),
     body: JsonValue.optional(),
     timeoutMs: z.number().int().min(100).max(120_000).optional(),
   })
@@ -72,7 +79,19 @@ export const ApiResponseSchema = z
       z.object({ kind: z.literal('empty') }).strict(),
       z.object({ kind: z.literal('json'), value: JsonValue }).strict(),
       z.object({ kind: z.literal('text'), value: z.string() }).strict(),
+      /** Any other content type: base64 of the raw bytes (the size cap applies before encoding). */
+      z.object({ kind: z.literal('binary'), contentType: z.string().max(200), base64: z.string() }).strict(),
     ]),
+    /**
+     * A 3xx answer: main follows no redirect (a bearer must never reach another origin), it
+     * reports where the API pointed and whether that was the same origin.
+     */
+    redirect: z
+      .object({ location: z.string().max(4096), sameOrigin: z.boolean() })
+      .strict()
+      .optional(),
+    /** True when the first attempt got 401 invalid_token and this is the one retry after a refresh. */
+    retried: z.boolean().optional(),
     durationMs: z.number(),
   })
   .strict();

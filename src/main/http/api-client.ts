@@ -1,0 +1,220 @@
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { AppError, isAppError } from '../../shared/errors';
+import { MAX_API_BODY_BYTES, type ApiRequest, type ApiResponse } from '../../shared/ipc-contract';
+import { redact } from '../../shared/redact';
+import type { AccessTokenSource } from '../auth/access-token-source';
+import { isAllowedOrigin, resolveApiHref, type ApiDefinition } from './api-origins';
+import { mapTransportError } from './transport-errors';
+import { RequestAbort } from './request-abort';
+import { shapeBody } from './response-body';
+import { checkRequestHeaders, filterResponseHeaders, mayNeedRedaction } from './safe-headers';
+
+const redactIfNeeded = (text: string) => (mayNeedRedaction(text) ? redact(text) : text);
+
+/**
+ * The bearer HTTP client. The renderer names an API and a path; main checks both against the
+ * active profile's allowlist, attaches the access token, sends the request with axios and
+ * returns a bounded, token-free response.
+ *
+ * Decisions:
+ * - HTTP statuses (4xx, 5xx, 3xx) are responses, not errors: the API console shows them. The
+ *   one exception is a 401 invalid_token that survives a forced refresh: that is TOKEN_INVALID,
+ *   because the session itself is in doubt.
+ * - No redirect is followed (maxRedirects 0): the 3xx is returned with `redirect` describing
+ *   where it pointed, so a bearer can never ride a redirect to another origin.
+ * - Non-text bodies come back as base64 within the same size cap.
+ */
+export interface ApiClient {
+  request(request: ApiRequest): Promise<ApiResponse>;
+  /** Aborts a running request; false when no request has this id (already done, or never started). */
+  cancel(requestId: string): boolean;
+}
+
+export interface ApiClientOptions {
+  /** The active profile's APIs, read on every request so a profile switch takes effect at once. */
+  apis: () => readonly ApiDefinition[];
+  tokens: AccessTokenSource;
+  /** Injectable for tests (e.g. an instance routed through a recording proxy). */
+  http?: AxiosInstance;
+  maxResponseBytes?: number;
+  defaultTimeoutMs?: number;
+  maxInFlight?: number;
+  now?: () => number;
+}
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+const BODYLESS = new Set(['GET', 'HEAD']);
+const SWEEP_MS = 25;
+const DEFAULT_ACCEPT = 'application/json, text/plain, */*';
+const ANY_STATUS = () => true;
+// Bodies are decoded by shapeBody; axios must not parse or transform them.
+const RAW_BODY = [(body: unknown) => body];
+
+function hasInvalidTokenChallenge(response: AxiosResponse): boolean {
+  if (response.status !== 401) return false;
+  const raw: unknown = response.headers['www-authenticate'];
+  const value = Array.isArray(raw) ? raw.join(', ') : typeof raw === 'string' ? raw : '';
+  return /\bBearer\b/i.test(value) && /\berror\s*=\s*"?invalid_token"?/i.test(value);
+}
+
+function encodeBody(request: ApiRequest, headers: Record<string, string>): string | undefined {
+  if (request.body === undefined) return undefined;
+  if (BODYLESS.has(request.method)) {
+    throw new AppError('IPC_INVALID_ARGUMENT', `A ${request.method} request cannot have a body.`);
+  }
+  const declared = headers['content-type'];
+  const sendsRawText = typeof request.body === 'string' && declared !== undefined && !/json/i.test(declared);
+  const encoded = sendsRawText ? (request.body as string) : JSON.stringify(request.body);
+  if (Buffer.byteLength(encoded) > MAX_API_BODY_BYTES) {
+    throw new AppError(
+      'IPC_INVALID_ARGUMENT',
+      `The request body is larger than ${MAX_API_BODY_BYTES} bytes.`,
+    );
+  }
+  if (declared === undefined) headers['content-type'] = 'application/json';
+  return encoded;
+}
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const http = options.http ?? axios.create();
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxInFlight = options.maxInFlight ?? 64;
+  const now = options.now ?? Date.now;
+  const inFlight = new Map<string, RequestAbort>();
+
+  // One sweeper for all request deadlines instead of a timer per request: timeouts fire at most
+  // SWEEP_MS late, and the interval runs only while requests are in flight.
+  let sweeper: ReturnType<typeof setInterval> | undefined;
+  const sweep = () => {
+    const now = performance.now();
+    for (const abort of inFlight.values()) if (abort.deadline <= now) abort.timeOut();
+    if (inFlight.size === 0 && sweeper !== undefined) {
+      clearInterval(sweeper);
+      sweeper = undefined;
+    }
+  };
+  const startSweeper = () => {
+    if (sweeper !== undefined) return;
+    sweeper = setInterval(sweep, SWEEP_MS);
+    sweeper.unref();
+  };
+
+  async function request(req: ApiRequest): Promise<ApiResponse> {
+    const started = now();
+    // Everything that can refuse the request runs before a token is fetched or a socket opened.
+    const apis = options.apis();
+    const href = resolveApiHref(apis, req.api, req.path);
+    const headers = checkRequestHeaders(req.headers);
+    const data = encodeBody(req, headers);
+    if (inFlight.has(req.requestId)) {
+      throw new AppError('IPC_INVALID_ARGUMENT', 'A request with this id is already running.');
+    }
+    if (inFlight.size >= maxInFlight) {
+      throw new AppError('IPC_INVALID_ARGUMENT', `Too many requests at once (at most ${maxInFlight}).`);
+    }
+
+    const timeoutMs = req.timeoutMs ?? defaultTimeoutMs;
+    const abort = new RequestAbort(
+      performance.now() + timeoutMs,
+      () => new AppError('TIMEOUT', `The API "${req.api}" did not answer within ${timeoutMs} ms.`),
+    );
+    inFlight.set(req.requestId, abort);
+    startSweeper();
+
+    const send = (token: string) =>
+      http.request<ArrayBuffer>({
+        url: href,
+        method: req.method,
+        headers: { accept: DEFAULT_ACCEPT, ...headers, authorization: `Bearer ${token}` },
+        data,
+        signal: abort,
+        maxRedirects: 0,
+        responseType: 'arraybuffer',
+        maxContentLength: maxResponseBytes,
+        maxBodyLength: MAX_API_BODY_BYTES,
+        validateStatus: ANY_STATUS,
+        transformResponse: RAW_BODY,
+      });
+
+    try {
+      // The token wait is raced against the abort (a refresh may be slow); axios itself rejects
+      // on the abort signal, so the sends need no race.
+      const token = await Promise.race([options.tokens.getAccessToken(), abort.whenAborted]);
+      let response = await send(token);
+      let retried = false;
+      if (hasInvalidTokenChallenge(response)) {
+        // One forced refresh and one retry; a second rejection ends here, never a loop.
+        const fresh = await Promise.race([options.tokens.forceRefresh(token), abort.whenAborted]);
+        response = await send(fresh);
+        retried = true;
+        if (hasInvalidTokenChallenge(response)) {
+          throw new AppError(
+            'TOKEN_INVALID',
+            `The API "${req.api}" rejected the access token even after a refresh.`,
+            { status: 401 },
+          );
+        }
+      }
+      return shapeResponse(response, req, href, apis, started, retried);
+    } catch (error) {
+      // After an abort, axios rejects with its own CanceledError: report why we aborted.
+      if (abort.reason) throw abort.reason;
+      if (isAppError(error)) throw error;
+      throw mapTransportError(error, { api: req.api, timeoutMs, maxResponseBytes });
+    } finally {
+      inFlight.delete(req.requestId);
+    }
+  }
+
+  function shapeResponse(
+    response: AxiosResponse<ArrayBuffer>,
+    req: ApiRequest,
+    href: string,
+    apis: readonly ApiDefinition[],
+    started: number,
+    retried: boolean,
+  ): ApiResponse {
+    const raw = response.data as unknown;
+    const bytes =
+      raw instanceof Uint8Array ? raw : raw instanceof ArrayBuffer ? new Uint8Array(raw) : new Uint8Array(0);
+    const headers = filterResponseHeaders(response.headers as Record<string, unknown>);
+    const contentType =
+      typeof response.headers['content-type'] === 'string' ? response.headers['content-type'] : undefined;
+    const out: ApiResponse = {
+      status: response.status,
+      statusText: redactIfNeeded(String(response.statusText ?? '')).slice(0, 200),
+      headers,
+      body: shapeBody(bytes, contentType, req.method),
+      durationMs: now() - started,
+    };
+    if (retried) out.retried = true;
+    const location = response.headers['location'];
+    if (response.status >= 300 && response.status < 400 && typeof location === 'string') {
+      const url = new URL(href);
+      let target: string;
+      let sameOrigin = false;
+      try {
+        const resolved = new URL(location, url);
+        target = resolved.href;
+        sameOrigin = isAllowedOrigin(apis, target) && resolved.origin === url.origin;
+      } catch {
+        target = location;
+      }
+      out.redirect = { location: redact(target).slice(0, 4096), sameOrigin };
+    }
+    return out;
+  }
+
+  return {
+    request,
+    cancel(requestId) {
+      const abort = inFlight.get(requestId);
+      if (!abort) return false;
+      abort.abort(new AppError('CANCELLED', 'The request was cancelled.'));
+      return true;
+    },
+  };
+}

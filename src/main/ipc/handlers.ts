@@ -1,0 +1,50 @@
+import type { SessionController } from '../auth/session-controller';
+import type { ProfilesController } from '../config/profiles-controller';
+import type { ApiClient } from '../http/api-client';
+import type { InvokeHandlers } from './handle';
+import type { EventEmitter } from './event-broadcaster';
+
+/**
+ * One handler per invoke channel, over the session engine, the API client and profile
+ * management. No electron here: the arguments arrive already validated by handle(), and
+ * the handlers are tested by calling them directly or through an in-process registrar.
+ */
+export interface HandlerDependencies {
+  session: SessionController;
+  api: ApiClient;
+  profiles: ProfilesController;
+}
+
+export interface AppIpcHandlers {
+  invoke: InvokeHandlers;
+  /** Forwards session changes to `emit` (the app's windows); returns the unsubscribe. */
+  subscribeEvents(emit: EventEmitter): () => void;
+}
+
+export function createHandlers({ session, api, profiles }: HandlerDependencies): AppIpcHandlers {
+  return {
+    invoke: {
+      'auth:sign-in': () => session.signIn(),
+      'auth:cancel-sign-in': async () => {
+        await session.cancelSignIn();
+        return null;
+      },
+      'auth:reopen-browser': async () => {
+        await session.reopenBrowser();
+        return null;
+      },
+      'auth:sign-out': (request) => session.signOut({ endHostedUiSession: request.endHostedUiSession }),
+      'session:get-state': async () => session.getState(),
+      'profiles:list': async () => profiles.list(),
+      'profiles:switch': (request) => profiles.switchTo(request.profileId),
+      'api:request': (request) => api.request(request),
+      'api:cancel-request': async (request) => {
+        api.cancel(request.requestId);
+        return null;
+      },
+    },
+    subscribeEvents(emit) {
+      return session.onChanged((state) => emit('session:changed', state));
+    },
+  };
+}

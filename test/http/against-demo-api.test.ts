@@ -1,0 +1,210 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as oidc from 'openid-client';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccessTokenSource } from '../../src/main/auth/access-token-source';
+import { createApiClient } from '../../src/main/http/api-client';
+import { registerInvokeHandlers } from '../../src/main/ipc/handle';
+import { createHandlers } from '../../src/main/ipc/handlers';
+import { createInProcessRegistrar } from '../../src/main/ipc/in-process-registrar';
+import { createSenderPolicy, type IpcSender } from '../../src/main/ipc/sender-policy';
+import { AppError } from '../../src/shared/errors';
+import type { IpcResult } from '../../src/shared/ipc-contract';
+import { startDemoApi, type RunningDemoApi } from '../../tools/demo-api';
+import { startUserPool, type RunningUserPool } from '../../tools/user-pool';
+import { launchBrowser } from '../support/browser';
+import { signInWithBrowser } from '../support/pool-sign-in';
+import { RecordingProfiles, RecordingSession } from '../ipc/controllers';
+
+/**
+ * The IPC pipeline and bearer client against the reference resource server (tools/demo-api),
+ * with real access tokens from the local user pool and real refresh grants.
+ */
+const CLIENT = 'ipctestdesktopclient00001';
+const SCOPES = ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin'];
+const APP_URL = 'file:///app/out/renderer/index.html';
+const SENDER: IpcSender = { id: 1, mainFrameUrl: APP_URL, senderFrame: { url: APP_URL, isMainFrame: true } };
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A small real token source: the pool's tokens, refreshed with openid-client's refresh grant. */
+class PoolTokenSource implements AccessTokenSource {
+  refreshes = 0;
+  constructor(
+    private readonly config: oidc.Configuration,
+    public access: string,
+    public refresh: string,
+  ) {}
+  async getAccessToken(): Promise<string> {
+    return this.access;
+  }
+  async forceRefresh(rejected: string): Promise<string> {
+    if (rejected !== this.access) return this.access;
+    this.refreshes += 1;
+    try {
+      const tokens = await oidc.refreshTokenGrant(this.config, this.refresh);
+      this.access = tokens.access_token;
+      if (tokens.refresh_token) this.refresh = tokens.refresh_token;
+      return this.access;
+    } catch {
+      throw new AppError('SIGN_IN_REQUIRED', 'The session has ended; sign in again.');
+    }
+  }
+}
+
+/** The same token with its signature altered: well-formed, but the API must reject it. */
+function tamper(jwt: string): string {
+  const last = jwt.at(-2) === 'A' ? 'B' : 'A';
+  return `${jwt.slice(0, -2)}${last}${jwt.at(-1)}`;
+}
+
+describe('api:request against the demo API with tokens from the local user pool', () => {
+  let pool: RunningUserPool;
+  let browser: Browser;
+  let demo: RunningDemoApi;
+  let strangerApi: RunningDemoApi;
+  let config: oidc.Configuration;
+  let dir: string;
+  let redirectUri: string;
+
+  const signIn = async () => {
+    const tokens = await signInWithBrowser(pool, {
+      clientId: CLIENT,
+      username: 'erin',
+      password: 'Erin-test-1!',
+      redirectUri,
+      scopes: SCOPES,
+      browser,
+    });
+    if (!tokens.refresh_token) throw new Error('the pool issued no refresh token');
+    return new PoolTokenSource(config, tokens.access_token, tokens.refresh_token);
+  };
+
+  const pipeline = (tokens: AccessTokenSource, baseUrl: string) => {
+    const registrar = createInProcessRegistrar();
+    registerInvokeHandlers(
+      {
+        registrar,
+        senderPolicy: createSenderPolicy({ appUrls: [APP_URL], isAppWebContents: (id) => id === 1 }),
+      },
+      createHandlers({
+        session: new RecordingSession(),
+        profiles: new RecordingProfiles(),
+        api: createApiClient({ apis: () => [{ name: 'demo', baseUrl }], tokens }),
+      }).invoke,
+    );
+    let seq = 0;
+    return (request: Record<string, unknown>) =>
+      registrar.invoke('api:request', SENDER, {
+        requestId: `i${++seq}`,
+        api: 'demo',
+        method: 'GET',
+        ...request,
+      });
+  };
+
+  const refreshGrants = () => pool.counters.tokenRequests['refresh_token'] ?? 0;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ipc-demo-api-'));
+    redirectUri = `http://127.0.0.1:${await freePort()}/callback`;
+    const base = { callbackUrls: [redirectUri], logoutUrls: [redirectUri], allowedScopes: SCOPES };
+    pool = await startUserPool({
+      definition: {
+        region: 'us-east-1',
+        userPoolId: 'us-east-1_IpcTest001',
+        clients: [{ clientId: CLIENT, ...base, enableTokenRevocation: true }],
+        users: [
+          {
+            username: 'erin',
+            password: 'Erin-test-1!',
+            email: 'erin@example.com',
+            emailVerified: true,
+            groups: ['admin'],
+          },
+        ],
+      },
+    });
+    config = await oidc.discovery(new URL(pool.issuer), CLIENT, undefined, oidc.None(), {
+      execute: [oidc.allowInsecureRequests],
+    });
+    browser = await launchBrowser();
+    demo = await startDemoApi({ issuer: pool.issuer, clientId: CLIENT, dbPath: path.join(dir, 'a.sqlite') });
+    // Accepts only another client's tokens: every token of ours is rejected as invalid_token.
+    strangerApi = await startDemoApi({
+      issuer: pool.issuer,
+      clientId: 'someotherclient0000000001',
+      dbPath: path.join(dir, 'b.sqlite'),
+    });
+  });
+  afterAll(async () => {
+    await demo?.close();
+    await strangerApi?.close();
+    await browser?.close();
+    await pool?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('GET /me and POST then GET /notes round trip with the real bearer', async () => {
+    const tokens = await signIn();
+    const call = pipeline(tokens, demo.url);
+    const me = await call({ path: '/me' });
+    expect(me).toMatchObject({
+      ok: true,
+      value: { status: 200, body: { kind: 'json', value: { username: 'erin' } } },
+    });
+    const created = await call({
+      method: 'POST',
+      path: '/notes',
+      body: { title: 'written over IPC', body: 'via the pipeline' },
+    });
+    expect(created).toMatchObject({ ok: true, value: { status: 201 } });
+    const list = (await call({ path: '/notes' })) as IpcResult<{ body: { kind: string; value: unknown } }>;
+    expect(JSON.stringify(list)).toContain('written over IPC');
+    for (const result of [me, created, list]) {
+      expect(JSON.stringify(result)).not.toContain(tokens.access);
+      expect(JSON.stringify(result)).not.toContain(tokens.refresh);
+    }
+    expect(tokens.refreshes).toBe(0);
+  });
+
+  it('a rejected token: 401 invalid_token -> one refresh grant at the pool -> one retry that succeeds', async () => {
+    const tokens = await signIn();
+    tokens.access = tamper(tokens.access);
+    const grants = refreshGrants();
+    const me = await pipeline(tokens, demo.url)({ path: '/me' });
+    expect(me).toMatchObject({ ok: true, value: { status: 200, retried: true } });
+    expect(tokens.refreshes).toBe(1);
+    expect(refreshGrants() - grants).toBe(1);
+  });
+
+  it('an API that rejects every token: TOKEN_INVALID after exactly one refresh (no loop)', async () => {
+    const tokens = await signIn();
+    const grants = refreshGrants();
+    const result = await pipeline(tokens, strangerApi.url)({ path: '/me' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'TOKEN_INVALID', status: 401 } });
+    expect(tokens.refreshes).toBe(1);
+    expect(refreshGrants() - grants).toBe(1);
+  });
+
+  it('a revoked refresh token: the typed session error, no retry', async () => {
+    const tokens = await signIn();
+    await pool.revokeRefreshToken(tokens.refresh);
+    tokens.access = tamper(tokens.access);
+    const result = await pipeline(tokens, demo.url)({ path: '/me' });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'SIGN_IN_REQUIRED', message: 'The session has ended; sign in again.' },
+    });
+    expect(tokens.refreshes).toBe(1);
+  });
+});
