@@ -32,6 +32,7 @@ const code: number = await new Promise((resolve) =>
 );
 
 interface Report {
+  testResults: Array<{ assertionResults: Array<{ status: string; fullName: string }> }>;
   numPassedTests: number;
   numFailedTests: number;
   numPendingTests: number;
@@ -46,6 +47,14 @@ if (!existsSync(reportFile)) {
 }
 const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
 const skipped = report.numPendingTests + report.numTodoTests;
+// Say what skipped and why (only the Electron launch test may, and its name carries the reason).
+for (const file of report.testResults) {
+  for (const test of file.assertionResults) {
+    if (test.status === 'skipped' || test.status === 'pending' || test.status === 'todo') {
+      console.log(`skipped: ${test.fullName}`);
+    }
+  }
+}
 console.log(`${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`);
 if (report.numPassedTests + report.numFailedTests === 0) {
   console.error('no test ran');

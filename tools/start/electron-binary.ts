@@ -5,7 +5,7 @@ import path from 'node:path';
 /**
  * Where the Electron binary is, found the way the electron package's own index.js finds it but
  * without require('electron') (which, when the binary is absent, tries to download it and fails
- * with a long trace). Duplicates test/support/electron-binary.ts: tools may not import test code.
+ * with a long trace). Tests use it too (test/support/electron-binary.ts).
  */
 export type ElectronBinary = { path: string } | { missing: string };
 
