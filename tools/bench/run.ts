@@ -6,6 +6,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { writePerformanceChart } from './chart';
 import { formatFigure, type BenchFigure, type BenchModule } from './figure';
 
 const dir = import.meta.dirname;
@@ -25,8 +26,11 @@ for (const file of files) {
     results.push({ ...figure, line, bench: file.replace(/\.bench\.ts$/, '') });
   }
 }
+const resultsPath = path.resolve(dir, '../../bench-results.json');
 writeFileSync(
-  path.resolve(dir, '../../bench-results.json'),
+  resultsPath,
   JSON.stringify({ date: new Date().toISOString(), node: process.version, figures: results }, null, 2) + '\n',
 );
+// A filtered run has only some figures: redraw the chart from full runs only.
+if (!filter) console.log(`chart: wrote ${path.relative(process.cwd(), writePerformanceChart(resultsPath))}`);
 process.exit(0);

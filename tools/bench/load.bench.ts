@@ -1,0 +1,170 @@
+/**
+ * Load: LOAD_REQUESTS (default 20,000) API requests through the app's own request path
+ * (`api:request` invoke -> handle() -> handler -> bearer API client -> session engine) at
+ * LOAD_CONCURRENCY (default 50) against the demo API, with 5-second access tokens, paced over
+ * LOAD_SECONDS (default 56 s, so at least 11 token lifetimes fall inside the run).
+ *
+ * Figures, each against a baseline from the same run:
+ *  - failures (target 0) vs requests;
+ *  - token-endpoint requests vs access-token expiries inside the run;
+ *  - API calls that reached the server vs requests made (a wasted 401 round trip shows here);
+ *  - p50 / p99 latency vs bare axios with a valid token on the same endpoint, interleaved into
+ *    the same run (one bare request per ten), so both see the same machine load;
+ *  - live heap at the end vs after warm-up (a leak shows as growth).
+ * Scale down for a quick look: `LOAD_REQUESTS=2000 LOAD_SECONDS=12 npm run bench load`.
+ */
+import axios from 'axios';
+import { createAppPipeline } from '../load/app-pipeline';
+import { runPaced } from '../load/paced-runner';
+import { memoryKeychain, startScaleRig } from '../load/scale-rig';
+import { liveHeapMiB, quantile } from '../load/stats';
+import type { BenchFigure } from './figure';
+
+const TOKEN_SECONDS = 5;
+
+function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  return value;
+}
+
+export async function run(): Promise<BenchFigure[]> {
+  const total = envInt('LOAD_REQUESTS', 20_000);
+  const concurrency = envInt('LOAD_CONCURRENCY', 50);
+  const durationMs = envInt('LOAD_SECONDS', 56) * 1000;
+  const warmup = Math.min(1_000, Math.ceil(total / 10));
+
+  const rig = await startScaleRig({ tokenSeconds: TOKEN_SECONDS, keychain: memoryKeychain() });
+  const session = rig.newSession();
+  try {
+    await rig.signInOnce();
+    const restored = await session.start();
+    if (restored.status !== 'signed-in') throw new Error('load: restore did not sign in');
+    const pipeline = createAppPipeline({ session, profile: rig.profile, defaultTimeoutMs: 10_000 });
+    let seq = 0;
+    const callOnce = async (): Promise<{ ok: boolean; ms: number }> => {
+      const t = performance.now();
+      const result = await pipeline.apiRequest({
+        requestId: `load-${seq++}`,
+        api: 'demo',
+        method: 'GET',
+        path: '/me',
+      });
+      return { ok: result.ok && result.value.status === 200, ms: performance.now() - t };
+    };
+
+    // Warm-up: JIT, keep-alive sockets, the demo API's JWKS and verified-token cache.
+    await runPaced({ total: warmup, concurrency, durationMs: 0 }, async () => void (await callOnce()));
+
+    // Baseline: bare axios with a valid token kept current from the session, on the same endpoint,
+    // interleaved into the same paced run (every 11th job), so both see the same machine load.
+    let bareToken = await session.getAccessToken();
+    const tokenTimer = setInterval(() => {
+      session.getAccessToken().then(
+        (t) => (bareToken = t),
+        () => undefined,
+      );
+    }, 250);
+    const bare = axios.create({ baseURL: rig.demoApi.url, validateStatus: () => true, timeout: 10_000 });
+    const bareMs: number[] = [];
+    let bareFailures = 0;
+    const isBare = (index: number) => index % 11 === 10;
+    const bareTotal = Math.floor(total / 10);
+
+    const heapAfterWarmup = liveHeapMiB();
+    rig.resetApiCalls();
+    const refreshBefore = rig.refreshRequests();
+    const latencies: number[] = [];
+    let failures = 0;
+    const { elapsedMs } = await runPaced(
+      { total: total + bareTotal, concurrency, durationMs },
+      async (index) => {
+        if (isBare(index)) {
+          const t = performance.now();
+          const res = await bare.get('/me', { headers: { Authorization: `Bearer ${bareToken}` } });
+          bareMs.push(performance.now() - t);
+          if (res.status !== 200) bareFailures++;
+          return;
+        }
+        const outcome = await callOnce();
+        latencies.push(outcome.ms);
+        if (!outcome.ok) failures++;
+      },
+    );
+    clearInterval(tokenTimer);
+    if (bareFailures > 0) throw new Error(`load: ${bareFailures} baseline requests failed`);
+    const made = latencies.length;
+    const tokenRequests = rig.refreshRequests() - refreshBefore;
+    // Server-side counts minus the interleaved baseline calls (all 200: checked above).
+    const apiCalls = rig.apiCalls.total - bareMs.length;
+    const wasted401 = rig.apiCalls.byStatus.get(401) ?? 0;
+    const heapAtEnd = liveHeapMiB();
+    // Token lifetimes that ran out inside the run (fractional): each is an expiry the session had to get past.
+    const expiries = Math.round((elapsedMs / (TOKEN_SECONDS * 1000)) * 10) / 10;
+
+    const p50 = quantile(latencies, 0.5);
+    const p99 = quantile(latencies, 0.99);
+    const bareP50 = quantile(bareMs, 0.5);
+    const bareP99 = quantile(bareMs, 0.99);
+    const tag = `load (${made} requests, concurrency ${concurrency}, ${(elapsedMs / 1000).toFixed(1)} s, ${TOKEN_SECONDS} s tokens)`;
+    return [
+      {
+        name: `${tag}: failed requests (lower is better)`,
+        value: failures,
+        unit: 'requests',
+        baselineName: 'requests made',
+        baselineValue: made,
+        ratio: failures / made,
+        target: 'value = 0',
+      },
+      {
+        name: `${tag}: token requests vs access-token expiries in the run (proactive refresh at half-life for ${TOKEN_SECONDS} s tokens)`,
+        value: tokenRequests,
+        unit: 'requests',
+        baselineName: 'expiries',
+        baselineValue: expiries,
+        ratio: expiries === 0 ? 0 : tokenRequests / expiries,
+        target: '~2 per lifetime',
+      },
+      {
+        name: `${tag}: API calls reaching the server vs requests (${wasted401} answered 401)`,
+        value: apiCalls,
+        unit: 'calls',
+        baselineName: 'requests made',
+        baselineValue: made,
+        ratio: apiCalls / made,
+        target: 'ratio = 1',
+      },
+      {
+        name: `${tag}: p50 latency through the IPC handler path (lower is better)`,
+        value: p50,
+        unit: 'ms',
+        baselineName: 'bare axios, valid token, interleaved',
+        baselineValue: bareP50,
+        ratio: bareP50 === 0 ? 0 : p50 / bareP50,
+        target: '<= 1.15',
+      },
+      {
+        name: `${tag}: p99 latency through the IPC handler path (lower is better)`,
+        value: p99,
+        unit: 'ms',
+        baselineName: 'bare axios, valid token, interleaved',
+        baselineValue: bareP99,
+        ratio: bareP99 === 0 ? 0 : p99 / bareP99,
+      },
+      {
+        name: `${tag}: live heap at the end vs after warm-up (growth ${(heapAtEnd - heapAfterWarmup).toFixed(1)} MiB)`,
+        value: heapAtEnd,
+        unit: 'MiB',
+        baselineName: 'live heap after warm-up',
+        baselineValue: heapAfterWarmup,
+        ratio: heapAtEnd / heapAfterWarmup,
+        target: '<= 1.1',
+      },
+    ];
+  } finally {
+    await session.dispose();
+    await rig.close();
+  }
+}
