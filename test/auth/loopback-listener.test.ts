@@ -72,6 +72,29 @@ describe('loopback redirect listener', () => {
     expect(l.closed).toBe(false);
   });
 
+  it('refuses request targets that only resolve to the callback path, even with the real state', async () => {
+    const port = await freePort();
+    let calls = 0;
+    const l = await open([`http://127.0.0.1:${port}/callback`], () => {
+      calls++;
+      return acceptOk();
+    });
+    const base = `http://127.0.0.1:${port}/callback`;
+    for (const rawTarget of [
+      '/../callback?code=1&state=good',
+      '/x/../callback?code=1&state=good',
+      '//evil.test/callback?code=1&state=good',
+      'http://evil.test/callback?code=1&state=good',
+      `http://127.0.0.1:${port}/callback?code=1&state=good`,
+    ]) {
+      const res = await rawRequest(base, { rawTarget });
+      expect(res.status).toBe(404);
+      expect(res.headers['location']).toBeUndefined();
+    }
+    expect(calls).toBe(0);
+    expect(l.closed).toBe(false);
+  });
+
   it('a rejected callback gets an error page and the real one still completes', async () => {
     const port = await freePort();
     const l = await open([`http://127.0.0.1:${port}/callback`], (u) =>

@@ -133,15 +133,6 @@ const caseArb: fc.Arbitrary<ListenerCase> = fc.record({
   marker: fc.stringMatching(/^[a-f0-9]{12}$/).map((s) => `zq${s}`),
 });
 
-/** Whether the listener would see this request-target as the callback path. */
-function resolvesToCallback(target: string): boolean {
-  try {
-    return new URL(target, 'http://127.0.0.1').pathname === '/callback';
-  } catch {
-    return false; // e.g. '//%zz': a protocol-relative target with an invalid host
-  }
-}
-
 /** The raw bytes of one case; `state` is the pending sign-in's real state. */
 function buildRequest(c: ListenerCase, port: number, state: string): Buffer {
   if (c.kind === 'garbage') return Buffer.from(c.garbage);
@@ -153,10 +144,9 @@ function buildRequest(c: ListenerCase, port: number, state: string): Buffer {
     // The real state with a code, wrong in exactly one way the listener must refuse.
     query.length = 0;
     query.push(['code', `fuzz${c.marker}`], ['state', state]);
-    // Wrong path as the server resolves it: '/../callback' and the absolute form
-    // 'http://evil.test/callback' both resolve to '/callback' (dot segments removed, authority
-    // ignored for the path), so they would be the real callback, not a wrong path.
-    if (c.realState === 'wrong-path' && resolvesToCallback(path)) path = '/callback/';
+    // Wrong path: anything but the exact '/callback', including '/../callback' and the absolute
+    // form, which the listener refuses although they resolve to the callback path.
+    if (c.realState === 'wrong-path' && path === '/callback') path = '/callback/';
     if (c.realState === 'wrong-method' && method === 'GET') method = 'POST';
     if (c.realState === 'extra-param') query.push([`x${c.marker}`, c.marker]);
     if (c.realState === 'repeated-state') query.push(['state', state]);

@@ -150,7 +150,17 @@ export async function openLoopbackListener(options: LoopbackListenerOptions): Pr
         return;
       }
       // Only the exact registered path on the registered host (guards against DNS rebinding too).
-      if (req.method !== 'GET' || hostHeader !== expectedHost || path.pathname !== target.url.pathname) {
+      // Compare the raw request target as well: URL resolution would turn `/../callback`,
+      // `//evil.test/callback` or an absolute-form target into the callback path.
+      const rawTarget = req.url ?? '';
+      const queryAt = rawTarget.indexOf('?');
+      const rawPath = queryAt === -1 ? rawTarget : rawTarget.slice(0, queryAt);
+      if (
+        req.method !== 'GET' ||
+        hostHeader !== expectedHost ||
+        rawPath !== target.url.pathname ||
+        path.pathname !== target.url.pathname
+      ) {
         void send(res, 404, renderCallbackPage(appName, false, 'This address is not a sign-in callback.'));
         return;
       }

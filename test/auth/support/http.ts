@@ -9,7 +9,7 @@ export interface RawResponse {
 /** A plain http request with full control of the Host header and method (fetch forbids both). */
 export function rawRequest(
   url: string,
-  options: { method?: string; host?: string; connectTo?: string } = {},
+  options: { method?: string; host?: string; connectTo?: string; rawTarget?: string } = {},
 ): Promise<RawResponse> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
@@ -17,7 +17,8 @@ export function rawRequest(
       {
         host: options.connectTo ?? u.hostname.replace(/^\[|\]$/g, ''),
         port: u.port,
-        path: u.pathname + u.search,
+        // rawTarget goes on the request line as is (no URL normalisation), for path tricks.
+        path: options.rawTarget ?? u.pathname + u.search,
         method: options.method ?? 'GET',
         headers: { Host: options.host ?? u.host, Connection: 'close' },
         timeout: 10_000,
