@@ -267,13 +267,14 @@ export function createSession(options: CreateSessionOptions): Session {
     status = 'signed-out';
     signedOutReason = reason;
     lastError = error;
-    publish();
     try {
       await store.clear();
     } catch {
       log.warn('could not remove the keychain entry');
     }
-    publish(); // storage may have changed to memory-only while clearing
+    // Published only now: whoever sees "signed out" may rely on the keychain entry being gone
+    // (and storage may have changed to memory-only while clearing).
+    publish();
   };
 
   const adopt = async (next: TokenSet, gen: number, previousRefreshToken: string | undefined) => {
