@@ -321,8 +321,11 @@ export function createSession(options: CreateSessionOptions): Session {
         if (!response.id_token || typeof response.expires_in !== 'number') {
           throw new AppError('TOKEN_INVALID', 'The sign-in service did not return the expected tokens.');
         }
-        const nextUser = await verifier.verifyIdToken(response.id_token);
-        await verifier.verifyAccessToken(response.access_token);
+        // Independent checks: run them together (WebCrypto verifies off the main thread).
+        const [nextUser] = await Promise.all([
+          verifier.verifyIdToken(response.id_token),
+          verifier.verifyAccessToken(response.access_token),
+        ]);
         // OIDC Core 12.2: a refreshed ID token must be about the same user.
         const knownSub = (tokens?.user ?? user)?.sub;
         if (knownSub !== undefined && nextUser.sub !== knownSub) {
