@@ -342,7 +342,8 @@ export function createSession(options: CreateSessionOptions): Session {
           user: nextUser,
         });
         await adopt(next, gen, rt);
-        log.info('session refreshed', { expiresIn: response.expires_in, rotated: next.refreshToken !== rt });
+        const rotated = next.refreshToken !== rt;
+        log.info('session refreshed', { expiresIn: response.expires_in, rotated });
         return next;
       } catch (err) {
         if (gen !== generation) throw discarded();
