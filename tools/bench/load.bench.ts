@@ -57,15 +57,8 @@ export async function run(): Promise<BenchFigure[]> {
     // Warm-up: JIT, keep-alive sockets, the demo API's JWKS and verified-token cache.
     await runPaced({ total: warmup, concurrency, durationMs: 0 }, async () => void (await callOnce()));
 
-    // Baseline: bare axios with a valid token kept current from the session, on the same endpoint,
+    // Baseline: bare axios with the session's current token, on the same endpoint,
     // interleaved into the same paced run (every 11th job), so both see the same machine load.
-    let bareToken = await session.getAccessToken();
-    const tokenTimer = setInterval(() => {
-      session.getAccessToken().then(
-        (t) => (bareToken = t),
-        () => undefined,
-      );
-    }, 250);
     const bare = axios.create({ baseURL: rig.demoApi.url, validateStatus: () => true, timeout: 10_000 });
     const bareMs: number[] = [];
     let bareFailures = 0;
@@ -81,6 +74,8 @@ export async function run(): Promise<BenchFigure[]> {
       { total: total + bareTotal, concurrency, durationMs },
       async (index) => {
         if (isBare(index)) {
+          // The current token, taken outside the timed span (a polled copy could go stale near expiry).
+          const bareToken = await session.getAccessToken();
           const t = performance.now();
           const res = await bare.get('/me', { headers: { Authorization: `Bearer ${bareToken}` } });
           bareMs.push(performance.now() - t);
@@ -92,7 +87,6 @@ export async function run(): Promise<BenchFigure[]> {
         if (!outcome.ok) failures++;
       },
     );
-    clearInterval(tokenTimer);
     if (bareFailures > 0) throw new Error(`load: ${bareFailures} baseline requests failed`);
     const made = latencies.length;
     const tokenRequests = rig.refreshRequests() - refreshBefore;
