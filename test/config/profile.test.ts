@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cognitoIssuer, isLoopbackHost, parseProfile } from '../../src/main/config/profile';
+import { cognitoIssuer, parseProfile } from '../../src/main/config/profile';
+import { isLoopbackHost } from '../../src/shared/loopback';
 import { AppError } from '../../src/shared/errors';
 
 const base = {

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { AppError } from '../../src/shared/errors';
+import { isLoopbackHost } from '../../src/shared/loopback';
 
 /** Thrown when the JWKS cannot be fetched: verification fails closed (503), never open. */
 export class JwksUnavailableError extends Error {
@@ -12,11 +13,6 @@ export class JwksUnavailableError extends Error {
 }
 
 const MAX_JWKS_BYTES = 64 * 1024;
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
 
 /** https anywhere; plain http only on loopback (the local user pool). Anything else is a config error. */
 export function assertJwksUriAllowed(jwksUri: string): URL {

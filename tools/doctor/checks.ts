@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { isLoopbackHost, type ResolvedProfile } from '../../src/main/config/profile';
+import type { ResolvedProfile } from '../../src/main/config/profile';
+import { isLoopbackHost } from '../../src/shared/loopback';
 import { redact } from '../../src/shared/redact';
 import { followWithinOrigin, probe, type ProbeResult } from './http-probe';
 

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
 import { AppError } from '../../src/shared/errors';
+import { isLoopbackHost } from '../../src/shared/loopback';
 import type { PoolDefinition } from './types';
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** Cognito's rule for callback and sign-out URLs: https, http on loopback only, or a custom scheme. */
 const appUrl = z.string().refine(
@@ -16,7 +15,7 @@ const appUrl = z.string().refine(
     }
     if (url.hash) return false;
     if (url.protocol === 'https:') return true;
-    if (url.protocol === 'http:') return LOOPBACK_HOSTS.has(url.hostname);
+    if (url.protocol === 'http:') return isLoopbackHost(url.hostname);
     return /^[a-z][a-z0-9+.-]*:$/.test(url.protocol) && url.protocol !== 'javascript:';
   },
   {

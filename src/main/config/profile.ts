@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
+import { isLoopbackHost } from '../../shared/loopback';
 
 /**
  * A sign-in profile: which Cognito user pool, app client and Hosted UI domain to use.
@@ -9,19 +10,11 @@ import { AppError } from '../../shared/errors';
  *   parseProfile(input)      -> { profile: ResolvedProfile, warnings: string[] }; throws
  *                               AppError('CONFIG_INVALID') naming the first bad field.
  *   ResolvedProfile          Profile with `issuer` always present (derived when absent).
- *   cognitoIssuer(region, userPoolId), isLoopbackHost(host), isLoopbackHttpUrl(url).
+ *   cognitoIssuer(region, userPoolId), isLoopbackHttpUrl(url) (hosts: src/shared/loopback.ts).
  *
  * http is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost), because the local user
  * pool serves plain http on 127.0.0.1 and nothing else may.
  */
-
-const LOOPBACK_HOSTNAMES = new Set(['localhost', '[::1]', '::1']);
-
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase();
-  if (LOOPBACK_HOSTNAMES.has(h)) return true;
-  return /^127(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(h);
-}
 
 /** True for an http: URL whose host is a loopback host. */
 export function isLoopbackHttpUrl(url: URL): boolean {

@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors';
+import { isLoopbackHost } from '../../shared/loopback';
 
 /**
  * The allowlist: a profile names its APIs (`apis: [{ name, baseUrl }]`), a request names one
@@ -10,8 +11,6 @@ export interface ApiDefinition {
   name: string;
   baseUrl: string;
 }
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 interface ParsedBase {
   url: URL;
@@ -46,7 +45,7 @@ function checkApiBase(api: ApiDefinition): URL {
     throw new AppError('CONFIG_INVALID', `The API "${api.name}" has an invalid base URL.`);
   }
   const problem =
-    base.protocol !== 'https:' && !(base.protocol === 'http:' && LOOPBACK_HOSTS.has(base.hostname))
+    base.protocol !== 'https:' && !(base.protocol === 'http:' && isLoopbackHost(base.hostname))
       ? 'must use https (http only on a loopback host)'
       : base.username !== '' || base.password !== ''
         ? 'must not contain a user name or password'
