@@ -7,6 +7,27 @@ import type { AddressInfo } from 'node:net';
  * and access tokens minted with node:crypto. Tests use their own jose-based issuer; this one
  * has no test dependencies so tools/bench can use it.
  */
+/** The claims of a Cognito access token (alice, group admin, one hour), for benches and tests. */
+export function cognitoAccessClaims(issuer: string, clientId: string): Record<string, unknown> {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    sub: '4a1b2c3d-0000-4000-8000-00000000a11c',
+    'cognito:groups': ['admin'],
+    iss: issuer,
+    version: 2,
+    client_id: clientId,
+    origin_jti: randomUUID(),
+    event_id: randomUUID(),
+    token_use: 'access',
+    scope: 'openid email profile aws.cognito.signin.user.admin',
+    auth_time: now,
+    iat: now,
+    exp: now + 3600,
+    jti: randomUUID(),
+    username: 'alice',
+  };
+}
+
 export class LocalSigner {
   readonly kid = randomUUID();
   readonly clientId = 'benchclient000000000000001';
@@ -36,25 +57,8 @@ export class LocalSigner {
   }
 
   mint(overrides: Record<string, unknown> = {}): string {
-    const now = Math.floor(Date.now() / 1000);
     const header = { kid: this.kid, alg: 'RS256' };
-    const payload = {
-      sub: '4a1b2c3d-0000-4000-8000-00000000a11c',
-      'cognito:groups': ['admin'],
-      iss: this.issuer,
-      version: 2,
-      client_id: this.clientId,
-      origin_jti: randomUUID(),
-      event_id: randomUUID(),
-      token_use: 'access',
-      scope: 'openid email profile aws.cognito.signin.user.admin',
-      auth_time: now,
-      exp: now + 3600,
-      iat: now,
-      jti: randomUUID(),
-      username: 'alice',
-      ...overrides,
-    };
+    const payload = { ...cognitoAccessClaims(this.issuer, this.clientId), ...overrides };
     const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
     return `${input}.${sign('sha256', Buffer.from(input), this.privateKey).toString('base64url')}`;
   }

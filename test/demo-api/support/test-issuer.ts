@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, type JWK, type CryptoKey } from 'jose';
+import { cognitoAccessClaims } from '../../../tools/demo-api/local-signer';
 
 export interface SigningKey {
   kid: string;
@@ -102,23 +103,7 @@ export class TestIssuer {
   }
 
   baseClaims(): Record<string, unknown> {
-    const now = Math.floor(Date.now() / 1000);
-    return {
-      sub: '4a1b2c3d-0000-4000-8000-00000000a11c',
-      'cognito:groups': ['admin'],
-      iss: this.issuer,
-      version: 2,
-      client_id: this.clientId,
-      origin_jti: randomUUID(),
-      event_id: randomUUID(),
-      token_use: 'access',
-      scope: 'openid email profile aws.cognito.signin.user.admin',
-      auth_time: now,
-      iat: now,
-      exp: now + 3600,
-      jti: randomUUID(),
-      username: 'alice',
-    };
+    return cognitoAccessClaims(this.issuer, this.clientId);
   }
 
   async mint(options: MintOptions = {}): Promise<string> {
