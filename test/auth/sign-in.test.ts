@@ -148,6 +148,27 @@ describe('sign-in through the Hosted UI in Chromium', () => {
     expect(states.at(-1)).toMatchObject({ status: 'signed-out', reason: 'none' });
   });
 
+  it('"open the page again" while the first browser launch is still slow is not lost: the page opens twice', async () => {
+    const opened: string[] = [];
+    let releaseFirstLaunch!: () => void;
+    const firstLaunch = new Promise<void>((resolve) => (releaseFirstLaunch = resolve));
+    const session = h.newSession({
+      openExternal: async (url) => {
+        opened.push(url);
+        if (opened.length === 1) await firstLaunch; // a browser that takes its time to start
+      },
+    });
+    const signIn = session.signIn();
+    await expect.poll(() => opened.length).toBe(1);
+    const reopened = session.reopenBrowser();
+    releaseFirstLaunch();
+    await reopened;
+    expect(opened).toHaveLength(2);
+    expect(opened[1]).toBe(opened[0]);
+    await session.cancelSignIn();
+    expect(await codeOf(signIn)).toBe('SIGN_IN_CANCELLED');
+    expect(await connectionOutcome(redirectUri())).toBe('ECONNREFUSED');
+  });
   it('times out after 5 minutes on the injected clock, with a closed listener', async () => {
     h.mode = 'ignore';
     const clock = manualClock();

@@ -98,6 +98,8 @@ async function closeSignedOutPage(): Promise<void> {
 
 interface PendingSignIn {
   attempt?: SignInAttempt;
+  /** Settles once `attempt` exists (its browser opened) or the sign-in ended without one. */
+  attemptStarted: Promise<void>;
   cancelled: boolean;
   promise: Promise<SessionState>;
   startedAt: number;
@@ -427,7 +429,9 @@ export function createSession(options: CreateSessionOptions): Session {
     if (pending) return pending.promise; // join the attempt in progress
     if (status === 'signed-in') return Promise.resolve(computeState());
     const gen = generation;
+    let markStarted!: () => void;
     const entry: PendingSignIn = {
+      attemptStarted: new Promise<void>((resolve) => (markStarted = resolve)),
       cancelled: false,
       startedAt: clock.now(),
       promise: Promise.resolve(undefined as unknown as SessionState),
@@ -453,6 +457,7 @@ export function createSession(options: CreateSessionOptions): Session {
           logger: log,
         });
         entry.attempt = attemptHandle;
+        markStarted();
         if (entry.cancelled) attemptHandle.cancel();
         const next = await attemptHandle.result;
         await attemptHandle.closed;
@@ -474,6 +479,7 @@ export function createSession(options: CreateSessionOptions): Session {
         log.warn('sign-in ended without a session', { code: error.code, message: error.message });
         throw error;
       } finally {
+        markStarted();
         if (pending === entry) pending = undefined;
       }
     })();
@@ -592,7 +598,12 @@ export function createSession(options: CreateSessionOptions): Session {
       await pending?.promise.catch(() => undefined);
     },
     async reopenBrowser() {
-      await pending?.attempt?.reopenBrowser();
+      const entry = pending;
+      if (!entry) return;
+      // The first browser launch may still be under way on a slow machine: wait for it rather
+      // than drop the user's click.
+      await entry.attemptStarted;
+      await entry.attempt?.reopenBrowser();
     },
     signOut,
     getState: () => published ?? SessionStateSchema.parse(computeState()),
