@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CHUNK_CHARS,
   createCredentialStore,
   keychainAccount,
   KEYCHAIN_SERVICE,
@@ -70,7 +71,7 @@ describe('credential store (real gnome-keyring)', () => {
     const prefix = 'eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.';
     const big = prefix + 'x'.repeat(2600 - prefix.length);
     expect(Buffer.byteLength(big)).toBe(2600);
-    const store = createCredentialStore({ profileId, clientId: 'c' });
+    const store = createCredentialStore({ profileId, clientId: 'c', entryLimitChars: CHUNK_CHARS });
     await store.save({ refreshToken: big, user: { ...user, username: 'ålice-ünïcode' } });
     const entries = await entriesOf(profileId, 'c');
     expect(entries.length).toBeGreaterThan(2);
@@ -78,16 +79,41 @@ describe('credential store (real gnome-keyring)', () => {
       // UTF-16 is the worst case for a Windows credential blob.
       expect(Buffer.byteLength(e.password, 'utf16le')).toBeLessThanOrEqual(2560);
     }
-    const loaded = await createCredentialStore({ profileId, clientId: 'c' }).load();
+    const loaded = await createCredentialStore({
+      profileId,
+      clientId: 'c',
+      entryLimitChars: CHUNK_CHARS,
+    }).load();
     expect(loaded.kind === 'found' && loaded.credential.refreshToken).toBe(big);
     expect(loaded.kind === 'found' && loaded.credential.user?.username).toBe('ålice-ünïcode');
     await store.clear();
     expect(await entriesOf(profileId, 'c')).toEqual([]);
   });
 
+  it('off Windows the same token is one entry (one keychain read at restore), and either layout reads back', async () => {
+    const profileId = uniqueProfile();
+    const big = 'eyJjdHkiOiJKV1QifQ.' + 'y'.repeat(2600);
+    const native = createCredentialStore({ profileId, clientId: 'c' });
+    await native.save({ refreshToken: big, user });
+    expect(await entriesOf(profileId, 'c')).toHaveLength(1);
+    // An entry written by the other layout (e.g. a store from an older build) still loads.
+    const windowsLayout = createCredentialStore({ profileId, clientId: 'c', entryLimitChars: CHUNK_CHARS });
+    let loaded = await windowsLayout.load();
+    expect(loaded.kind === 'found' && loaded.credential.refreshToken).toBe(big);
+    await windowsLayout.save({ refreshToken: big + 'z', user });
+    expect((await entriesOf(profileId, 'c')).length).toBeGreaterThan(2);
+    loaded = await createCredentialStore({ profileId, clientId: 'c' }).load();
+    expect(loaded.kind === 'found' && loaded.credential.refreshToken).toBe(big + 'z');
+    // Saving again in the native layout removes the parts.
+    await native.save({ refreshToken: big, user });
+    expect(await entriesOf(profileId, 'c')).toHaveLength(1);
+    await native.clear();
+    expect(await entriesOf(profileId, 'c')).toEqual([]);
+  });
+
   it('rotation replaces the old token (big -> big -> small) and leaves no stale parts', async () => {
     const profileId = uniqueProfile();
-    const store = createCredentialStore({ profileId, clientId: 'c' });
+    const store = createCredentialStore({ profileId, clientId: 'c', entryLimitChars: CHUNK_CHARS });
     await store.save({ refreshToken: 'A'.repeat(3000) });
     const first = (await entriesOf(profileId, 'c')).length;
     await store.save({ refreshToken: 'B'.repeat(3000) });
@@ -131,7 +157,7 @@ describe('credential store (real gnome-keyring)', () => {
 
   it('a split entry with a missing or altered part is corrupt and removed entirely', async () => {
     const profileId = uniqueProfile();
-    const store = createCredentialStore({ profileId, clientId: 'c' });
+    const store = createCredentialStore({ profileId, clientId: 'c', entryLimitChars: CHUNK_CHARS });
     await store.save({ refreshToken: 'Z'.repeat(3000) });
     const part = (await entriesOf(profileId, 'c')).find((e) => e.account.includes('#'))!;
     await keytar.setPassword(KEYCHAIN_SERVICE, part.account, part.password.slice(0, -5) + 'YYYYY');

@@ -16,8 +16,8 @@ import type { Logger } from '../log/logger';
  *   store.storage                         current SecretStorage (token-free, for SessionState)
  *
  * The value is a small versioned envelope `{"v":1,"rt":...,"u":{...}}`. Windows caps a
- * credential at 2,560 bytes and Cognito refresh tokens are ~1.8 KB JWEs, so envelopes over
- * CHUNK_CHARS are split into part entries `<account>#<slot><i>` (slot a or b); the head entry
+ * credential at 2,560 bytes and Cognito refresh tokens are ~1.8 KB JWEs, so on Windows envelopes
+ * over CHUNK_CHARS are split into part entries `<account>#<slot><i>` (slot a or b); the head entry
  * names the slot, the count and a digest of the whole. New parts go to the other slot before the head switches to them
  * and old parts removed after, so a rotation never loses the previous refresh token midway.
  *
@@ -28,6 +28,11 @@ export const KEYCHAIN_SERVICE = 'com.example.cognitodesktop';
 
 /** Leaves room under Windows' 2,560-byte credential blob limit for JSON framing and UTF-16. */
 export const CHUNK_CHARS = 1200;
+/**
+ * The Secret Service and the macOS keychain take a whole envelope in one item: splitting there
+ * would only turn each restore into three keychain round trips instead of one.
+ */
+export const UNSPLIT_ENTRY_CHARS = 16_384;
 
 export interface KeytarLike {
   getPassword(service: string, account: string): Promise<string | null>;
@@ -65,6 +70,8 @@ export interface CredentialStoreOptions {
   backend?: KeytarLike | (() => Promise<KeytarLike>);
   logger?: Logger;
   now?: () => number;
+  /** Longest single entry: CHUNK_CHARS on Windows, UNSPLIT_ENTRY_CHARS elsewhere (tests force either). */
+  entryLimitChars?: number;
 }
 
 export function keychainAccount(profileId: string, clientId: string): string {
@@ -187,6 +194,8 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
   const log = (options.logger ?? silentLogger).child('credential-store');
   const account = keychainAccount(options.profileId, options.clientId);
   const now = options.now ?? Date.now;
+  const entryLimit =
+    options.entryLimitChars ?? (process.platform === 'win32' ? CHUNK_CHARS : UNSPLIT_ENTRY_CHARS);
   let backend: KeytarLike | undefined;
   let storage: SecretStorage = { kind: 'keychain' };
   let initialised: Promise<SecretStorage> | undefined;
@@ -266,13 +275,13 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
     const oldHeadText = await b.getPassword(KEYCHAIN_SERVICE, account);
     const oldHead = oldHeadText === null ? undefined : parseHead(oldHeadText);
     let newSlot: Slot | undefined;
-    if (text.length <= CHUNK_CHARS) {
+    if (text.length <= entryLimit) {
       await b.setPassword(KEYCHAIN_SERVICE, account, JSON.stringify({ v: 1, e: text } satisfies Head));
     } else {
       const slot: Slot = oldHead?.s === 'a' ? 'b' : 'a';
       newSlot = slot;
       const parts: string[] = [];
-      for (let i = 0; i < text.length; i += CHUNK_CHARS) parts.push(text.slice(i, i + CHUNK_CHARS));
+      for (let i = 0; i < text.length; i += entryLimit) parts.push(text.slice(i, i + entryLimit));
       for (const [i, part] of parts.entries())
         await b.setPassword(KEYCHAIN_SERVICE, partAccount(slot, i), part);
       await removeSlot(b, slot, parts.length); // leftovers of an older, longer write
@@ -323,7 +332,7 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
       if (backend) {
         const envelope: Envelope = { v: 1, rt: credential.refreshToken, t: savedAt };
         if (credential.user) envelope.u = credential.user;
-        // ASCII-only JSON: a chunk of CHUNK_CHARS is then at most 2*CHUNK_CHARS bytes in any encoding.
+        // ASCII-only JSON: a chunk of N chars is then at most 2*N bytes in any encoding.
         const text = JSON.stringify(envelope).replace(
           /[\u0080-\uffff]/g,
           (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
