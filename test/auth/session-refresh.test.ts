@@ -237,6 +237,38 @@ describe('session with 5-second tokens', () => {
     await session.dispose();
   });
 
+  it('a local clock 2 minutes ahead or behind the pool: every token handed out is live at the pool, no refresh storm', async () => {
+    for (const skewMs of [120_000, -120_000]) {
+      const skewed: Clock = {
+        now: () => Date.now() + skewMs,
+        setTimeout: (fn, ms) => setTimeout(fn, ms),
+        clearTimeout: (t) => clearTimeout(t as ReturnType<typeof setTimeout>),
+      };
+      const session = h.newSession({ clock: skewed });
+      await session.signIn();
+      const before = h.tokenRequests('refresh_token');
+      const until = Date.now() + 8_000;
+      let served = 0;
+      while (Date.now() < until) {
+        const token = await session.getAccessToken();
+        h.secrets.add(token);
+        const { exp } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
+          exp: number;
+        };
+        // The pool's clock is the real one: the token must still have most of the margin left.
+        expect(exp * 1000 - Date.now()).toBeGreaterThan(250);
+        served++;
+        await sleep(50);
+      }
+      const refreshes = h.tokenRequests('refresh_token') - before;
+      // 8 s of 5 s tokens used nearly to the end: 2 or 3 refreshes (a storm would be dozens).
+      expect(refreshes).toBeGreaterThanOrEqual(1);
+      expect(refreshes).toBeLessThanOrEqual(4);
+      expect(served).toBeGreaterThan(50);
+      await session.dispose();
+    }
+  });
+
   it('500 concurrent getAccessToken() on an expired token -> exactly one token request, all get the same valid token', async () => {
     const session = h.newSession({ clock: frozenTimers });
     await session.signIn();

@@ -120,7 +120,7 @@ describe('faults soak', () => {
         for (const fault of TRANSIENT_FAULTS) {
           const from = states.length;
           await fault.apply(pool);
-          // A refresh is due every half-life; the fault must show as offline, not as a sign-out.
+          // 5 s tokens: a refresh is due within seconds; the fault must show as offline, not as a sign-out.
           await waitFor(`${fault.name}: offline state`, () => states.slice(from).some(isOffline));
           expect(await keychainRefreshToken(rig), `${fault.name}: keychain during the fault`).toBe(
             refreshToken,

@@ -52,6 +52,7 @@ import { classifyRefreshError } from './refresh-error-classifier';
 import type { SessionController } from './session-controller';
 import { startSignInAttempt } from './sign-in-flow';
 import type { SignInAttempt } from './sign-in-flow';
+import { TokenExpiryEstimator } from './token-expiry-estimator';
 import { TokenSet } from './token-set';
 import { createTokenVerifier, remoteKeySet } from './token-verifier';
 import type { RemoteKeySet, TokenVerifier } from './token-verifier';
@@ -143,6 +144,7 @@ export function createSession(options: CreateSessionOptions): Session {
   const signInMs = options.timeouts?.signInMs ?? DEFAULT_TIMEOUTS.signInMs;
   const revokeMs = options.timeouts?.revokeMs ?? DEFAULT_TIMEOUTS.revokeMs;
   const marginMs = options.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS;
+  const expiry = new TokenExpiryEstimator();
   const backoff = { ...DEFAULT_BACKOFF, ...options.backoff, random };
   const store =
     options.credentialStore ??
@@ -234,7 +236,9 @@ export function createSession(options: CreateSessionOptions): Session {
     return oidcPromise;
   };
 
-  const effectiveMargin = (t: TokenSet) => Math.min(marginMs, t.lifetimeMs / 4);
+  // The expiry estimate already allows for whole-second `exp`, so the margin only has to cover a
+  // request's time in flight and the API's clock: a tenth of the lifetime for short tokens.
+  const effectiveMargin = (t: TokenSet) => Math.min(marginMs, t.lifetimeMs / 10);
   const isFresh = (t: TokenSet) => clock.now() < t.accessTokenExpiresAt - effectiveMargin(t);
   const isUnexpired = (t: TokenSet) => clock.now() < t.accessTokenExpiresAt;
 
@@ -249,8 +253,9 @@ export function createSession(options: CreateSessionOptions): Session {
     clock.clearTimeout(proactiveTimer);
     if (!tokens) return;
     const t = tokens;
-    // Ahead of the staleness point, so callers of getAccessToken() rarely wait for a refresh.
-    const at = t.accessTokenExpiresAt - Math.min(2 * marginMs, t.lifetimeMs / 2);
+    // Shortly ahead of the staleness point, so callers of getAccessToken() rarely wait for a
+    // refresh, yet each token serves nearly its whole lifetime (one token request per lifetime).
+    const at = t.accessTokenExpiresAt - effectiveMargin(t) - Math.min(marginMs, t.lifetimeMs / 20);
     proactiveTimer = clock.setTimeout(() => {
       void refresh().catch(() => undefined);
     }, at - clock.now());
@@ -319,12 +324,13 @@ export function createSession(options: CreateSessionOptions): Session {
         const { oidc, verifier } = await getOidc();
         const sentAt = clock.now();
         const response = await client.refreshTokenGrant(oidc.config, rt);
+        const receivedAt = clock.now();
         if (gen !== generation) throw discarded();
         if (!response.id_token || typeof response.expires_in !== 'number') {
           throw new AppError('TOKEN_INVALID', 'The sign-in service did not return the expected tokens.');
         }
         // Independent checks: run them together (WebCrypto verifies off the main thread).
-        const [nextUser] = await Promise.all([
+        const [nextUser, accessClaims] = await Promise.all([
           verifier.verifyIdToken(response.id_token),
           verifier.verifyAccessToken(response.access_token),
         ]);
@@ -341,6 +347,13 @@ export function createSession(options: CreateSessionOptions): Session {
           refreshToken: response.refresh_token ?? rt,
           receivedAt: sentAt,
           expiresInSeconds: response.expires_in,
+          estimatedExpiresAt: expiry.estimate({
+            sentAt,
+            receivedAt,
+            expiresInSeconds: response.expires_in,
+            iat: accessClaims.iat,
+            exp: accessClaims.exp,
+          }),
           user: nextUser,
         });
         await adopt(next, gen, rt);
@@ -453,6 +466,7 @@ export function createSession(options: CreateSessionOptions): Session {
           verifier,
           openExternal: options.openExternal,
           clock,
+          expiry,
           timeoutMs: signInMs,
           logger: log,
         });

@@ -7,6 +7,7 @@ import { openLoopbackListener } from './loopback-listener';
 import type { CallbackVerdict, LoopbackListener } from './loopback-listener';
 import type { OidcClient } from './oidc-client';
 import { toTransientError } from './refresh-error-classifier';
+import type { TokenExpiryEstimator } from './token-expiry-estimator';
 import { TokenSet } from './token-set';
 import type { TokenVerifier } from './token-verifier';
 
@@ -30,6 +31,8 @@ export interface SignInAttemptOptions {
   verifier: TokenVerifier;
   openExternal: (url: string) => Promise<void>;
   clock: Clock;
+  /** Shared with the session's refreshes, so each token sharpens the next estimate. */
+  expiry?: TokenExpiryEstimator;
   timeoutMs: number;
   logger: Logger;
   strategy?: 'loopback' | 'custom-scheme';
@@ -94,6 +97,7 @@ export async function startSignInAttempt(options: SignInAttemptOptions): Promise
   const exchange = async (callbackUrl: URL): Promise<TokenSet> => {
     const sentAt = clock.now();
     let response: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
+    let receivedAt: number;
     try {
       response = await client.authorizationCodeGrant(oidc.config, callbackUrl, {
         pkceCodeVerifier: codeVerifier,
@@ -101,6 +105,7 @@ export async function startSignInAttempt(options: SignInAttemptOptions): Promise
         expectedNonce: nonce,
         idTokenExpected: true,
       });
+      receivedAt = clock.now();
     } catch (err) {
       const e = toTransientError(err);
       throw new AppError(e.code, `Could not complete sign-in: ${e.message}`, {
@@ -113,13 +118,17 @@ export async function startSignInAttempt(options: SignInAttemptOptions): Promise
       throw new AppError('TOKEN_INVALID', 'The sign-in service did not return the expected tokens.');
     }
     const user = await verifier.verifyIdToken(idToken, { expectedNonce: nonce });
-    await verifier.verifyAccessToken(response.access_token);
+    const { iat, exp } = await verifier.verifyAccessToken(response.access_token);
+    const expiresInSeconds = response.expires_in;
     return new TokenSet({
       accessToken: response.access_token,
       idToken,
       refreshToken,
       receivedAt: sentAt,
-      expiresInSeconds: response.expires_in,
+      expiresInSeconds,
+      ...(options.expiry
+        ? { estimatedExpiresAt: options.expiry.estimate({ sentAt, receivedAt, expiresInSeconds, iat, exp }) }
+        : {}),
       user,
     });
   };

@@ -12,8 +12,13 @@ export class TokenSet {
   readonly #refreshToken: string;
   /** Local-clock epoch ms when the request that produced these tokens was sent. */
   readonly receivedAt: number;
-  /** Local-clock epoch ms: receivedAt + expires_in (never the token's own `exp`, which may be skewed). */
+  /**
+   * Local-clock epoch ms after which the access token is treated as expired: receivedAt +
+   * expires_in, or earlier when the caller knows better (see TokenExpiryEstimator); never later.
+   */
   readonly accessTokenExpiresAt: number;
+  /** expires_in as issued, ms: what the refresh margin scales with. */
+  readonly lifetimeMs: number;
   readonly user: SessionUser;
 
   constructor(init: {
@@ -22,13 +27,17 @@ export class TokenSet {
     refreshToken: string;
     receivedAt: number;
     expiresInSeconds: number;
+    /** An earlier local expiry than receivedAt + expires_in, if known. */
+    estimatedExpiresAt?: number;
     user: SessionUser;
   }) {
     this.#accessToken = init.accessToken;
     this.#idToken = init.idToken;
     this.#refreshToken = init.refreshToken;
     this.receivedAt = init.receivedAt;
-    this.accessTokenExpiresAt = init.receivedAt + init.expiresInSeconds * 1000;
+    this.lifetimeMs = init.expiresInSeconds * 1000;
+    const latest = init.receivedAt + this.lifetimeMs;
+    this.accessTokenExpiresAt = Math.min(latest, init.estimatedExpiresAt ?? latest);
     this.user = init.user;
   }
 
@@ -40,10 +49,6 @@ export class TokenSet {
   }
   get refreshToken(): string {
     return this.#refreshToken;
-  }
-
-  get lifetimeMs(): number {
-    return this.accessTokenExpiresAt - this.receivedAt;
   }
 
   toJSON(): Record<string, unknown> {
