@@ -255,7 +255,10 @@ export function createSession(options: CreateSessionOptions): Session {
     const t = tokens;
     // Shortly ahead of the staleness point, so callers of getAccessToken() rarely wait for a
     // refresh, yet each token serves nearly its whole lifetime (one token request per lifetime).
-    const at = t.accessTokenExpiresAt - effectiveMargin(t) - Math.min(marginMs, t.lifetimeMs / 20);
+    // The lead is jittered: clients signed in at the same moment do not refresh in lockstep, and
+    // refreshes land at varied sub-second phases, which is what sharpens the expiry estimate.
+    const lead = Math.min(marginMs, t.lifetimeMs / 20) * (0.5 + 0.5 * Math.min(1, Math.max(0, random())));
+    const at = t.accessTokenExpiresAt - effectiveMargin(t) - lead;
     proactiveTimer = clock.setTimeout(() => {
       void refresh().catch(() => undefined);
     }, at - clock.now());
