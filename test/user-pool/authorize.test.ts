@@ -3,29 +3,24 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { startUserPool, type RunningUserPool } from '../../tools/user-pool';
-import { launchBrowser } from '../support/browser';
-import { startCallbackServer, type CallbackServer } from './support/callback-server';
+import type { CallbackServer } from './support/callback-server';
+import { startPoolWorld, type PoolWorld } from './support/pool-world';
 import { authorizeUrl, exchangeCode, get, httpSignIn, pkcePair } from './support/http-sign-in';
-import { submitLogin, testPoolDefinition, TEST_CLIENT_ID } from './support/pool-fixtures';
+import { submitLogin, TEST_CLIENT_ID } from './support/pool-fixtures';
 
 describe('/oauth2/authorize and the Hosted UI login page', () => {
   let pool: RunningUserPool;
   let callbacks: CallbackServer;
   let browser: Browser;
+  let world: PoolWorld | undefined;
 
   beforeAll(async () => {
-    callbacks = await startCallbackServer();
-    pool = await startUserPool({
-      definition: testPoolDefinition(callbacks.callbackUrl, callbacks.signedOutUrl),
-    });
-    browser = await launchBrowser();
+    world = await startPoolWorld({ browser: true });
+    ({ pool, callbacks } = world);
+    browser = world.browser!;
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await pool?.close();
-    await callbacks?.close();
-  });
+  afterAll(() => world?.close());
 
   const validParams = () => {
     const { challenge } = pkcePair();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startUserPool, type RunningUserPool } from '../../tools/user-pool';
 import { startCallbackServer, type CallbackServer } from './support/callback-server';
+import { startPoolWorld, type PoolWorld } from './support/pool-world';
 import { signInForTokens } from './support/http-sign-in';
 import { localVerifiers } from './support/verifiers';
 import { ROTATING_CLIENT_ID, testPoolDefinition, TEST_CLIENT_ID } from './support/pool-fixtures';
@@ -10,18 +11,14 @@ import { ROTATING_CLIENT_ID, testPoolDefinition, TEST_CLIENT_ID } from './suppor
 describe('discovery, JWKS and offline verification with aws-jwt-verify', () => {
   let pool: RunningUserPool;
   let callbacks: CallbackServer;
+  let world: PoolWorld | undefined;
 
   beforeAll(async () => {
-    callbacks = await startCallbackServer();
-    pool = await startUserPool({
-      definition: testPoolDefinition(callbacks.callbackUrl, callbacks.signedOutUrl),
-    });
+    world = await startPoolWorld();
+    ({ pool, callbacks } = world);
   });
 
-  afterAll(async () => {
-    await pool?.close();
-    await callbacks?.close();
-  });
+  afterAll(() => world?.close());
 
   const carol = () => ({
     clientId: TEST_CLIENT_ID,

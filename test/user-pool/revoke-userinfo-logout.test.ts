@@ -3,8 +3,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startUserPool, type RunningUserPool } from '../../tools/user-pool';
-import { launchBrowser } from '../support/browser';
 import { startCallbackServer, type CallbackServer } from './support/callback-server';
+import { startPoolWorld, type PoolWorld } from './support/pool-world';
 import { authorizeUrl, get, pkcePair, signInForTokens, tokenRequest } from './support/http-sign-in';
 import { localVerifiers } from './support/verifiers';
 import {
@@ -20,20 +20,15 @@ describe('/oauth2/revoke, /oauth2/userInfo and /logout', () => {
   let pool: RunningUserPool;
   let callbacks: CallbackServer;
   let browser: Browser;
+  let world: PoolWorld | undefined;
 
   beforeAll(async () => {
-    callbacks = await startCallbackServer();
-    pool = await startUserPool({
-      definition: testPoolDefinition(callbacks.callbackUrl, callbacks.signedOutUrl),
-    });
-    browser = await launchBrowser();
+    world = await startPoolWorld({ browser: true });
+    ({ pool, callbacks } = world);
+    browser = world.browser!;
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await pool?.close();
-    await callbacks?.close();
-  });
+  afterAll(() => world?.close());
 
   const carol = (clientId = TEST_CLIENT_ID) => ({
     clientId,

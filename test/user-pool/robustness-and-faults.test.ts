@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startUserPool, type RunningUserPool } from '../../tools/user-pool';
 import { startCallbackServer, type CallbackServer } from './support/callback-server';
+import { startPoolWorld, type PoolWorld } from './support/pool-world';
 import { exchangeCode, httpSignIn, tokenRequest } from './support/http-sign-in';
 import { testPoolDefinition, TEST_CLIENT_ID } from './support/pool-fixtures';
 
@@ -32,18 +33,14 @@ async function raw(port: number, request: string): Promise<string> {
 describe('robustness and fault injection', () => {
   let pool: RunningUserPool;
   let callbacks: CallbackServer;
+  let world: PoolWorld | undefined;
 
   beforeAll(async () => {
-    callbacks = await startCallbackServer();
-    pool = await startUserPool({
-      definition: testPoolDefinition(callbacks.callbackUrl, callbacks.signedOutUrl),
-    });
+    world = await startPoolWorld();
+    ({ pool, callbacks } = world);
   });
 
-  afterAll(async () => {
-    await pool?.close();
-    await callbacks?.close();
-  });
+  afterAll(() => world?.close());
 
   const carol = () => ({
     clientId: TEST_CLIENT_ID,

@@ -2,29 +2,24 @@ import * as client from 'openid-client';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { startUserPool, type RunningUserPool } from '../../tools/user-pool';
-import { launchBrowser } from '../support/browser';
-import { startCallbackServer, type CallbackServer } from './support/callback-server';
-import { submitLogin, testPoolDefinition, TEST_CLIENT_ID } from './support/pool-fixtures';
+import type { RunningUserPool } from '../../tools/user-pool';
+import type { CallbackServer } from './support/callback-server';
+import { startPoolWorld, type PoolWorld } from './support/pool-world';
+import { submitLogin, TEST_CLIENT_ID } from './support/pool-fixtures';
 
 describe('local user pool smoke: full sign-in with openid-client and Chromium', () => {
   let pool: RunningUserPool;
   let callbacks: CallbackServer;
   let browser: Browser;
+  let world: PoolWorld | undefined;
 
   beforeAll(async () => {
-    callbacks = await startCallbackServer();
-    pool = await startUserPool({
-      definition: testPoolDefinition(callbacks.callbackUrl, callbacks.signedOutUrl),
-    });
-    browser = await launchBrowser();
+    world = await startPoolWorld({ browser: true });
+    ({ pool, callbacks } = world);
+    browser = world.browser!;
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await pool?.close();
-    await callbacks?.close();
-  });
+  afterAll(() => world?.close());
 
   it('signs in, refreshes, reads userInfo and revokes', async () => {
     const config = await client.discovery(new URL(pool.issuer), TEST_CLIENT_ID, undefined, client.None(), {

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 
 import { startUserPool, type RunningUserPool } from '../../tools/user-pool';
 import { startCallbackServer, type CallbackServer } from './support/callback-server';
+import { startPoolWorld, type PoolWorld } from './support/pool-world';
 import { exchangeCode, httpSignIn, signInForTokens, tokenRequest } from './support/http-sign-in';
 import {
   ROTATING_CLIENT_ID,
@@ -15,18 +16,14 @@ import {
 describe('/oauth2/token', () => {
   let pool: RunningUserPool;
   let callbacks: CallbackServer;
+  let world: PoolWorld | undefined;
 
   beforeAll(async () => {
-    callbacks = await startCallbackServer();
-    pool = await startUserPool({
-      definition: testPoolDefinition(callbacks.callbackUrl, callbacks.signedOutUrl),
-    });
+    world = await startPoolWorld();
+    ({ pool, callbacks } = world);
   });
 
-  afterAll(async () => {
-    await pool?.close();
-    await callbacks?.close();
-  });
+  afterAll(() => world?.close());
 
   afterEach(() => {
     vi.useRealTimers();

@@ -1,0 +1,35 @@
+import type { Browser } from 'playwright-core';
+import { startUserPool, type RunningUserPool } from '../../../tools/user-pool';
+import { launchBrowser } from '../../support/browser';
+import { startCallbackServer, type CallbackServer } from './callback-server';
+import { testPoolDefinition } from './pool-fixtures';
+
+/** What a user-pool test file runs against: the test pool, its redirect target, optionally Chromium. */
+export interface PoolWorld {
+  pool: RunningUserPool;
+  callbacks: CallbackServer;
+  browser: Browser | undefined;
+  /** Closes whatever was started, browser first, then the pool, then the callback server. */
+  close(): Promise<void>;
+}
+
+export async function startPoolWorld(options: { browser?: boolean } = {}): Promise<PoolWorld> {
+  const callbacks = await startCallbackServer();
+  let pool: RunningUserPool | undefined;
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close();
+    await pool?.close();
+    await callbacks.close();
+  };
+  try {
+    pool = await startUserPool({
+      definition: testPoolDefinition(callbacks.callbackUrl, callbacks.signedOutUrl),
+    });
+    if (options.browser) browser = await launchBrowser();
+    return { pool, callbacks, browser, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
