@@ -1,5 +1,8 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { AppError, isAppError } from '../../shared/errors';
+import { defaultNodeTransport } from '../net/default-transport';
+import { axiosTransportConfig } from '../net/fetch-adapters';
+import type { NetTransport } from '../net/transport';
 import { MAX_API_BODY_BYTES, type ApiRequest, type ApiResponse } from '../../shared/ipc-contract';
 import { redact } from '../../shared/redact';
 import type { AccessTokenSource } from '../auth/access-token-source';
@@ -34,7 +37,13 @@ export interface ApiClientOptions {
   /** The active profile's APIs, read on every request so a profile switch takes effect at once. */
   apis: () => readonly ApiDefinition[];
   tokens: AccessTokenSource;
-  /** Injectable for tests (e.g. an instance routed through a recording proxy). */
+  /**
+   * How requests reach the network (src/main/net): Electron's net.fetch in the app, an explicit
+   * undici transport elsewhere. axios sends through it with its fetch adapter, never through its
+   * own http adapter (which would follow http_proxy/HTTPS_PROXY from the environment).
+   */
+  transport?: NetTransport;
+  /** Injectable for tests; when given, `transport` is not used. */
   http?: AxiosInstance;
   maxResponseBytes?: number;
   defaultTimeoutMs?: number;
@@ -78,7 +87,8 @@ function encodeBody(request: ApiRequest, headers: Record<string, string>): strin
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
-  const http = options.http ?? axios.create();
+  const http =
+    options.http ?? axios.create(axiosTransportConfig(options.transport ?? defaultNodeTransport()));
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxInFlight = options.maxInFlight ?? 64;
