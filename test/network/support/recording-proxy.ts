@@ -20,11 +20,17 @@ export interface RecordingProxy {
   close(): Promise<void>;
 }
 
-export async function startRecordingProxy(options: { mode?: 'forward' | 'auth' } = {}): Promise<RecordingProxy> {
+export async function startRecordingProxy(
+  options: { mode?: 'forward' | 'auth' } = {},
+): Promise<RecordingProxy> {
   const seen: RecordedRequest[] = [];
   const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
-    seen.push({ method: req.method ?? '', target: req.url ?? '', authorization: 'authorization' in req.headers });
+    seen.push({
+      method: req.method ?? '',
+      target: req.url ?? '',
+      authorization: 'authorization' in req.headers,
+    });
     if (options.mode === 'auth') {
       res.writeHead(407, { 'proxy-authenticate': 'Basic realm="corp"', connection: 'close' }).end();
       return;
@@ -37,7 +43,13 @@ export async function startRecordingProxy(options: { mode?: 'forward' | 'auth' }
       return;
     }
     const upstream = http.request(
-      { host: target.hostname, port: target.port || 80, path: target.pathname + target.search, method: req.method, headers: req.headers },
+      {
+        host: target.hostname,
+        port: target.port || 80,
+        path: target.pathname + target.search,
+        method: req.method,
+        headers: req.headers,
+      },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
@@ -53,7 +65,9 @@ export async function startRecordingProxy(options: { mode?: 'forward' | 'auth' }
   server.on('connect', (req, client: net.Socket, head) => {
     seen.push({ method: 'CONNECT', target: req.url ?? '', authorization: 'authorization' in req.headers });
     if (options.mode === 'auth') {
-      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="corp"\r\n\r\n');
+      client.end(
+        'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="corp"\r\n\r\n',
+      );
       return;
     }
     const [host, port] = (req.url ?? '').split(':');

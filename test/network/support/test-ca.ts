@@ -40,9 +40,22 @@ export function createTestCa(label = 'Cognito Desktop Test CA'): TestCa {
   openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'ca.key'], dir);
   openssl(
     [
-      'req', '-x509', '-new', '-key', 'ca.key', '-sha256', '-days', '2', '-subj', `/CN=${label}`,
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-      '-out', 'ca.pem',
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      'ca.key',
+      '-sha256',
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${label}`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+      '-out',
+      'ca.pem',
     ],
     dir,
   );
@@ -61,11 +74,28 @@ export function createTestCa(label = 'Cognito Desktop Test CA'): TestCa {
         `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${san.join(',')}\n`,
       );
       openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', `leaf${n}.key`], dir);
-      openssl(['req', '-new', '-key', `leaf${n}.key`, '-subj', '/CN=test server', '-out', `leaf${n}.csr`], dir);
+      openssl(
+        ['req', '-new', '-key', `leaf${n}.key`, '-subj', '/CN=test server', '-out', `leaf${n}.csr`],
+        dir,
+      );
       openssl(
         [
-          'x509', '-req', '-in', `leaf${n}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
-          '-days', '2', '-sha256', '-extfile', `leaf${n}.ext`, '-out', `leaf${n}.pem`,
+          'x509',
+          '-req',
+          '-in',
+          `leaf${n}.csr`,
+          '-CA',
+          'ca.pem',
+          '-CAkey',
+          'ca.key',
+          '-CAcreateserial',
+          '-days',
+          '2',
+          '-sha256',
+          '-extfile',
+          `leaf${n}.ext`,
+          '-out',
+          `leaf${n}.pem`,
         ],
         dir,
       );
