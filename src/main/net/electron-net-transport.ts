@@ -5,6 +5,7 @@ import { capResponse } from './response-cap';
 import {
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_TRANSPORT_TIMEOUT_MS,
+  NETWORK_PARTITION,
   type NetTransport,
   type ProxySetting,
   type TransportRequestInit,
@@ -31,7 +32,6 @@ import {
  *  - The partition has no `persist:` prefix: an in-memory session, no cookies shared with the
  *    renderer's session or kept on disk.
  */
-export const NETWORK_PARTITION = 'cognito-desktop-main-network';
 
 export function createElectronTransport(
   options: { timeoutMs?: number; maxResponseBytes?: number; session?: Session } = {},

@@ -53,6 +53,9 @@ export interface NetTransport {
 }
 
 /** A safety net only: callers set their own, shorter deadlines (the API client allows up to 120 s). */
+/** The Electron session (in-memory partition) main's requests use; here so tests can name it. */
+export const NETWORK_PARTITION = 'cognito-desktop-main-network';
+
 export const DEFAULT_TRANSPORT_TIMEOUT_MS = 125_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 

@@ -126,7 +126,7 @@ try {
         // Opt-in: start a sign-in and wait until the browser would open (discovery done).
         void call(trusted, 'auth:sign-in', {});
         probes.signInOpenedBrowser = await waitFor(
-          () => records.some((r) => r.kind === 'shell.openExternal'),
+          () => records.some((r) => r.kind === 'shell.openExternal' && r.url.includes('/oauth2/authorize')),
           10_000,
         );
       }
