@@ -85,8 +85,7 @@ const MESSAGES: Record<ErrorCode, PlainError> = {
   },
   CERT_UNTRUSTED: {
     title: 'The server’s certificate is not trusted.',
-    nextStep:
-      'Your network may inspect encrypted traffic; ask IT whether its root certificate is installed.',
+    nextStep: 'Your network may inspect encrypted traffic; ask IT whether its root certificate is installed.',
   },
   CERT_NAME_MISMATCH: {
     title: 'The server’s certificate is for a different name.',
