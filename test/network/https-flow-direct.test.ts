@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLoopbackHttpUrl } from '../../src/main/config/profile';
 import { createNodeTransport } from '../../src/main/net/node-transport';
+import type { NetTransport } from '../../src/main/net/transport';
 import { AppError } from '../../src/shared/errors';
 import { startTlsWorld, type TlsWorld } from './support/tls-world';
 
@@ -19,6 +20,19 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.close();
 });
+
+/** The transport, recording each request's method and path: what went through it. */
+function recording(inner: NetTransport): NetTransport & { seen: string[] } {
+  const seen: string[] = [];
+  return {
+    ...inner,
+    seen,
+    fetch(url, init) {
+      seen.push(`${init?.method ?? 'GET'} ${new URL(url).pathname}`);
+      return inner.fetch(url, init);
+    },
+  };
+}
 
 async function rejection(p: Promise<unknown>): Promise<AppError> {
   try {
@@ -39,7 +53,7 @@ describe('https world, direct, test CA trusted through the transport', () => {
   });
 
   it('signs in through the Hosted UI, calls the API, refreshes, calls again, signs out with revocation', async () => {
-    const transport = createNodeTransport({ caFile: world.ca.caFile });
+    const transport = recording(createNodeTransport({ caFile: world.ca.caFile }));
     expect(transport.describe(world.profile.issuer)).toEqual({
       proxy: 'direct (no proxy configured; Node does not read the OS proxy settings)',
       trust: `Node's bundled root certificates + ${world.ca.caFile}`,
@@ -71,6 +85,17 @@ describe('https world, direct, test CA trusted through the transport', () => {
     expect(out.status).toBe('signed-out');
     expect(world.pool.counters.revokeRequests).toBe(revokes + 1);
     await world.browserDone();
+    // Discovery, JWKS (jose), token and revoke (openid-client) and the API calls (axios): all
+    // through the one transport.
+    expect(new Set(transport.seen)).toEqual(
+      new Set([
+        'GET /us-east-1_NetTest01/.well-known/openid-configuration',
+        'GET /us-east-1_NetTest01/.well-known/jwks.json',
+        'POST /oauth2/token',
+        'GET /me',
+        'POST /oauth2/revoke',
+      ]),
+    );
     await transport.close();
   }, 60_000);
 
