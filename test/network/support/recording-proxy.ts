@@ -21,8 +21,13 @@ export interface RecordingProxy {
 }
 
 export async function startRecordingProxy(
-  options: { mode?: 'forward' | 'auth' } = {},
+  options: {
+    mode?: 'forward' | 'auth';
+    /** Names this proxy resolves itself, e.g. { 'pool.test': '127.0.0.1' }. */
+    hosts?: Record<string, string>;
+  } = {},
 ): Promise<RecordingProxy> {
+  const resolve = (host: string) => options.hosts?.[host] ?? host;
   const seen: RecordedRequest[] = [];
   const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
@@ -71,7 +76,7 @@ export async function startRecordingProxy(
       return;
     }
     const [host, port] = (req.url ?? '').split(':');
-    const upstream = net.connect(Number(port), host ?? '', () => {
+    const upstream = net.connect(Number(port), resolve(host ?? ''), () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.write(head);
       upstream.pipe(client);
@@ -80,7 +85,7 @@ export async function startRecordingProxy(
     upstream.on('error', () => client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n'));
     client.on('error', () => upstream.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -88,7 +93,7 @@ export async function startRecordingProxy(
     seen,
     async close() {
       for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((done) => server.close(() => done()));
     },
   };
 }

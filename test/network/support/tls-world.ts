@@ -44,6 +44,8 @@ export interface TlsWorld {
   browser: Browser;
   /** Every URL the engine asked the "system browser" to open. */
   opened: string[];
+  /** The "system browser": opens the URL in Chromium and signs in as alice. */
+  openExternal(url: string): Promise<void>;
   browserDone(): Promise<void>;
   newSession(transport: NetTransport, overrides?: { requestMs?: number }): Session;
   newApiClient(transport: NetTransport, session: Session): ApiClient;
@@ -137,6 +139,7 @@ export async function startTlsWorld(options: { host: '127.0.0.1' | typeof POOL_H
     profile,
     browser,
     opened,
+    openExternal,
     browserDone: async () => {
       await Promise.all(tasks);
     },
