@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyChromiumFailure } from '../../src/main/net/network-errors';
 import { createNodeTransport } from '../../src/main/net/node-transport';
@@ -40,6 +41,10 @@ const handler: http.RequestListener = (req, res) => {
   } else if (req.url === '/big') {
     res.writeHead(200, { 'content-type': 'application/octet-stream' });
     res.end(Buffer.alloc(64 * 1024, 1)); // chunked: no declared length to refuse early
+  } else if (req.url === '/bomb') {
+    // 1 KB on the wire, 256 KB decoded: the declared length must not vouch for the decoded size.
+    const packed = gzipSync(Buffer.alloc(256 * 1024, 0));
+    res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': String(packed.length) }).end(packed);
   } else if (req.url === '/slow') {
     setTimeout(() => res.end('late'), 5_000).unref();
   } else {
@@ -157,6 +162,9 @@ describe('node transport', () => {
     expect(error.code).toBe('RESPONSE_TOO_LARGE');
     const roomy = createNodeTransport({ caFile: ca.caFile, maxResponseBytes: 128 * 1024 });
     expect((await (await roomy.fetch(`${base}/big`)).arrayBuffer()).byteLength).toBe(64 * 1024);
+    const bomb = await t.fetch(`${base}/bomb`);
+    expect(Number(bomb.headers.get('content-length'))).toBeLessThan(16 * 1024);
+    expect(((await failure(bomb.arrayBuffer())) as AppError).code).toBe('RESPONSE_TOO_LARGE');
     await t.close();
     await roomy.close();
   });
