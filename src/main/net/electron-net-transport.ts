@@ -27,8 +27,8 @@ import {
  *    while reading (capResponse).
  *  - `Session.setProxy(ProxyConfig)`: mode 'system' (the default) or 'fixed_servers' with
  *    `proxyRules` / `proxyBypassRules`. Chromium keeps loopback direct by itself.
- *  - Certificate errors: no `setCertificateVerifyProc` and no 'certificate-error' handler is
- *    installed for this session, so Chromium's verdict stands.
+ *  - Certificate errors: this session gets no certificate-verify callback and no handler for
+ *    certificate errors, so Chromium's verdict stands (test/network/no-certificate-override).
  *  - The partition has no `persist:` prefix: an in-memory session, no cookies shared with the
  *    renderer's session or kept on disk.
  */
