@@ -24,7 +24,10 @@ const redactIfNeeded = (text: string) => (mayNeedRedaction(text) ? redact(text) 
  *   one exception is a 401 invalid_token that survives a forced refresh: that is TOKEN_INVALID,
  *   because the session itself is in doubt.
  * - No redirect is followed (maxRedirects 0): the 3xx is returned with `redirect` describing
- *   where it pointed, so a bearer can never ride a redirect to another origin.
+ *   where it pointed, so a bearer can never ride a redirect to another origin. (In the app,
+ *   Chromium cannot hand a manual redirect back: the request fails with REDIRECT_BLOCKED.)
+ * - Requests go through the NetTransport (src/main/net) by axios's fetch adapter; axios's own
+ *   http adapter, which follows proxy environment variables, is never used.
  * - Non-text bodies come back as base64 within the same size cap.
  */
 export interface ApiClient {
