@@ -8,6 +8,8 @@ import { createExternalOpener, type ExternalOpener } from './external-url-policy
 import { createApiClient, type ApiClient } from './http/api-client';
 import { createHandlers, type AppIpcHandlers } from './ipc/handlers';
 import type { Logger } from './log/logger';
+import { defaultNodeTransport } from './net/default-transport';
+import type { NetTransport } from './net/transport';
 import { startOnlineWatcher } from './online-watcher';
 import { AppError } from '../shared/errors';
 import { SessionStateSchema, type SessionState } from '../shared/session-state';
@@ -29,6 +31,11 @@ export interface AppServicesOptions extends ProfileSourceInputs {
   /** Electron's shell.openExternal. Only ever called through the external-URL policy. */
   openExternal(url: string): Promise<void>;
   logger: Logger;
+  /**
+   * How main reaches the network (src/main/net): Electron's net.fetch in the app; omitted, the
+   * direct undici transport. Each profile's `network.proxy` is applied to it on activation.
+   */
+  transport?: NetTransport;
   /** net.isOnline in Electron; omitted: no online watching. */
   isOnline?: () => boolean;
   onlinePollMs?: number;
@@ -72,6 +79,7 @@ function noProfileState(reason: string): SessionState {
 export function createAppServices(options: AppServicesOptions): AppServices {
   const log = options.logger.child('shell');
   const makeSession = options.createSession ?? createSession;
+  const transport = options.transport ?? defaultNodeTransport();
 
   let session: Session | undefined;
   let unsubscribeSession: (() => void) | undefined;
@@ -90,7 +98,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   });
 
   const attach = (profile: ResolvedProfile) => {
+    // The transport waits for the proxy setting to apply before its next request.
+    transport.setProxy(profile.network.proxy).catch((error: unknown) => {
+      log.error(`network proxy setting not applied: ${error instanceof Error ? error.message : 'unknown'}`);
+    });
     session = makeSession({
+      transport,
       ...options.sessionOptions,
       logger: options.sessionOptions?.logger ?? options.logger,
       profile,
@@ -148,7 +161,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     forceRefresh: async (rejected) => requireSession().forceRefresh(rejected),
   };
 
-  const api = createApiClient({ apis: () => profiles.active()?.apis ?? [], tokens: facade });
+  const api = createApiClient({ apis: () => profiles.active()?.apis ?? [], tokens: facade, transport });
   const handlers = createHandlers({ session: facade, api, profiles });
 
   const initial = profiles.active();

@@ -5,6 +5,7 @@ import { APP_SCHEME, findDeepLinkInArgv } from './deep-link';
 import { registerElectronIpc } from './ipc/electron-ipc';
 import { createFileSink, type FileSink } from './log/file-sink';
 import { createLogger, type Logger } from './log/logger';
+import { createElectronTransport } from './net/electron-net-transport';
 import { RENDERER_ENTRY_URL } from './renderer-protocol';
 import { createMainWindow, guardAllWebContents, hardenSession, registerAppProtocolScheme } from './window';
 
@@ -119,6 +120,8 @@ function run(): void {
         allowDevOverrides: isDevelopment,
         openExternal: (url) => shell.openExternal(url),
         isOnline: () => net.isOnline(),
+        // Every main-process request on Chromium's stack: OS proxy/PAC, the OS trust store.
+        transport: createElectronTransport(),
         logger,
       });
       services = ready;

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 import type Provider from 'oidc-provider';
@@ -73,17 +74,22 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
   const sockets = new Set<Socket>();
   // The port (and so the issuer) is known only once listening; until the provider exists, say so.
   let serving = false;
-  const server = createServer({ requestTimeout: 30_000 }, (req, res) => {
-    if (!serving) {
-      sendJson(res, 503, { error: 'server_error' }, { 'Retry-After': '1' });
-      return;
-    }
-    handle(req, res).catch((err: unknown) => {
-      log(`user pool: internal error on ${req.method} ${req.url}: ${String(err)}`);
-      if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });
-      else res.destroy();
-    });
-  });
+  // Optional https (tests of the TLS world): same handler, a certificate from the test's CA.
+  const makeServer = (options.tls ? createHttpsServer : createServer) as typeof createServer;
+  const server = makeServer(
+    { requestTimeout: 30_000, ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : {}) },
+    (req, res) => {
+      if (!serving) {
+        sendJson(res, 503, { error: 'server_error' }, { 'Retry-After': '1' });
+        return;
+      }
+      handle(req, res).catch((err: unknown) => {
+        log(`user pool: internal error on ${req.method} ${req.url}: ${String(err)}`);
+        if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });
+        else res.destroy();
+      });
+    },
+  );
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
@@ -94,7 +100,7 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
   });
 
   const port = await listen(server, options.port ?? 0);
-  const domain = `http://${HOST}:${port}`;
+  const domain = options.tls ? `https://${options.tls.host ?? HOST}:${port}` : `http://${HOST}:${port}`;
   const issuer = `${domain}/${definition.userPoolId}`;
   const jwksUri = `${issuer}/.well-known/jwks.json`;
   const wellKnownPrefix = `/${definition.userPoolId}/.well-known/`;

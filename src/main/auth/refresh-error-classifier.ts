@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors';
+import { findNetworkError } from '../net/network-errors';
 
 /**
  * Sorts a failed refresh into the only two classes that matter for the refresh token:
@@ -26,6 +27,9 @@ export function classifyRefreshError(err: unknown): RefreshFailure {
 /** A token-free AppError describing a transient failure, in plain words. */
 export function toTransientError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  // The transport's typed failures (proxy, certificate, DNS), however the library wrapped them.
+  const network = findNetworkError(err);
+  if (network) return network;
   // oauth4webapi puts the HTTP status on the error, or on the Response it keeps as `cause`.
   const ownStatus = field(err, 'status');
   const status = typeof ownStatus === 'number' ? ownStatus : field(field(err, 'cause'), 'status');

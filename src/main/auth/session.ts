@@ -39,6 +39,8 @@ import { isLoopbackHttpUrl } from '../config/profile';
 import type { ResolvedProfile } from '../config/profile';
 import { silentLogger } from '../log/logger';
 import type { Logger } from '../log/logger';
+import { defaultNodeTransport } from '../net/default-transport';
+import type { NetTransport } from '../net/transport';
 import type { AccessTokenSource } from './access-token-source';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff';
 import { systemClock } from './clock';
@@ -67,6 +69,8 @@ export interface CreateSessionOptions {
   timeouts?: { requestMs?: number; signInMs?: number; revokeMs?: number };
   refreshMarginMs?: number;
   backoff?: { baseMs?: number; capMs?: number };
+  /** How discovery, JWKS, token and revoke requests reach the network; default: direct undici. */
+  transport?: NetTransport;
 }
 
 export interface Session extends SessionController, AccessTokenSource {
@@ -113,9 +117,18 @@ const OFFLINE_PLACEHOLDER_USER: SessionUser = { sub: 'unknown', username: 'unkno
  * process: a profile switch or a new session object does not repeat discovery or the JWKS fetch.
  * Failures are not cached.
  */
-const discoveryCache = new Map<string, Promise<{ oidc: OidcClient; keySet: RemoteKeySet }>>();
+const discoveryCaches = new WeakMap<
+  NetTransport,
+  Map<string, Promise<{ oidc: OidcClient; keySet: RemoteKeySet }>>
+>();
 
-function discoverShared(profile: ResolvedProfile, requestMs: number) {
+function discoverShared(profile: ResolvedProfile, requestMs: number, transport: NetTransport) {
+  let discoveryCache = discoveryCaches.get(transport);
+  if (!discoveryCache) {
+    discoveryCache = new Map();
+    discoveryCaches.set(transport, discoveryCache);
+  }
+  const cache = discoveryCache;
   const key = JSON.stringify([
     profile.issuer,
     profile.domain,
@@ -125,12 +138,12 @@ function discoverShared(profile: ResolvedProfile, requestMs: number) {
   ]);
   let entry = discoveryCache.get(key);
   if (!entry) {
-    entry = discoverOidcClient(profile, { timeoutMs: requestMs }).then((oidc) => ({
+    entry = discoverOidcClient(profile, { timeoutMs: requestMs, transport }).then((oidc) => ({
       oidc,
-      keySet: remoteKeySet(oidc.jwksUri, requestMs),
+      keySet: remoteKeySet(oidc.jwksUri, requestMs, transport),
     }));
-    discoveryCache.set(key, entry);
-    entry.catch(() => discoveryCache.delete(key));
+    cache.set(key, entry);
+    entry.catch(() => cache.delete(key));
   }
   return entry;
 }
@@ -143,6 +156,7 @@ export function createSession(options: CreateSessionOptions): Session {
   const requestMs = options.timeouts?.requestMs ?? DEFAULT_TIMEOUTS.requestMs;
   const signInMs = options.timeouts?.signInMs ?? DEFAULT_TIMEOUTS.signInMs;
   const revokeMs = options.timeouts?.revokeMs ?? DEFAULT_TIMEOUTS.revokeMs;
+  const transport = options.transport ?? defaultNodeTransport();
   const marginMs = options.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS;
   const expiry = new TokenExpiryEstimator();
   const backoff = { ...DEFAULT_BACKOFF, ...options.backoff, random };
@@ -218,7 +232,7 @@ export function createSession(options: CreateSessionOptions): Session {
 
   const getOidc = () => {
     oidcPromise ??= (async () => {
-      const { oidc, keySet } = await discoverShared(profile, requestMs);
+      const { oidc, keySet } = await discoverShared(profile, requestMs, transport);
       const verifier = createTokenVerifier({
         issuer: profile.issuer,
         clientId: profile.clientId,

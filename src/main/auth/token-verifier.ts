@@ -1,6 +1,9 @@
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createRemoteJWKSet, customFetch, jwtVerify } from 'jose';
 import type { JWTPayload } from 'jose';
 import { AppError } from '../../shared/errors';
+import { asFetch } from '../net/fetch-adapters';
+import { findNetworkError } from '../net/network-errors';
+import type { NetTransport } from '../net/transport';
 import type { SessionUser } from '../../shared/session-state';
 
 /**
@@ -31,9 +34,15 @@ export interface TokenVerifierOptions {
 
 export type RemoteKeySet = ReturnType<typeof createRemoteJWKSet>;
 
-/** The pool's JWKS, fetched on demand and cached (jose re-fetches on an unknown `kid`). */
-export function remoteKeySet(jwksUri: URL, timeoutMs: number): RemoteKeySet {
-  return createRemoteJWKSet(jwksUri, { timeoutDuration: timeoutMs });
+/**
+ * The pool's JWKS, fetched on demand and cached (jose re-fetches on an unknown `kid`), through
+ * the main process's NetTransport when one is given (the app always gives one).
+ */
+export function remoteKeySet(jwksUri: URL, timeoutMs: number, transport?: NetTransport): RemoteKeySet {
+  return createRemoteJWKSet(jwksUri, {
+    timeoutDuration: timeoutMs,
+    ...(transport ? { [customFetch]: asFetch(transport) as never } : {}),
+  });
 }
 
 function invalid(what: string): AppError {
@@ -58,6 +67,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       });
       return payload;
     } catch (err) {
+      const network = findNetworkError(err);
+      if (network) throw network;
       const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
       if (code === 'ERR_JWKS_TIMEOUT' || (err instanceof Error && /fetch failed/.test(err.message))) {
         throw new AppError('IDP_UNREACHABLE', 'The sign-in service keys could not be fetched.');

@@ -55,6 +55,43 @@ const webUrl = (what: string) =>
       }
     });
 
+/**
+ * `network.proxy`: "system" (the default: the OS proxy settings, PAC/WPAD) or a pinned proxy
+ * `{ url, bypass }`. The URL is http(s)://host:port with no credentials or path (a proxy password
+ * does not belong in a profile file; integrated proxy authentication comes from the OS).
+ */
+const pinnedProxy = z
+  .object({
+    url: z
+      .string()
+      .max(2048)
+      .superRefine((value, ctx) => {
+        const url = parseUrl(value);
+        if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'network.proxy.url must be http://host:port or https://host:port',
+          });
+          return;
+        }
+        if (url.username || url.password) {
+          ctx.addIssue({ code: 'custom', message: 'network.proxy.url must not contain credentials' });
+        }
+        if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+          ctx.addIssue({ code: 'custom', message: 'network.proxy.url must be just scheme, host and port' });
+        }
+      }),
+    bypass: z
+      .array(
+        z
+          .string()
+          .regex(/^(?:<local>|[A-Za-z0-9*.\-[\]:]{1,253})$/, 'bypass: host names, *.suffix, IPs, <local>'),
+      )
+      .max(100)
+      .default([]),
+  })
+  .strict();
+
 /** A registered loopback redirect URI: http, a loopback host, an explicit port, a path. */
 const loopbackRedirectUri = z
   .string()
@@ -130,6 +167,10 @@ export const ProfileSchema = z
       )
       .max(50)
       .default([]),
+    network: z
+      .object({ proxy: z.union([z.literal('system'), pinnedProxy]).default('system') })
+      .strict()
+      .default({ proxy: 'system' }),
     demo: z.boolean().optional(),
   })
   .strict()

@@ -1,5 +1,8 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { AppError, isAppError } from '../../shared/errors';
+import { defaultNodeTransport } from '../net/default-transport';
+import { axiosTransportConfig } from '../net/fetch-adapters';
+import type { NetTransport } from '../net/transport';
 import { MAX_API_BODY_BYTES, type ApiRequest, type ApiResponse } from '../../shared/ipc-contract';
 import { redact } from '../../shared/redact';
 import type { AccessTokenSource } from '../auth/access-token-source';
@@ -21,7 +24,10 @@ const redactIfNeeded = (text: string) => (mayNeedRedaction(text) ? redact(text) 
  *   one exception is a 401 invalid_token that survives a forced refresh: that is TOKEN_INVALID,
  *   because the session itself is in doubt.
  * - No redirect is followed (maxRedirects 0): the 3xx is returned with `redirect` describing
- *   where it pointed, so a bearer can never ride a redirect to another origin.
+ *   where it pointed, so a bearer can never ride a redirect to another origin. (In the app,
+ *   Chromium cannot hand a manual redirect back: the request fails with REDIRECT_BLOCKED.)
+ * - Requests go through the NetTransport (src/main/net) by axios's fetch adapter; axios's own
+ *   http adapter, which follows proxy environment variables, is never used.
  * - Non-text bodies come back as base64 within the same size cap.
  */
 export interface ApiClient {
@@ -34,7 +40,13 @@ export interface ApiClientOptions {
   /** The active profile's APIs, read on every request so a profile switch takes effect at once. */
   apis: () => readonly ApiDefinition[];
   tokens: AccessTokenSource;
-  /** Injectable for tests (e.g. an instance routed through a recording proxy). */
+  /**
+   * How requests reach the network (src/main/net): Electron's net.fetch in the app, an explicit
+   * undici transport elsewhere. axios sends through it with its fetch adapter, never through its
+   * own http adapter (which would follow http_proxy/HTTPS_PROXY from the environment).
+   */
+  transport?: NetTransport;
+  /** Injectable for tests; when given, `transport` is not used. */
   http?: AxiosInstance;
   maxResponseBytes?: number;
   defaultTimeoutMs?: number;
@@ -78,7 +90,8 @@ function encodeBody(request: ApiRequest, headers: Record<string, string>): strin
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
-  const http = options.http ?? axios.create();
+  const http =
+    options.http ?? axios.create(axiosTransportConfig(options.transport ?? defaultNodeTransport()));
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxInFlight = options.maxInFlight ?? 64;

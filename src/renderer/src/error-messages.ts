@@ -75,6 +75,26 @@ const MESSAGES: Record<ErrorCode, PlainError> = {
     title: 'The server cannot be reached.',
     nextStep: 'Check your connection and try again. Nothing you typed was lost.',
   },
+  PROXY_UNREACHABLE: {
+    title: 'The network proxy cannot be reached.',
+    nextStep: 'Check this computer’s proxy settings, or ask IT whether the proxy is working.',
+  },
+  PROXY_AUTH_REQUIRED: {
+    title: 'The network proxy asks for a sign-in the app cannot give.',
+    nextStep: 'Ask IT how this app may use the proxy (for example a proxy exception for it).',
+  },
+  CERT_UNTRUSTED: {
+    title: 'The server’s certificate is not trusted.',
+    nextStep: 'Your network may inspect encrypted traffic; ask IT whether its root certificate is installed.',
+  },
+  CERT_NAME_MISMATCH: {
+    title: 'The server’s certificate is for a different name.',
+    nextStep: 'Check the address; if it is right, something on the network is redirecting it: ask IT.',
+  },
+  DNS_FAILED: {
+    title: 'The server’s name could not be found.',
+    nextStep: 'Check your network connection or VPN, then try again.',
+  },
   TIMEOUT: { title: 'The server took too long to answer.', nextStep: 'Try again in a moment.' },
   CANCELLED: { title: 'The request was cancelled.', nextStep: 'Send it again when you are ready.' },
   RESPONSE_TOO_LARGE: {

@@ -200,7 +200,35 @@ const defaultSession = {
     installed.devicePermissionHandler = handler;
   },
 };
-export const session = { defaultSession };
+/** Sessions from fromPartition (the app's main-process network session): proxy and fetch recorded. */
+function partitionSession(partition) {
+  return {
+    setProxy(config) {
+      record('session.setProxy', { partition, config });
+      return Promise.resolve();
+    },
+    fetch(input, init = {}) {
+      const url = new URL(String(input));
+      record('session.fetch', {
+        partition,
+        url: `${url.origin}${url.pathname}`,
+        method: init.method ?? 'GET',
+        redirect: init.redirect,
+        hasSignal: init.signal instanceof AbortSignal,
+      });
+      return globalThis.fetch(input, init);
+    },
+  };
+}
+const partitions = new Map();
+export const session = {
+  defaultSession,
+  fromPartition(partition) {
+    record('session.fromPartition', { partition });
+    if (!partitions.has(partition)) partitions.set(partition, partitionSession(partition));
+    return partitions.get(partition);
+  },
+};
 
 export const shell = {
   openExternal(url) {
