@@ -2,7 +2,12 @@ import path from 'node:path';
 import { createSession, type CreateSessionOptions, type Session } from './auth/session';
 import type { ResolvedProfile } from './config/profile';
 import { resolveProfileSources, type ProfileSourceInputs } from './config/profile-sources';
-import { createProfilesStore, loadProfiles, type ProfilesStore } from './config/profiles-store';
+import {
+  createProfilesStore,
+  loadProfiles,
+  type PolicyOutcome,
+  type ProfilesStore,
+} from './config/profiles-store';
 import { parseDeepLink } from './deep-link';
 import { createExternalOpener, type ExternalOpener } from './external-url-policy';
 import { createApiClient, type ApiClient } from './http/api-client';
@@ -35,6 +40,8 @@ export interface AppServicesOptions extends ProfileSourceInputs {
   /** Tests inject session options (short timeouts, a credential store) or a whole factory. */
   createSession?: (options: CreateSessionOptions) => Session;
   sessionOptions?: Partial<Omit<CreateSessionOptions, 'profile' | 'openExternal'>>;
+  /** The organisation policy read at start (policy/load-policy.ts); omitted: no policy. */
+  policy?: PolicyOutcome;
 }
 
 export interface AppServices {
@@ -107,7 +114,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     await old?.dispose();
   };
 
-  const loaded = loadProfiles(resolveProfileSources(options));
+  const loaded = loadProfiles(resolveProfileSources(options), options.policy);
   for (const warning of loaded.warnings) log.warn(warning);
   if (loaded.configError) log.error(`profile configuration error: ${loaded.configError.message}`);
 

@@ -1,10 +1,13 @@
 import { app, dialog, net, powerMonitor, shell, type BrowserWindow } from 'electron';
+import os from 'node:os';
 import path from 'node:path';
 import { createAppServices, type AppServices } from './app-services';
 import { APP_SCHEME, findDeepLinkInArgv } from './deep-link';
 import { registerElectronIpc } from './ipc/electron-ipc';
 import { createFileSink, type FileSink } from './log/file-sink';
-import { createLogger, type Logger } from './log/logger';
+import { createLogger, levelEnabled, type LogLevel, type Logger } from './log/logger';
+import { loadOrganisationPolicy } from './policy/load-policy';
+import { APP_ID, POLICY_ORGANISATION } from './policy/policy-sources';
 import { RENDERER_ENTRY_URL } from './renderer-protocol';
 import { createMainWindow, guardAllWebContents, hardenSession, registerAppProtocolScheme } from './window';
 
@@ -23,6 +26,8 @@ const preloadPath = path.join(import.meta.dirname, '../preload/index.cjs');
 const rendererRoot = path.join(import.meta.dirname, '../renderer');
 const MAX_QUEUED_LINKS = 4;
 
+const logThreshold: { level: LogLevel } = { level: isDevelopment ? 'debug' : 'info' };
+
 function createMainLogger(): { logger: Logger; sink: FileSink | undefined } {
   let sink: FileSink | undefined;
   try {
@@ -32,8 +37,10 @@ function createMainLogger(): { logger: Logger; sink: FileSink | undefined } {
     console.error(`log file unavailable: ${error instanceof Error ? error.message : String(error)}`);
   }
   const logger = createLogger({
-    level: isDevelopment ? 'debug' : 'info',
+    level: 'debug',
     sink: (line, level) => {
+      // The threshold is the policy's logLevel once it has been read (see run()).
+      if (!levelEnabled(level, logThreshold.level)) return;
       sink?.write(line);
       if (isDevelopment) (level === 'error' || level === 'warn' ? console.error : console.log)(line);
     },
@@ -109,9 +116,19 @@ function run(): void {
 
   app
     .whenReady()
-    .then(() => {
+    .then(async () => {
       hardenSession({ rendererRoot, devServerUrl, log: (line) => log.warn(line) });
+      const policy = await loadOrganisationPolicy({
+        platform: process.platform,
+        appId: APP_ID,
+        organisation: POLICY_ORGANISATION,
+        productName: app.getName(),
+        username: os.userInfo().username,
+      });
+      if ('error' in policy) log.error(policy.error.message);
+      else if (policy.policy.logLevel) logThreshold.level = policy.policy.logLevel;
       const ready = createAppServices({
+        policy,
         ...(process.resourcesPath ? { resourcesDir: process.resourcesPath } : {}),
         userDataDir: app.getPath('userData'),
         argv: process.argv,
