@@ -1,4 +1,5 @@
 import { app, dialog, net, powerMonitor, shell, type BrowserWindow } from 'electron';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createAppServices, type AppServices } from './app-services';
@@ -8,6 +9,14 @@ import { createFileSink, type FileSink } from './log/file-sink';
 import { createLogger, levelEnabled, type LogLevel, type Logger } from './log/logger';
 import { loadOrganisationPolicy } from './policy/load-policy';
 import { APP_ID, POLICY_ORGANISATION } from './policy/policy-sources';
+import { NO_POLICY } from './policy/effective-policy';
+import { createElectronUpdaterPort } from './updates/electron-updater-port';
+import {
+  createUpdateController,
+  installerFeedUrl,
+  OFF_PORT,
+  updateSettings,
+} from './updates/update-controller';
 import { RENDERER_ENTRY_URL } from './renderer-protocol';
 import { createMainWindow, guardAllWebContents, hardenSession, registerAppProtocolScheme } from './window';
 
@@ -46,6 +55,14 @@ function createMainLogger(): { logger: Logger; sink: FileSink | undefined } {
     },
   });
   return { logger, sink };
+}
+
+function readOptional(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function registerProtocolClient(): void {
@@ -147,6 +164,29 @@ function run(): void {
       });
       powerMonitor.on('resume', () => ready.resume());
       powerMonitor.on('unlock-screen', () => ready.resume());
+      const updateChoice = updateSettings({
+        policy: 'policy' in policy ? policy.policy : NO_POLICY,
+        // process.resourcesPath is undefined outside a packaged Electron (development, stand-in).
+        feedUrl: installerFeedUrl(
+          process.resourcesPath
+            ? readOptional(path.join(process.resourcesPath, 'app-update.yml'))
+            : undefined,
+        ),
+        packaged: app.isPackaged,
+      });
+      const updates = createUpdateController({
+        port: updateChoice.enabled ? await createElectronUpdaterPort() : OFF_PORT,
+        settings: updateChoice,
+        timers: {
+          now: Date.now,
+          setTimeout: (fn, ms) => setTimeout(fn, ms),
+          clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+        },
+        isSignInActive: () => ready.session.getState().status === 'signing-in',
+      });
+      updates.onChange((state) => log.info(`update: ${state.status}`));
+      updates.start();
+      app.on('before-quit', () => updates.stop());
       createWindow();
       void ready.start().then(() => {
         for (const link of queuedLinks.splice(0)) void ready.handleDeepLink(link);

@@ -4,6 +4,7 @@ import {
   CHECK_INTERVAL_MS,
   CHECK_JITTER_MS,
   createUpdateController,
+  installerFeedUrl,
   updateSettings,
   type UpdaterPort,
   type UpdateState,
@@ -213,5 +214,18 @@ describe('update controller', () => {
     await clock.advance(CHECK_INTERVAL_MS * 10);
     expect(calls.filter((c) => c === 'check')).toHaveLength(2);
     expect(clock.pending()).toEqual([]);
+  });
+});
+
+describe('installer feed', () => {
+  it('reads the generic feed electron-builder writes into app-update.yml, and nothing else', () => {
+    expect(installerFeedUrl('provider: generic\nurl: https://updates.example.com/desktop\n')).toBe(
+      'https://updates.example.com/desktop',
+    );
+    expect(
+      installerFeedUrl("provider: generic\r\nurl: 'https://u.example.com/x'\r\nupdaterCacheDirName: y\r\n"),
+    ).toBe('https://u.example.com/x');
+    expect(installerFeedUrl('provider: github\nowner: x\nrepo: y\n')).toBeUndefined();
+    expect(installerFeedUrl(undefined)).toBeUndefined();
   });
 });

@@ -1,4 +1,3 @@
-import electronUpdater from 'electron-updater';
 import type { UpdaterPort } from './update-controller';
 
 /**
@@ -10,9 +9,10 @@ import type { UpdaterPort } from './update-controller';
  * knows what state to show); `autoInstallOnAppQuit` on, so a downloaded update is applied when the
  * user quits anyway, which is not a restart the app makes by itself; no downgrades.
  */
-export function createElectronUpdaterPort(): UpdaterPort {
-  // electron-updater is CommonJS; its named export lives on the default import under ESM.
-  const { autoUpdater } = electronUpdater;
+export async function createElectronUpdaterPort(): Promise<UpdaterPort> {
+  // Loaded only when updates are on: most installs have no feed, and the module costs start-up
+  // time. It is CommonJS; its named export lives on the default import under ESM.
+  const { autoUpdater } = (await import('electron-updater')).default;
   autoUpdater.autoDownload = false;
   autoUpdater.autoInstallOnAppQuit = true;
   autoUpdater.allowDowngrade = false;

@@ -70,6 +70,14 @@ export interface UpdaterPort {
   quitAndInstall(): void;
 }
 
+/** The port of a controller whose settings are off: the controller never calls it. */
+export const OFF_PORT: UpdaterPort = {
+  setFeedUrl: () => undefined,
+  checkForUpdate: () => Promise.reject(new Error('updates are off')),
+  download: () => Promise.reject(new Error('updates are off')),
+  quitAndInstall: () => undefined,
+};
+
 export interface UpdateTimers {
   now(): number;
   setTimeout(fn: () => void, ms: number): unknown;
@@ -198,4 +206,15 @@ function describe(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   const line = text.split('\n')[0] ?? '';
   return `The update check failed: ${redact(line.slice(0, 200))}`;
+}
+
+/**
+ * The feed electron-builder wrote into the package when the release workflow set one
+ * (`<resources>/app-update.yml`, `url:` of a generic provider). Read without a YAML library: the
+ * file is electron-builder's own two-line output, and a line that is not that shape is no feed.
+ */
+export function installerFeedUrl(appUpdateYml: string | undefined): string | undefined {
+  if (appUpdateYml === undefined || !/^provider:\s*generic\s*$/m.test(appUpdateYml)) return undefined;
+  const url = /^url:\s*['"]?([^'"\s]+)['"]?\s*$/m.exec(appUpdateYml)?.[1];
+  return url;
 }
