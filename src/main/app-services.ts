@@ -2,7 +2,12 @@ import path from 'node:path';
 import { createSession, type CreateSessionOptions, type Session } from './auth/session';
 import type { ResolvedProfile } from './config/profile';
 import { resolveProfileSources, type ProfileSourceInputs } from './config/profile-sources';
-import { createProfilesStore, loadProfiles, type ProfilesStore } from './config/profiles-store';
+import {
+  createProfilesStore,
+  loadProfiles,
+  type PolicyOutcome,
+  type ProfilesStore,
+} from './config/profiles-store';
 import { parseDeepLink } from './deep-link';
 import { createExternalOpener, type ExternalOpener } from './external-url-policy';
 import { createApiClient, type ApiClient } from './http/api-client';
@@ -42,6 +47,8 @@ export interface AppServicesOptions extends ProfileSourceInputs {
   /** Tests inject session options (short timeouts, a credential store) or a whole factory. */
   createSession?: (options: CreateSessionOptions) => Session;
   sessionOptions?: Partial<Omit<CreateSessionOptions, 'profile' | 'openExternal'>>;
+  /** The organisation policy read at start (policy/load-policy.ts); omitted: no policy. */
+  policy?: PolicyOutcome;
 }
 
 export interface AppServices {
@@ -98,8 +105,9 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   });
 
   const attach = (profile: ResolvedProfile) => {
-    // The transport waits for the proxy setting to apply before its next request.
-    transport.setProxy(profile.network.proxy).catch((error: unknown) => {
+    // The transport waits for the proxy setting to apply before its next request. The
+    // organisation policy's proxy wins over the profile's (docs/policy.md, precedence).
+    transport.setProxy(loaded.policy.proxy ?? profile.network.proxy).catch((error: unknown) => {
       log.error(`network proxy setting not applied: ${error instanceof Error ? error.message : 'unknown'}`);
     });
     session = makeSession({
@@ -120,7 +128,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     await old?.dispose();
   };
 
-  const loaded = loadProfiles(resolveProfileSources(options));
+  const loaded = loadProfiles(resolveProfileSources(options), options.policy);
   for (const warning of loaded.warnings) log.warn(warning);
   if (loaded.configError) log.error(`profile configuration error: ${loaded.configError.message}`);
 

@@ -1,11 +1,23 @@
 import { app, dialog, net, powerMonitor, shell, type BrowserWindow } from 'electron';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createAppServices, type AppServices } from './app-services';
 import { APP_SCHEME, findDeepLinkInArgv } from './deep-link';
 import { registerElectronIpc } from './ipc/electron-ipc';
 import { createFileSink, type FileSink } from './log/file-sink';
-import { createLogger, type Logger } from './log/logger';
+import { createLogger, levelEnabled, type LogLevel, type Logger } from './log/logger';
 import { createElectronTransport } from './net/electron-net-transport';
+import { loadOrganisationPolicy } from './policy/load-policy';
+import { APP_ID, POLICY_ORGANISATION } from './policy/policy-sources';
+import { NO_POLICY } from './policy/effective-policy';
+import { createElectronUpdaterPort } from './updates/electron-updater-port';
+import {
+  createUpdateController,
+  installerFeedUrl,
+  OFF_PORT,
+  updateSettings,
+} from './updates/update-controller';
 import { RENDERER_ENTRY_URL } from './renderer-protocol';
 import { createMainWindow, guardAllWebContents, hardenSession, registerAppProtocolScheme } from './window';
 
@@ -24,6 +36,8 @@ const preloadPath = path.join(import.meta.dirname, '../preload/index.cjs');
 const rendererRoot = path.join(import.meta.dirname, '../renderer');
 const MAX_QUEUED_LINKS = 4;
 
+const logThreshold: { level: LogLevel } = { level: isDevelopment ? 'debug' : 'info' };
+
 function createMainLogger(): { logger: Logger; sink: FileSink | undefined } {
   let sink: FileSink | undefined;
   try {
@@ -33,13 +47,23 @@ function createMainLogger(): { logger: Logger; sink: FileSink | undefined } {
     console.error(`log file unavailable: ${error instanceof Error ? error.message : String(error)}`);
   }
   const logger = createLogger({
-    level: isDevelopment ? 'debug' : 'info',
+    level: 'debug',
     sink: (line, level) => {
+      // The threshold is the policy's logLevel once it has been read (see run()).
+      if (!levelEnabled(level, logThreshold.level)) return;
       sink?.write(line);
       if (isDevelopment) (level === 'error' || level === 'warn' ? console.error : console.log)(line);
     },
   });
   return { logger, sink };
+}
+
+function readOptional(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function registerProtocolClient(): void {
@@ -110,9 +134,19 @@ function run(): void {
 
   app
     .whenReady()
-    .then(() => {
+    .then(async () => {
       hardenSession({ rendererRoot, devServerUrl, log: (line) => log.warn(line) });
+      const policy = await loadOrganisationPolicy({
+        platform: process.platform,
+        appId: APP_ID,
+        organisation: POLICY_ORGANISATION,
+        productName: app.getName(),
+        username: os.userInfo().username,
+      });
+      if ('error' in policy) log.error(policy.error.message);
+      else if (policy.policy.logLevel) logThreshold.level = policy.policy.logLevel;
       const ready = createAppServices({
+        policy,
         ...(process.resourcesPath ? { resourcesDir: process.resourcesPath } : {}),
         userDataDir: app.getPath('userData'),
         argv: process.argv,
@@ -133,6 +167,29 @@ function run(): void {
       });
       powerMonitor.on('resume', () => ready.resume());
       powerMonitor.on('unlock-screen', () => ready.resume());
+      const updateChoice = updateSettings({
+        policy: 'policy' in policy ? policy.policy : NO_POLICY,
+        // process.resourcesPath is undefined outside a packaged Electron (development, stand-in).
+        feedUrl: installerFeedUrl(
+          process.resourcesPath
+            ? readOptional(path.join(process.resourcesPath, 'app-update.yml'))
+            : undefined,
+        ),
+        packaged: app.isPackaged,
+      });
+      const updates = createUpdateController({
+        port: updateChoice.enabled ? await createElectronUpdaterPort() : OFF_PORT,
+        settings: updateChoice,
+        timers: {
+          now: Date.now,
+          setTimeout: (fn, ms) => setTimeout(fn, ms),
+          clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+        },
+        isSignInActive: () => ready.session.getState().status === 'signing-in',
+      });
+      updates.onChange((state) => log.info(`update: ${state.status}`));
+      updates.start();
+      app.on('before-quit', () => updates.stop());
       createWindow();
       void ready.start().then(() => {
         for (const link of queuedLinks.splice(0)) void ready.handleDeepLink(link);

@@ -92,6 +92,9 @@ const pinnedProxy = z
   })
   .strict();
 
+/** The proxy setting as profiles and the organisation policy write it. */
+export const ProxySettingSchema = z.union([z.literal('system'), pinnedProxy]);
+
 /** A registered loopback redirect URI: http, a loopback host, an explicit port, a path. */
 const loopbackRedirectUri = z
   .string()
@@ -168,7 +171,7 @@ export const ProfileSchema = z
       .max(50)
       .default([]),
     network: z
-      .object({ proxy: z.union([z.literal('system'), pinnedProxy]).default('system') })
+      .object({ proxy: ProxySettingSchema.default('system') })
       .strict()
       .default({ proxy: 'system' }),
     demo: z.boolean().optional(),
