@@ -85,7 +85,7 @@ describe('organisation policy: the three OS forms', () => {
       allowMemoryOnlySignIn: false,
       logLevel: 'warn',
       updates: { enabled: true, feedUrl: 'https://updates.example.com/desktop' },
-      proxy: { url: 'http://proxy.example.com:3128', bypass: ['*.internal.example.com', '10.0.0.0/8'] },
+      proxy: { url: 'http://proxy.example.com:3128', bypass: ['*.internal.example.com', '<local>'] },
       locked: { profiles: true, proxy: true, updates: true, memoryOnlySignIn: true, logLevel: true },
     });
     expect(l.profiles?.entries).toHaveLength(1);
@@ -191,7 +191,7 @@ describe('organisation policy: malformed input names the source and the key', ()
     reject(
       () => resolvePolicy([raw({ network: { proxy: { url: 'http://user:pw@proxy:3128' } } })]),
       'network.proxy.url',
-      /without credentials/,
+      /credentials/,
     );
     reject(() => resolvePolicy([raw({ allowMemoryOnlySignIn: 'no' })]), 'allowMemoryOnlySignIn', /./);
     reject(
