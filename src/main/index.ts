@@ -170,7 +170,9 @@ function run(): void {
 const debugSwitch = refusedDebugSwitch(process.argv, { packaged: app.isPackaged });
 if (debugSwitch) {
   // Before any window, session or lock: someone could drive the app through this switch.
-  console.error(`Cognito Desktop refuses to start with --${debugSwitch}: debugging switches are disabled in the installed app.`);
+  console.error(
+    `Cognito Desktop refuses to start with --${debugSwitch}: debugging switches are disabled in the installed app.`,
+  );
   app.exit(1);
 } else if (app.requestSingleInstanceLock()) {
   run();

@@ -220,7 +220,12 @@ describe("a profile's API never receives another profile's access token", () => 
     expect((result as AppError).code).toBe('CANCELLED');
 
     // A request under B goes to B's API with B's token (the binding is per profile, not broken).
-    const viaB = await services.api.request({ requestId: 'r-cross-2', api: 'orders', method: 'GET', path: '/me' });
+    const viaB = await services.api.request({
+      requestId: 'r-cross-2',
+      api: 'orders',
+      method: 'GET',
+      path: '/me',
+    });
     expect(viaB.status).toBe(200);
     expect(apiB.authorizations.map(issuerOf)).toEqual([poolB.issuer]);
 

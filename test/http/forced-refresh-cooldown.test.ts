@@ -61,7 +61,9 @@ describe('forced refresh cooldown: a persistently rejecting API', () => {
     const seenBefore = seen;
     const codes: string[] = [];
     for (let i = 0; i < 20; i++) {
-      codes.push(await codeOf(api.request({ requestId: `seq-${i}`, api: 'rejecting', method: 'GET', path: '/x' })));
+      codes.push(
+        await codeOf(api.request({ requestId: `seq-${i}`, api: 'rejecting', method: 'GET', path: '/x' })),
+      );
     }
     expect(h.tokenRequests('refresh_token') - before).toBeLessThanOrEqual(1);
     expect(new Set(codes)).toEqual(new Set(['TOKEN_INVALID/401']));

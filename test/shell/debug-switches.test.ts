@@ -29,9 +29,9 @@ describe('refusedDebugSwitch (the rule)', () => {
     );
   });
   it('Windows spellings (slash prefix, any case) are refused there', () => {
-    expect(refusedDebugSwitch([exe, '/Remote-Debugging-Port=9222'], { packaged: true, platform: 'win32' })).toBe(
-      'remote-debugging-port',
-    );
+    expect(
+      refusedDebugSwitch([exe, '/Remote-Debugging-Port=9222'], { packaged: true, platform: 'win32' }),
+    ).toBe('remote-debugging-port');
     expect(refusedDebugSwitch([exe, '--JS-FLAGS=x'], { packaged: true, platform: 'win32' })).toBe('js-flags');
   });
   it('development builds keep them; ordinary arguments pass', () => {

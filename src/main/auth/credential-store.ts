@@ -171,7 +171,15 @@ function parseEnvelope(text: string): Envelope | undefined {
   if (u !== undefined) {
     // The same limits as the published state: a user that parses but breaks them would make
     // every state publication throw, so it is as unreadable as broken JSON.
-    const parsed = SessionUserSchema.safeParse(u);
+    if (typeof u !== 'object' || u === null) return undefined;
+    // Fields another app version may have added are dropped, not fatal; the known ones must fit.
+    const { sub, username, groups, email } = u as Record<string, unknown>;
+    const parsed = SessionUserSchema.safeParse({
+      sub,
+      username,
+      groups,
+      ...(email === undefined ? {} : { email }),
+    });
     if (!parsed.success) return undefined;
     user = parsed.data;
   }
@@ -358,7 +366,8 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
         const pendingRemoval =
           removalsFile !== undefined && (await readRemovals(removalsFile)).includes(account);
         if (env === 'empty') {
-          if (pendingRemoval) await updateRemovals(removalsFile!, (a) => a.delete(account)).catch(() => undefined);
+          if (pendingRemoval)
+            await updateRemovals(removalsFile!, (a) => a.delete(account)).catch(() => undefined);
           return { kind: 'empty' };
         }
         if (env === 'corrupt') {
@@ -428,9 +437,13 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
             log.warn('could not record the keychain entry for removal at the next start'),
           );
         }
-        throw new AppError('KEYCHAIN_UNAVAILABLE', 'The saved sign-in could not be removed from the keychain.');
+        throw new AppError(
+          'KEYCHAIN_UNAVAILABLE',
+          'The saved sign-in could not be removed from the keychain.',
+        );
       }
-      if (removalsFile !== undefined) await updateRemovals(removalsFile, (a) => a.delete(account)).catch(() => undefined);
+      if (removalsFile !== undefined)
+        await updateRemovals(removalsFile, (a) => a.delete(account)).catch(() => undefined);
     },
   };
 }

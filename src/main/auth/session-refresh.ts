@@ -132,7 +132,11 @@ export function createRefreshEngine(core: SessionCore, getOidc: OidcAccess): Ref
         await adopt(next, gen, rt);
         core.forcedThisLifetime = how.forced === true;
         const rotated = next.refreshToken !== rt;
-        log.info('session refreshed', { expiresIn: response.expires_in, rotated, forced: how.forced === true });
+        log.info('session refreshed', {
+          expiresIn: response.expires_in,
+          rotated,
+          forced: how.forced === true,
+        });
         return next;
       } catch (err) {
         if (gen !== core.generation) throw discarded();
@@ -244,4 +248,3 @@ export function createRefreshEngine(core: SessionCore, getOidc: OidcAccess): Ref
 
   return { refresh, adopt, scheduleProactive, getAccessToken, forceRefresh, settle };
 }
-
