@@ -119,6 +119,8 @@ function run(): void {
         argv: process.argv,
         env: process.env,
         allowDevOverrides: isDevelopment,
+        // Installed app: no demo / loopback-http profiles (config/profile.ts, packaged-mode rule).
+        packaged: app.isPackaged,
         openExternal: (url) => shell.openExternal(url),
         isOnline: () => net.isOnline(),
         logger,

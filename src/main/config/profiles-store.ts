@@ -38,7 +38,7 @@ export function loadProfiles(sources: ProfileSources): LoadedProfiles {
   for (const { file, optional, dev } of files) {
     if (optional && !existsSync(file)) continue;
     try {
-      const contents = readProfileFile(file);
+      const contents = readProfileFile(file, sources.rules);
       const clash = contents.profiles.find((p) => loaded.profiles.some((q) => q.id === p.id));
       if (clash) {
         const index = contents.profiles.indexOf(clash);
