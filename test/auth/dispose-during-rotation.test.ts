@@ -28,16 +28,16 @@ describe('dispose during a refresh with rotation keeps the rotated refresh token
   });
 
   it('(a) dispose while the rotated refresh token is being written to the keychain', async () => {
-    let slowWrites: ReturnType<typeof gate> | undefined;
+    const slow: { writes?: ReturnType<typeof gate> } = {};
     let writeStarted: () => void = () => undefined;
     const writing = new Promise<void>((resolve) => (writeStarted = resolve));
     const slowKeychain: KeytarLike = {
       getPassword: (s, a) => keytar.getPassword(s, a),
       deletePassword: (s, a) => keytar.deletePassword(s, a),
       async setPassword(s, a, p) {
-        if (slowWrites) {
+        if (slow.writes) {
           writeStarted();
-          await slowWrites.opened;
+          await slow.writes.opened;
         }
         await keytar.setPassword(s, a, p);
       },
@@ -53,13 +53,13 @@ describe('dispose during a refresh with rotation keeps the rotated refresh token
     const at = await session.getAccessToken();
     h.secrets.add(at);
 
-    slowWrites = gate();
+    slow.writes = gate();
     const refreshing = session.forceRefresh(at).catch(() => undefined);
     await writing; // the pool has rotated; the new token is on its way into the keychain
     const disposed = session.dispose();
     // dispose waits for the write it let through: release it only after dispose began.
     await new Promise((resolve) => setTimeout(resolve, 100));
-    slowWrites.open();
+    slow.writes.open();
     await disposed;
     await refreshing;
 

@@ -26,8 +26,11 @@ const root = path.resolve(import.meta.dirname, '../..');
 function keychainSeenByFreshProcess(account: string): Promise<string | null> {
   const script = `require('keytar').getPassword(${JSON.stringify(KEYCHAIN_SERVICE)}, ${JSON.stringify(account)}).then((v) => process.stdout.write(JSON.stringify(v === null ? null : 'present')))`;
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['-e', script], { cwd: root, env: process.env, timeout: 20_000 }, (error, stdout) =>
-      error ? reject(error) : resolve(JSON.parse(stdout) as string | null),
+    execFile(
+      process.execPath,
+      ['-e', script],
+      { cwd: root, env: process.env, timeout: 20_000 },
+      (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout) as string | null)),
     );
   });
 }
@@ -67,7 +70,11 @@ describe('sign-out removes the keychain entry even after a keychain failure earl
       setPassword: (s, a, p) => keytar.setPassword(s, a, p),
       deletePassword: (s, a) => keytar.deletePassword(s, a),
     };
-    const credentialStore = createCredentialStore({ profileId: h.profile.id, clientId: CLIENT_ID, backend: flaky });
+    const credentialStore = createCredentialStore({
+      profileId: h.profile.id,
+      clientId: CLIENT_ID,
+      backend: flaky,
+    });
     const session = h.newSession({ credentialStore });
     expect(await session.start()).toMatchObject({ status: 'signed-out', storage: { kind: 'memory' } });
     await session.signIn();
@@ -124,7 +131,10 @@ describe('sign-out removes the keychain entry even after a keychain failure earl
     expect(h.opened.length).toBe(opened);
     expect(await h.pool.isRefreshTokenActive(oldRt)).toBe(false);
     expect(await keychainSeenByFreshProcess(account)).toBeNull();
-    expect(JSON.parse(readFileSync(path.join(dataDir, REMOVALS_FILE), 'utf8'))).toEqual({ v: 1, accounts: [] });
+    expect(JSON.parse(readFileSync(path.join(dataDir, REMOVALS_FILE), 'utf8'))).toEqual({
+      v: 1,
+      accounts: [],
+    });
     h.secrets.add(oldRt);
     await nextRun.dispose();
   });
