@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { SessionUserSchema } from '../../shared/session-state';
+import { readRemovals, REMOVALS_FILE, updateRemovals } from './keychain-removals';
 import type { SecretStorage, SessionUser } from '../../shared/session-state';
 import { silentLogger } from '../log/logger';
 import type { Logger } from '../log/logger';
@@ -93,37 +93,7 @@ export interface CredentialStoreOptions {
   dataDir?: string;
 }
 
-export const REMOVALS_FILE = 'keychain-removals.json';
-
-/**
- * The accounts whose keychain entry must go. Read-modify-write through one process-wide queue;
- * written to a temporary file and renamed, so a crash leaves the old list or the new one.
- */
-let removalsQueue: Promise<unknown> = Promise.resolve();
-async function readRemovals(file: string): Promise<string[]> {
-  try {
-    const value = JSON.parse(await readFile(file, 'utf8')) as { v?: unknown; accounts?: unknown };
-    return value.v === 1 && Array.isArray(value.accounts)
-      ? value.accounts.filter((a): a is string => typeof a === 'string').slice(0, 1000)
-      : [];
-  } catch {
-    return [];
-  }
-}
-function updateRemovals(file: string, change: (accounts: Set<string>) => void): Promise<void> {
-  const run = removalsQueue.then(async () => {
-    const accounts = new Set(await readRemovals(file));
-    const before = JSON.stringify([...accounts]);
-    change(accounts);
-    if (JSON.stringify([...accounts]) === before) return;
-    await mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify({ v: 1, accounts: [...accounts] }), { mode: 0o600 });
-    await rename(tmp, file);
-  });
-  removalsQueue = run.catch(() => undefined);
-  return run;
-}
+export { REMOVALS_FILE };
 
 export function keychainAccount(profileId: string, clientId: string): string {
   return `${profileId}:${clientId}`;
