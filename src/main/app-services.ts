@@ -31,6 +31,10 @@ import type { AccessTokenSource } from './auth/access-token-source';
  * off, pending sign-in cancelled, keychain untouched) and starts the next profile's session, which
  * restores its own keychain entry (`<profileId>:<clientId>`). The handlers talk to a stable
  * facade, so a switch needs no re-registration.
+ *
+ * The API client does NOT use the facade: each request is bound to the session (and the APIs) of
+ * the profile active when it started. Once that session is no longer the active one, the request
+ * ends CANCELLED and sends nothing more; no token of another profile can reach its API.
  */
 export interface AppServicesOptions extends ProfileSourceInputs {
   /** Electron's shell.openExternal. Only ever called through the external-URL policy. */
@@ -56,8 +60,11 @@ export interface AppServices {
   readonly handlers: AppIpcHandlers;
   readonly external: ExternalOpener;
   readonly api: ApiClient;
-  /** The facade the handlers use (always the active profile's session). */
-  readonly session: SessionController & AccessTokenSource;
+  /**
+   * The facade the handlers use (always the active profile's session). It hands out no tokens:
+   * API requests get theirs from the session they are bound to.
+   */
+  readonly session: SessionController;
   /** Restores the active profile's session from the keychain. Never rejects. */
   start(): Promise<SessionState>;
   /**
@@ -89,6 +96,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const transport = options.transport ?? defaultNodeTransport();
 
   let session: Session | undefined;
+  /** The profile `session` was made for (its APIs bind API requests). */
+  let sessionProfile: ResolvedProfile | undefined;
   let unsubscribeSession: (() => void) | undefined;
   const listeners = new Set<(state: SessionState) => void>();
   const publish = (state: SessionState) => {
@@ -116,7 +125,9 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       logger: options.sessionOptions?.logger ?? options.logger,
       profile,
       openExternal: (url) => external.openHostedUi(url),
+      dataDir: options.sessionOptions?.dataDir ?? options.userDataDir,
     });
+    sessionProfile = profile;
     unsubscribeSession = session.onChanged(publish);
   };
 
@@ -125,6 +136,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     unsubscribeSession?.();
     unsubscribeSession = undefined;
     session = undefined;
+    sessionProfile = undefined;
     await old?.dispose();
   };
 
@@ -153,7 +165,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     return session;
   };
 
-  const facade: SessionController & AccessTokenSource = {
+  const facade: SessionController = {
     signIn: async () => requireSession().signIn(),
     cancelSignIn: async () => session?.cancelSignIn(),
     reopenBrowser: async () => session?.reopenBrowser(),
@@ -165,11 +177,38 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         listeners.delete(listener);
       };
     },
-    getAccessToken: async () => requireSession().getAccessToken(),
-    forceRefresh: async (rejected) => requireSession().forceRefresh(rejected),
   };
 
-  const api = createApiClient({ apis: () => profiles.active()?.apis ?? [], tokens: facade, transport });
+  /** A token source that serves only while `bound` is the active session. */
+  const boundTo = (bound: Session): AccessTokenSource => {
+    const ensureActive = () => {
+      if (session !== bound) {
+        throw new AppError(
+          'CANCELLED',
+          'The request was stopped because the profile changed while it was running; nothing was sent again.',
+        );
+      }
+    };
+    const guarded = async (get: () => Promise<string>) => {
+      ensureActive();
+      const token = await get();
+      ensureActive(); // switched while the token was being fetched: drop it, send nothing
+      return token;
+    };
+    return {
+      getAccessToken: () => guarded(() => bound.getAccessToken()),
+      forceRefresh: (rejected) => guarded(() => bound.forceRefresh(rejected)),
+    };
+  };
+
+  const api = createApiClient({
+    bind: () => {
+      const bound = session;
+      if (!bound || !sessionProfile) throw new AppError('CONFIG_INVALID', noProfileReason());
+      return { apis: sessionProfile.apis, tokens: boundTo(bound) };
+    },
+    transport,
+  });
   const handlers = createHandlers({ session: facade, api, profiles });
 
   const initial = profiles.active();

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createAppServices, type AppServices } from './app-services';
 import { APP_SCHEME, findDeepLinkInArgv } from './deep-link';
 import { registerElectronIpc } from './ipc/electron-ipc';
+import { QUIT_DISPOSE_WAIT_MS, refusedDebugSwitch, settleWithin } from './launch-policy';
 import { createFileSink, type FileSink } from './log/file-sink';
 import { createLogger, levelEnabled, type LogLevel, type Logger } from './log/logger';
 import { createElectronTransport } from './net/electron-net-transport';
@@ -29,6 +30,7 @@ import { createMainWindow, guardAllWebContents, hardenSession, registerAppProtoc
  * Order matters: the single-instance lock, the app:// scheme privileges, `open-url` and the
  * web-contents guards are set up synchronously at load, before `ready`, because macOS may deliver
  * the deep link that launched the app before `ready`, and scheme privileges cannot be granted later.
+ * Before all of that, a packaged app launched with a debugging switch exits (launch-policy.ts).
  */
 const isDevelopment = !app.isPackaged;
 const devServerUrl = isDevelopment ? process.env['ELECTRON_RENDERER_URL'] : undefined;
@@ -152,6 +154,10 @@ function run(): void {
         argv: process.argv,
         env: process.env,
         allowDevOverrides: isDevelopment,
+        // Installed app: no demo / loopback-http profiles (config/profile.ts, packaged-mode rule).
+        packaged: app.isPackaged,
+        // Only the machine policy can lift that rule, for an organisation's development machines.
+        allowLoopbackProfiles: 'policy' in policy && policy.policy.allowLoopbackProfiles,
         openExternal: (url) => shell.openExternal(url),
         isOnline: () => net.isOnline(),
         // Every main-process request on Chromium's stack: OS proxy/PAC, the OS trust store.
@@ -213,14 +219,26 @@ function run(): void {
       sink?.close();
       return;
     }
-    // Dispose the session (timers, a pending sign-in's listener) before the process ends.
+    // Dispose the session (timers, a pending sign-in's listener, a refresh still saving its
+    // rotated refresh token) before the process ends; bounded, so a hung keychain cannot keep
+    // the app from quitting.
     event.preventDefault();
     disposed = true;
-    void services.dispose().finally(() => app.quit());
+    void settleWithin(services.dispose(), QUIT_DISPOSE_WAIT_MS).then((outcome) => {
+      if (outcome === 'timeout') log.warn('quit: the session did not finish in time');
+      app.quit();
+    });
   });
 }
 
-if (app.requestSingleInstanceLock()) {
+const debugSwitch = refusedDebugSwitch(process.argv, { packaged: app.isPackaged });
+if (debugSwitch) {
+  // Before any window, session or lock: someone could drive the app through this switch.
+  console.error(
+    `Cognito Desktop refuses to start with --${debugSwitch}: debugging switches are disabled in the installed app.`,
+  );
+  app.exit(1);
+} else if (app.requestSingleInstanceLock()) {
   run();
 } else {
   // Another instance is running: it receives our argv (and deep link) in `second-instance`.

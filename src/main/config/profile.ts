@@ -11,9 +11,19 @@ import { isLoopbackHost } from '../../shared/loopback';
  *                               AppError('CONFIG_INVALID') naming the first bad field.
  *   ResolvedProfile          Profile with `issuer` always present (derived when absent).
  *   cognitoIssuer(region, userPoolId), isLoopbackHttpUrl(url) (hosts: src/shared/loopback.ts).
+ *   packagedProfileProblem(profile, { allowLoopback }) -> { path, message } | undefined: the
+ *                               packaged-mode rule (see below).
  *
  * http is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost), because the local user
  * pool serves plain http on 127.0.0.1 and nothing else may.
+ *
+ * Packaged-mode rule: an installed app never starts the local user pool or the demo API, so a
+ * loopback-http issuer, Hosted UI domain or API there is whatever local process (another OS
+ * user's too) binds that port first: it would become the sign-in page, the token issuer and the
+ * API. A packaged build therefore refuses `demo: true` profiles and loopback-http `issuer`,
+ * `domain` and `apis[].baseUrl`, unless the organisation's (machine) policy allows loopback
+ * profiles for its own development builds. Loopback redirect URIs and sign-out URLs are the
+ * normal RFC 8252 case and stay allowed.
  */
 
 /** True for an http: URL whose host is a loopback host. */
@@ -237,4 +247,30 @@ export function parseProfile(input: unknown): ParsedProfile {
   const domain = p.domain.replace(/\/+$/, '');
   const issuer = (p.issuer ?? cognitoIssuer(p.region, p.userPoolId)).replace(/\/+$/, '');
   return { profile: { ...p, domain, issuer }, warnings };
+}
+
+/** What a packaged build refuses in a profile (field path relative to the profile, and why). */
+export function packagedProfileProblem(
+  profile: Pick<ResolvedProfile, 'demo' | 'domain' | 'issuer' | 'apis'>,
+  rule: { allowLoopback: boolean },
+): { path: Array<string | number>; message: string } | undefined {
+  if (rule.allowLoopback) return undefined;
+  const loopbackHttp = (value: string) => {
+    const url = parseUrl(value);
+    return url !== undefined && isLoopbackHttpUrl(url);
+  };
+  const why = 'the installed app refuses loopback http sign-in services and APIs';
+  if (profile.demo === true) {
+    return {
+      path: ['demo'],
+      message: 'demo profiles are refused by the installed app (development builds only)',
+    };
+  }
+  if (loopbackHttp(profile.domain))
+    return { path: ['domain'], message: `${why} (use the https Hosted UI domain)` };
+  if (loopbackHttp(profile.issuer)) return { path: ['issuer'], message: `${why} (use the https issuer)` };
+  for (const [i, api] of profile.apis.entries()) {
+    if (loopbackHttp(api.baseUrl)) return { path: ['apis', i, 'baseUrl'], message: `${why} (use https)` };
+  }
+  return undefined;
 }

@@ -75,7 +75,10 @@ export function loadProfiles(
   for (const { file, optional, dev, json } of files) {
     if (json === undefined && optional && !existsSync(file)) continue;
     try {
-      const contents = json === undefined ? readProfileFile(file) : parseProfileFileJson(file, json);
+      const contents =
+        json === undefined
+          ? readProfileFile(file, sources.rules)
+          : parseProfileFileJson(file, json, sources.rules);
       const clash = contents.profiles.find((p) => loaded.profiles.some((q) => q.id === p.id));
       if (clash) {
         const index = contents.profiles.indexOf(clash);

@@ -38,7 +38,7 @@ const probes = report.probes;
 try {
   await import(pathToFileURL(bundle).href);
   record('bundle-loaded');
-  if (process.env.STAND_IN_LOCK === 'held') {
+  if (process.env.STAND_IN_LOCK === 'held' || records.some((r) => r.kind === 'app.exit')) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   } else {
     fireReady();

@@ -46,6 +46,13 @@ export function SignInScreen(props: {
             </p>
           </div>
         ) : null}
+        {props.session.warning ? (
+          // Signed out, but something is left behind the user should know about (e.g. the
+          // keychain refused to delete the saved sign-in): main sends the plain-words text.
+          <div className="notice notice-warning" role="alert" data-testid="sign-out-warning">
+            <p className="notice-title">{props.session.warning.message}</p>
+          </div>
+        ) : null}
         <EnvironmentPicker {...props} />
         {props.profiles?.configError ? (
           <ErrorNotice
