@@ -37,7 +37,11 @@ describe('refresh under the pool rate limit (throttled is transient)', () => {
     await fetch(`${h.pool.domain}/oauth2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x', client_id: h.profile.clientId }),
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: 'x',
+        client_id: h.profile.clientId,
+      }),
     });
   };
 
@@ -72,7 +76,10 @@ describe('refresh under the pool rate limit (throttled is transient)', () => {
     expect(await session.getAccessToken()).toBe(oldToken);
     // The retry timer fires by itself; a second on, the quota has room again.
     await expect
-      .poll(() => session.getState().status === 'signed-in' && session.getState(), { timeout: 10_000, interval: 100 })
+      .poll(() => session.getState().status === 'signed-in' && session.getState(), {
+        timeout: 10_000,
+        interval: 100,
+      })
       .toMatchObject({ connectivity: 'online' });
     const fresh = await session.getAccessToken();
     h.secrets.add(fresh);
@@ -83,7 +90,11 @@ describe('refresh under the pool rate limit (throttled is transient)', () => {
 
   it('repeated throttling doubles the delay (with jitter), never wipes the token, and leaks nothing', async () => {
     const base = 10_000;
-    const throttled = h.newSession({ clock: frozenTimers, random: () => 0, backoff: { baseMs: base, capMs: 60_000 } });
+    const throttled = h.newSession({
+      clock: frozenTimers,
+      random: () => 0,
+      backoff: { baseMs: base, capMs: 60_000 },
+    });
     try {
       await throttled.start();
       const token = await throttled.getAccessToken();

@@ -75,7 +75,9 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
   const grantAlive = async (grantId: string) => Boolean(await grantAdapter.find(grantId));
   const revokeGrant = async (grantId: string) => {
     await Promise.all(
-      ['AccessToken', 'RefreshToken', 'AuthorizationCode'].map((m) => adapters.factory(m).revokeByGrantId(grantId)),
+      ['AccessToken', 'RefreshToken', 'AuthorizationCode'].map((m) =>
+        adapters.factory(m).revokeByGrantId(grantId),
+      ),
     );
     await grantAdapter.destroy(grantId);
   };
