@@ -48,7 +48,7 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
   let accessKeyIndex = 0;
 
   // The port (and so the issuer) is known only once listening; until the provider exists, say so.
-  let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined = undefined;
   const http = await startPoolHttpServer((req, res) => {
     if (!handle) {
       sendJson(res, 503, { error: 'server_error' }, { 'Retry-After': '1' });
