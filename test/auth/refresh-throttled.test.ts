@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Clock } from '../../src/main/auth/clock';
+import { createCredentialStore } from '../../src/main/auth/credential-store';
 import type { Session } from '../../src/main/auth/session';
 import { AppError } from '../../src/shared/errors';
 import { startHarness, type Harness } from './support/harness';
@@ -124,6 +125,63 @@ describe('refresh under the pool rate limit (throttled is transient)', () => {
     } finally {
       h.pool.setRateLimit('userAuthentication', undefined);
       await throttled.dispose();
+    }
+  });
+
+  it('a fleet restoring at once meets the quota: the throttled back off with jitter and all recover, no token lost', async () => {
+    const rt = (await h.storedRefreshToken()) ?? '';
+    const fleetSize = 8;
+    const stores = Array.from({ length: fleetSize }, (_, i) =>
+      createCredentialStore({ profileId: `${h.profile.id}-fleet${i}`, clientId: h.profile.clientId }),
+    );
+    await Promise.all(stores.map((store) => store.save({ refreshToken: rt })));
+    const fleet = stores.map((credentialStore) =>
+      h.newSession({ credentialStore, backoff: { baseMs: 1_000, capMs: 4_000 } }),
+    );
+    // The delay each throttled client chose: nextRetryAt minus the moment it published it.
+    const delays: number[] = [];
+    for (const s of fleet) {
+      h.track(s);
+      let seen = false;
+      s.onChanged((st) => {
+        if (seen || st.status !== 'signed-in' || st.connectivity !== 'offline') return;
+        if (st.nextRetryAt === undefined) return;
+        seen = true;
+        delays.push(st.nextRetryAt - Date.now());
+      });
+    }
+    h.pool.setRateLimit('userAuthentication', 3);
+    h.pool.resetCounters();
+    try {
+      // 09:00: every client restores from its keychain entry at the same moment.
+      await Promise.all(fleet.map((s) => s.start()));
+      expect(h.pool.counters.throttled['userAuthentication'] ?? 0).toBeGreaterThanOrEqual(fleetSize - 3);
+      expect(delays.length).toBeGreaterThanOrEqual(fleetSize - 3);
+      // Equal jitter on a 1 s base: each delay in [0.5 s, 1 s], and the clients not in lockstep.
+      for (const d of delays) {
+        expect(d).toBeGreaterThanOrEqual(495);
+        expect(d).toBeLessThanOrEqual(1_005);
+      }
+      expect(Math.max(...delays) - Math.min(...delays)).toBeGreaterThan(50);
+      await expect
+        .poll(
+          () =>
+            fleet.every((s) => s.getState().status === 'signed-in' && s.getState().connectivity === 'online'),
+          {
+            timeout: 30_000,
+            interval: 200,
+          },
+        )
+        .toBe(true);
+      for (const store of stores) {
+        const loaded = await store.load();
+        expect(loaded.kind === 'found' && loaded.credential.refreshToken).toBe(rt);
+      }
+      for (const s of fleet) h.secrets.add(await s.getAccessToken());
+    } finally {
+      h.pool.setRateLimit('userAuthentication', undefined);
+      await Promise.all(fleet.map((s) => s.dispose()));
+      await Promise.all(stores.map((store) => store.clear()));
     }
   });
 });
