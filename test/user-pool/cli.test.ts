@@ -161,6 +161,29 @@ describe('npm run user-pool (the CLI)', () => {
       /users\[0\]\.email/,
     ],
     ['an unknown field', (d) => ({ ...d, extra: true }), /extra/],
+    [
+      'a retry grace period over 60 s',
+      (d) => ({
+        ...d,
+        clients: [{ ...d.clients[0], refreshTokenRotation: { retryGracePeriodSeconds: 61 } }],
+      }),
+      /clients\[0\]\.refreshTokenRotation/,
+    ],
+    [
+      'a default redirect URI that is not a callback URL',
+      (d) => ({ ...d, clients: [{ ...d.clients[0], defaultRedirectUri: 'http://127.0.0.1:1/other' }] }),
+      /clients\[0\]\.defaultRedirectUri/,
+    ],
+    [
+      'a zero rate limit',
+      (d) => ({ ...d, rateLimits: { userAuthentication: 0 } }),
+      /rateLimits\.userAuthentication/,
+    ],
+    [
+      'a readAttributes entry that is no attribute',
+      (d) => ({ ...d, clients: [{ ...d.clients[0], readAttributes: ['password'] }] }),
+      /clients\[0\]\.readAttributes\[0\]/,
+    ],
   ];
   for (const [name, mutate, field] of badConfigs) {
     it(`refuses ${name} at start, naming the field, and starts nothing`, async () => {
@@ -176,6 +199,34 @@ describe('npm run user-pool (the CLI)', () => {
       expect(run.stdout()).toBe('');
     });
   }
+
+  it('--rate-limit RPS: over the UserAuthentication quota the token endpoint answers 429 too_many_requests', async () => {
+    const file = path.join(dir, 'pool-rate.json');
+    writeFileSync(file, JSON.stringify(testPoolDefinition(callbacks.callbackUrl, callbacks.signedOutUrl)));
+    const run = runCli(['--port', '0', '--config', file, '--rate-limit', '1']);
+    running.push(run);
+    const domain = String((await readyLine(run))['domain']);
+    const refresh = () =>
+      fetch(`${domain}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: 'x',
+          client_id: TEST_CLIENT_ID,
+        }),
+      });
+    const first = await refresh();
+    expect(first.status).toBe(400);
+    const second = await refresh();
+    expect(second.status).toBe(429);
+    expect(second.headers.get('retry-after')).toBeNull();
+    expect(await second.json()).toEqual({ error: 'too_many_requests' });
+    const badRate = runCli(['--port', '0', '--rate-limit', 'fast']);
+    running.push(badRate);
+    expect(await badRate.exited).toBe(2);
+    expect(badRate.stderr()).toMatch(/--rate-limit/);
+  });
 
   it('refuses a config that is not JSON, and a bad --port', async () => {
     const file = path.join(dir, 'broken.json');

@@ -185,9 +185,16 @@ describe('/oauth2/revoke, /oauth2/userInfo and /logout', () => {
       expect((await userInfo(tokens.id_token)).status).toBe(401);
       expect((await userInfo(`${tokens.access_token.slice(0, -4)}AAAA`)).status).toBe(401);
       expect((await userInfo('not.a.jwt')).status).toBe(401);
+      // No Authorization header: the userInfo page's documented 400, header form included.
       const none = await fetch(`${pool.domain}/oauth2/userInfo`);
-      expect(none.status).toBe(401);
-      expect(none.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+      expect(none.status).toBe(400);
+      expect(none.headers.get('www-authenticate')).toBe(
+        'error="invalid_request", error_description="Bad OAuth2 request at UserInfo Endpoint"',
+      );
+      expect(await none.json()).toEqual({ error: 'invalid_request' });
+      const empty = await fetch(`${pool.domain}/oauth2/userInfo`, { headers: { authorization: 'Bearer' } });
+      expect(empty.status).toBe(401);
+      expect(empty.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
       const noOpenid = await signInForTokens(pool, { ...carol(), scope: 'aws.cognito.signin.user.admin' });
       expect((await userInfo(noOpenid.access_token)).status).toBe(403);
     });

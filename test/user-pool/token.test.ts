@@ -50,7 +50,12 @@ describe('/oauth2/token', () => {
     ]);
     expect(res.body['token_type']).toBe('Bearer');
     expect(res.body['expires_in']).toBe(3600);
-    expect(String(res.body['refresh_token'])).not.toMatch(/^eyJ/);
+    // Cognito's refresh tokens are JWEs (five segments, RSA-OAEP + A256GCM) of ~1,700-1,800 chars.
+    const rt = String(res.body['refresh_token']);
+    expect(rt.split('.')).toHaveLength(5);
+    expect(rt.length).toBeGreaterThanOrEqual(1700);
+    expect(rt.length).toBeLessThanOrEqual(1800);
+    expect(decodeProtectedHeader(rt)).toEqual({ cty: 'JWT', enc: 'A256GCM', alg: 'RSA-OAEP' });
   });
 
   it('access token: RS256, Cognito claims, no aud', async () => {
@@ -304,20 +309,22 @@ describe('/oauth2/token', () => {
       expect(res.body).toEqual({ error: 'invalid_request' });
     });
 
-    it('invalid_client for an unknown client or a wrong secret', async () => {
+    it('invalid_client (HTTP 400, no WWW-Authenticate, as Cognito) for an unknown client or a wrong secret', async () => {
       const unknown = await tokenRequest(pool, {
         grant_type: 'refresh_token',
         refresh_token: 'x',
         client_id: 'nosuch',
       });
-      expect(unknown.status).toBe(401);
+      expect(unknown.status).toBe(400);
+      expect(unknown.headers.get('www-authenticate')).toBeNull();
       expect(unknown.body).toEqual({ error: 'invalid_client' });
       const wrongSecret = await tokenRequest(
         pool,
         { grant_type: 'refresh_token', refresh_token: 'x' },
         { authorization: `Basic ${Buffer.from(`${SECRET_CLIENT_ID}:wrong`).toString('base64')}` },
       );
-      expect(wrongSecret.status).toBe(401);
+      expect(wrongSecret.status).toBe(400);
+      expect(wrongSecret.headers.get('www-authenticate')).toBeNull();
       expect(wrongSecret.body).toEqual({ error: 'invalid_client' });
     });
 
@@ -348,7 +355,7 @@ describe('/oauth2/token', () => {
         client_id: SECRET_CLIENT_ID,
         client_secret: 'wrong',
       });
-      expect(refresh.status).toBe(401);
+      expect(refresh.status).toBe(400);
       expect(refresh.body).toEqual({ error: 'invalid_client' });
     });
   });

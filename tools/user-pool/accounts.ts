@@ -45,6 +45,10 @@ export class UserDirectory {
     return user && timingSafeEqual(expected, given) ? user : undefined;
   }
 
+  all(): PoolUser[] {
+    return [...this.#bySub.values()];
+  }
+
   customAttributeNames(): string[] {
     const names = new Set<string>();
     for (const user of this.#byUsername.values()) {

@@ -1,5 +1,7 @@
 /**
- * `npm run user-pool -- [--port N] [--config FILE]`: the local Cognito user pool as a process.
+ * `npm run user-pool -- [--port N] [--config FILE] [--rate-limit RPS]`: the local Cognito user pool
+ * as a process. `--rate-limit` sets the UserAuthentication quota (requests per second), overriding
+ * the definition's `rateLimits.userAuthentication`.
  * stdout carries exactly one JSON line (the ready event); everything else goes to stderr.
  */
 import { readFile } from 'node:fs/promises';
@@ -12,20 +14,26 @@ console.info = (...args: unknown[]) => console.error(...args);
 console.log = (...args: unknown[]) => console.error(...args);
 
 const DEFAULT_PORT = 9229;
-const USAGE = 'usage: npm run user-pool -- [--port N] [--config FILE]';
+const USAGE = 'usage: npm run user-pool -- [--port N] [--config FILE] [--rate-limit RPS]';
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`user-pool: ${redact(message)}\n`);
   process.exit(code);
 }
 
-function parseCli(): { port: number; config: string | undefined } {
-  let values: { port?: string | undefined; config?: string | undefined; help?: boolean | undefined };
+function parseCli(): { port: number; config: string | undefined; rateLimit: number | undefined } {
+  let values: {
+    port?: string | undefined;
+    config?: string | undefined;
+    'rate-limit'?: string | undefined;
+    help?: boolean | undefined;
+  };
   try {
     ({ values } = parseArgs({
       options: {
         port: { type: 'string' },
         config: { type: 'string' },
+        'rate-limit': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -47,7 +55,15 @@ function parseCli(): { port: number; config: string | undefined } {
   ) {
     fail(`--port must be an integer from 0 to 65535 (0 picks a free port)\n${USAGE}`, 2);
   }
-  return { port, config: values.config };
+  const rawRate = values['rate-limit'];
+  const rateLimit = rawRate === undefined ? undefined : Number(rawRate);
+  if (
+    rawRate !== undefined &&
+    (!/^\d+(\.\d+)?$/.test(rawRate) || !(rateLimit !== undefined && rateLimit > 0 && rateLimit <= 100_000))
+  ) {
+    fail(`--rate-limit must be a number of requests per second above 0 (at most 100000)\n${USAGE}`, 2);
+  }
+  return { port, config: values.config, rateLimit };
 }
 
 async function loadDefinition(file: string): Promise<unknown> {
@@ -64,7 +80,7 @@ async function loadDefinition(file: string): Promise<unknown> {
   }
 }
 
-const { port, config } = parseCli();
+const { port, config, rateLimit } = parseCli();
 const { startUserPool, parsePoolDefinition, demoPoolDefinition } = await import('./index');
 
 let definition = demoPoolDefinition;
@@ -74,6 +90,10 @@ if (config !== undefined) {
   } catch (err) {
     fail((err as Error).message);
   }
+}
+
+if (rateLimit !== undefined) {
+  definition = { ...definition, rateLimits: { ...definition.rateLimits, userAuthentication: rateLimit } };
 }
 
 let pool: Awaited<ReturnType<typeof startUserPool>>;

@@ -25,15 +25,49 @@ const appUrl = z.string().refine(
 
 const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
 
+/** Cognito's standard attributes beyond email and phone (the `profile` scope's). */
+export const STANDARD_PROFILE_ATTRIBUTES = [
+  'address',
+  'birthdate',
+  'family_name',
+  'gender',
+  'given_name',
+  'locale',
+  'middle_name',
+  'name',
+  'nickname',
+  'picture',
+  'preferred_username',
+  'profile',
+  'updated_at',
+  'website',
+  'zoneinfo',
+] as const;
+
+/** Every attribute name a client can be given read access to. */
+const attributeName = z
+  .string()
+  .refine(
+    (name) =>
+      /^custom:[\w-]{1,20}$/.test(name) ||
+      ['email', 'email_verified', 'phone_number', 'phone_number_verified'].includes(name) ||
+      (STANDARD_PROFILE_ATTRIBUTES as readonly string[]).includes(name),
+    { message: 'must be a standard attribute name or custom:name' },
+  );
+
+const scopeToken = z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'must be a scope token');
+
 const clientSchema = z.strictObject({
   clientId: z.string().regex(/^[\w+]{1,128}$/, 'must be 1-128 letters, digits, _ or +'),
   clientSecret: z.string().min(1).max(256).optional(),
   callbackUrls: z.array(appUrl).min(1, 'needs at least one callback URL'),
   logoutUrls: z.array(appUrl),
-  allowedScopes: z
-    .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'must be a scope token'))
-    .min(1, 'needs at least one scope'),
-  refreshTokenRotation: z.boolean().optional(),
+  allowedScopes: z.array(scopeToken).min(1, 'needs at least one scope'),
+  readAttributes: z.array(attributeName).optional(),
+  defaultRedirectUri: appUrl.optional(),
+  refreshTokenRotation: z
+    .union([z.boolean(), z.strictObject({ retryGracePeriodSeconds: seconds(0, 60) })])
+    .optional(),
   enableTokenRevocation: z.boolean().optional(),
   // Cognito's ranges are 5 min - 1 day and 1 h - 10 years; tests need seconds, so only the upper bounds hold.
   accessTokenValiditySeconds: seconds(1, 86_400).optional(),
@@ -48,10 +82,22 @@ const userSchema = z.strictObject({
   password: z.string().min(1).max(256),
   email: z.email(),
   emailVerified: z.boolean().optional(),
+  phoneNumber: z
+    .string()
+    .regex(/^\+\d{4,15}$/, 'must be E.164, e.g. +15555550100')
+    .optional(),
+  phoneNumberVerified: z.boolean().optional(),
   groups: z.array(z.string().min(1).max(128)).optional(),
   attributes: z
     .record(
-      z.string().regex(/^custom:[\w-]{1,20}$/, 'attribute names must look like custom:name'),
+      z
+        .string()
+        .refine(
+          (name) =>
+            /^custom:[\w-]{1,20}$/.test(name) ||
+            (STANDARD_PROFILE_ATTRIBUTES as readonly string[]).includes(name),
+          { message: 'attribute names must look like custom:name or be a standard profile attribute' },
+        ),
       z.string(),
     )
     .optional(),
@@ -68,6 +114,34 @@ export const poolDefinitionSchema = z
       ),
     clients: z.array(clientSchema).min(1, 'needs at least one client'),
     users: z.array(userSchema),
+    resourceServers: z
+      .array(
+        z.strictObject({
+          identifier: z
+            .string()
+            .regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,256}$/, 'must be 1-256 visible characters'),
+          scopes: z.array(
+            z.string().regex(/^[\x21\x23-\x2e\x30-\x5b\x5d-\x7e]{1,256}$/, 'must be a scope name'),
+          ),
+        }),
+      )
+      .optional(),
+    // Cognito fixes it at 300 s; tests shorten it to see an expired code.
+    authorizationCodeValiditySeconds: seconds(1, 3600).optional(),
+    rateLimits: z
+      .strictObject({
+        userAuthentication: z.number().positive().max(100_000).optional(),
+        throttledResponse: z
+          .strictObject({
+            status: z.number().int().min(400).max(599).optional(),
+            error: z
+              .string()
+              .regex(/^[\x20-\x21\x23-\x5b\x5d-\x7e]{1,64}$/)
+              .optional(),
+          })
+          .optional(),
+      })
+      .optional(),
   })
   .superRefine((pool, ctx) => {
     if (!pool.userPoolId.startsWith(`${pool.region}_`)) {
@@ -83,6 +157,24 @@ export const poolDefinitionSchema = z
         ctx.addIssue({ code: 'custom', path: ['clients', i, 'clientId'], message: 'duplicate clientId' });
       }
       clientIds.add(c.clientId);
+      if (c.defaultRedirectUri !== undefined && !c.callbackUrls.includes(c.defaultRedirectUri)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clients', i, 'defaultRedirectUri'],
+          message: 'must be one of the callbackUrls',
+        });
+      }
+    });
+    const identifiers = new Set<string>();
+    (pool.resourceServers ?? []).forEach((r, i) => {
+      if (identifiers.has(r.identifier)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['resourceServers', i, 'identifier'],
+          message: 'duplicate identifier',
+        });
+      }
+      identifiers.add(r.identifier);
     });
     const usernames = new Set<string>();
     pool.users.forEach((u, i) => {

@@ -14,9 +14,14 @@ export function createMemoryAdapterFactory(now: () => number = () => Date.now())
   factory: AdapterFactory;
   /** Live (unexpired) entries of one model, for admin operations such as global sign-out. */
   entries: (name: string) => Array<[string, AdapterPayload]>;
+  /** When (ms) a token was first consumed (a rotated refresh token), or undefined. */
+  consumedAt: (name: string, id: string) => number | undefined;
+  /** Makes a consumed token usable again (rotation's retry grace period); its first consumption time stays. */
+  unconsume: (name: string, id: string) => void;
   clear: () => void;
 } {
   const models = new Map<string, Map<string, Entry>>();
+  const consumedAtMs = new Map<string, number>(); // "model:id" -> first consumption, ms
   const grantIndex = new Map<string, Set<string>>(); // grantId -> "model:id"
 
   function store(name: string): Map<string, Entry> {
@@ -71,7 +76,9 @@ export function createMemoryAdapterFactory(now: () => number = () => Date.now())
     },
     async consume(id) {
       const entry = live(name, id);
-      if (entry) entry.payload.consumed = Math.floor(now() / 1000);
+      if (!entry) return;
+      entry.payload.consumed = Math.floor(now() / 1000);
+      if (!consumedAtMs.has(`${name}:${id}`)) consumedAtMs.set(`${name}:${id}`, now());
     },
     async destroy(id) {
       store(name).delete(id);
@@ -96,7 +103,14 @@ export function createMemoryAdapterFactory(now: () => number = () => Date.now())
         const entry = live(name, id);
         return entry ? [[id, entry.payload] as [string, AdapterPayload]] : [];
       }),
+    consumedAt: (name, id) =>
+      live(name, id)?.payload.consumed ? consumedAtMs.get(`${name}:${id}`) : undefined,
+    unconsume: (name, id) => {
+      const entry = live(name, id);
+      if (entry) delete entry.payload.consumed;
+    },
     clear: () => {
+      consumedAtMs.clear();
       models.clear();
       grantIndex.clear();
     },

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
 import Provider, {
+  errors,
   interactionPolicy,
   type AccessToken,
   type Account,
@@ -10,6 +11,7 @@ import Provider, {
 } from 'oidc-provider';
 
 import type { UserDirectory } from './accounts';
+import { allAttributeNames, attributesForScopes } from './attributes';
 import type { GrantRecords } from './grant-records';
 import type { PoolKeys } from './keys';
 import type { PoolClientDefinition, PoolDefinition } from './types';
@@ -61,6 +63,22 @@ export interface ProviderDeps {
   accessTokenValues: WeakMap<object, string>;
 }
 
+/** Whether the client rotates refresh tokens, and the grace (s) a rotated-away token keeps working. */
+export function rotationOf(client: PoolClientDefinition | undefined): {
+  enabled: boolean;
+  graceSeconds: number;
+} {
+  const setting = client?.refreshTokenRotation;
+  if (setting === undefined || setting === false) return { enabled: false, graceSeconds: 0 };
+  // `true` means Cognito's API default: RetryGracePeriodSeconds absent, i.e. 0.
+  return { enabled: true, graceSeconds: setting === true ? 0 : setting.retryGracePeriodSeconds };
+}
+
+/** Cognito adds `jti`/`origin_jti` to ID and access tokens only when token revocation is on. */
+export function revocationEnabled(client: PoolClientDefinition | undefined): boolean {
+  return client?.enableTokenRevocation !== false;
+}
+
 export function clientDefinition(
   definition: PoolDefinition,
   clientId: string,
@@ -104,7 +122,8 @@ export function createProvider(deps: ProviderDeps): Provider {
     return typeof value === 'number' ? value : DEFAULTS[field];
   };
 
-  const customAttributes = users.customAttributeNames();
+  const attributeNames = allAttributeNames(users.all());
+  const resourceServers = new Map((definition.resourceServers ?? []).map((r) => [r.identifier, r]));
 
   const configuration: Configuration = {
     adapter: deps.adapterFactory,
@@ -127,7 +146,9 @@ export function createProvider(deps: ProviderDeps): Provider {
         'jti',
         'at_hash',
         'auth_time',
-        ...customAttributes,
+        // Every attribute under openid: which ones a token carries is Cognito's per-scope rule,
+        // applied in findAccount (oidc-provider's own per-scope filter would differ).
+        ...attributeNames,
       ],
       email: ['email', 'email_verified'],
       phone: ['phone_number', 'phone_number_verified'],
@@ -151,19 +172,25 @@ export function createProvider(deps: ProviderDeps): Provider {
       rpInitiatedLogout: { enabled: false },
       resourceIndicators: {
         enabled: true,
-        defaultResource: () => ACCESS_TOKEN_RESOURCE,
+        // No `resource`: the hidden default; `resource=<identifier>` (resource binding): that server.
+        defaultResource: (_ctx, _client, oneOf) => oneOf?.[0] ?? ACCESS_TOKEN_RESOURCE,
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, _resource, client) => ({
-          scope: allScopes(definition).join(' '),
-          audience: ACCESS_TOKEN_RESOURCE,
-          accessTokenFormat: 'jwt',
-          accessTokenTTL: lifetime(client.clientId, 'accessTokenValiditySeconds'),
-          jwt: { sign: { alg: 'RS256', kid: deps.currentAccessKid() } },
-        }),
+        getResourceServerInfo: (_ctx, resource, client) => {
+          if (resource !== ACCESS_TOKEN_RESOURCE && !resourceServers.has(resource)) {
+            throw new errors.InvalidTarget();
+          }
+          return {
+            scope: allScopes(definition).join(' '),
+            audience: resource,
+            accessTokenFormat: 'jwt',
+            accessTokenTTL: lifetime(client.clientId, 'accessTokenValiditySeconds'),
+            jwt: { sign: { alg: 'RS256', kid: deps.currentAccessKid() } },
+          };
+        },
       },
     },
     ttl: {
-      AuthorizationCode: DEFAULTS.codeSeconds,
+      AuthorizationCode: definition.authorizationCodeValiditySeconds ?? DEFAULTS.codeSeconds,
       IdToken: (_ctx, _token, client) => lifetime(client.clientId, 'idTokenValiditySeconds'),
       AccessToken: (_ctx, _token, client) => lifetime(client.clientId, 'accessTokenValiditySeconds'),
       RefreshToken: (ctx, _token, client) => {
@@ -185,7 +212,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     // Cognito issues a refresh token on every code exchange, with no offline_access scope.
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: (ctx) =>
-      clientDefinition(definition, ctx.oidc.client?.clientId ?? '')?.refreshTokenRotation === true,
+      rotationOf(clientDefinition(definition, ctx.oidc.client?.clientId ?? '')).enabled,
     // Tokens outlive the Hosted UI session: /logout revokes nothing.
     expiresWithSession: () => false,
     // A fresh grant per authorization: each sign-in is its own origin_jti family, so revoking one
@@ -197,7 +224,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       const grant = new ctx.oidc.provider.Grant({ accountId, clientId });
       const scope = String(ctx.oidc.params?.['scope'] ?? '');
       grant.addOIDCScope(scope);
-      grant.addResourceScope(ACCESS_TOKEN_RESOURCE, scope);
+      const resource = ctx.oidc.params?.['resource'];
+      grant.addResourceScope(typeof resource === 'string' ? resource : ACCESS_TOKEN_RESOURCE, scope);
       await grant.save();
       return grant;
     },
@@ -219,7 +247,9 @@ export function createProvider(deps: ProviderDeps): Provider {
       if (!user) return undefined;
       const account: Account = {
         accountId: user.sub,
-        claims: () => {
+        claims: (_use, scope) => {
+          const client = clientDefinition(definition, ctx.oidc.client?.clientId ?? '');
+          const revocable = revocationEnabled(client);
           const grantId = token?.grantId ?? ctx.oidc.entities.Grant?.jti;
           const source = sourceOf(ctx);
           const record = grantId
@@ -231,13 +261,12 @@ export function createProvider(deps: ProviderDeps): Provider {
             sub: user.sub,
             'cognito:username': user.username,
             ...(user.groups?.length ? { 'cognito:groups': [...user.groups] } : {}),
-            email: user.email,
-            email_verified: user.emailVerified ?? true,
+            ...attributesForScopes(user, client, new Set(String(scope ?? '').split(' '))),
             token_use: 'id',
-            ...(record ? { origin_jti: record.originJti, event_id: record.eventId } : {}),
-            jti: randomUUID(),
+            ...(record && revocable ? { origin_jti: record.originJti } : {}),
+            ...(record ? { event_id: record.eventId } : {}),
+            ...(revocable ? { jti: randomUUID() } : {}),
             ...(atValue ? { at_hash: atValue } : {}),
-            ...user.attributes,
           };
         },
       };
@@ -256,29 +285,39 @@ export function createProvider(deps: ProviderDeps): Provider {
             source?.authTime,
           );
           const old = parts.payload;
+          const revocable = revocationEnabled(clientDefinition(definition, at.clientId ?? ''));
+          // A refresh with `scope` narrows it: then the token's own (filtered) scope is the truth.
+          const narrowed =
+            ctx?.oidc?.params?.['scope'] !== undefined && ctx.oidc.params['grant_type'] === 'refresh_token';
+          const audience = old['aud'];
           const payload: Record<string, unknown> = {
             sub: old['sub'],
             ...(user?.groups?.length ? { 'cognito:groups': [...user.groups] } : {}),
             iss: old['iss'],
             version: 2,
             client_id: old['client_id'],
-            origin_jti: record.originJti,
+            ...(revocable ? { origin_jti: record.originJti } : {}),
             event_id: record.eventId,
             token_use: 'access',
-            scope: source?.scope ?? old['scope'],
+            scope: narrowed ? old['scope'] : (source?.scope ?? old['scope']),
             auth_time: record.authTime,
             exp: old['exp'],
             iat: old['iat'],
-            jti: randomUUID(),
+            ...(revocable ? { jti: randomUUID() } : {}),
             username: user?.username,
           };
-          // oidc-provider refuses a JWT access token whose payload has no `aud` but serialises only
-          // enumerable properties: a hidden one satisfies the check and leaves `aud` out, as Cognito does.
-          Object.defineProperty(payload, 'aud', {
-            get: () => ACCESS_TOKEN_RESOURCE,
-            set: () => undefined,
-            enumerable: false,
-          });
+          if (typeof audience === 'string' && resourceServers.has(audience)) {
+            // Resource binding: the resource server's identifier is the audience, visibly.
+            payload['aud'] = audience;
+          } else {
+            // oidc-provider refuses a JWT access token whose payload has no `aud` but serialises only
+            // enumerable properties: a hidden one satisfies the check and leaves `aud` out, as Cognito does.
+            Object.defineProperty(payload, 'aud', {
+              get: () => ACCESS_TOKEN_RESOURCE,
+              set: () => undefined,
+              enumerable: false,
+            });
+          }
           parts.payload = payload;
           // Cognito's header is just { kid, alg }.
           parts.header = { typ: undefined };

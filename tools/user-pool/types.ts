@@ -10,7 +10,18 @@ export interface PoolClientDefinition {
   callbackUrls: string[];
   logoutUrls: string[];
   allowedScopes: string[];
-  refreshTokenRotation?: boolean;
+  /**
+   * Cognito's ReadAttributes: the user attributes this client may read (ID token, userInfo).
+   * Absent: every attribute the user has.
+   */
+  readAttributes?: string[];
+  /** Cognito's DefaultRedirectURI: used when authorize has no redirect_uri; must be a callback URL. */
+  defaultRedirectUri?: string;
+  /**
+   * Cognito's RefreshTokenRotation: `true` (grace period 0 s), `false`/absent (off), or
+   * `{ retryGracePeriodSeconds: 0-60 }`: within the grace the rotated-away token still works.
+   */
+  refreshTokenRotation?: boolean | { retryGracePeriodSeconds: number };
   enableTokenRevocation?: boolean;
   accessTokenValiditySeconds?: number;
   idTokenValiditySeconds?: number;
@@ -22,8 +33,25 @@ export interface PoolUserDefinition {
   password: string;
   email: string;
   emailVerified?: boolean;
+  phoneNumber?: string;
+  phoneNumberVerified?: boolean;
   groups?: string[];
+  /** `custom:*` attributes and Cognito's standard profile attributes (name, given_name, locale...). */
   attributes?: Record<string, string>;
+}
+
+/** Cognito's resource server: `identifier` becomes the access token's `aud` when requested as `resource`. */
+export interface PoolResourceServerDefinition {
+  identifier: string;
+  /** Scope names; clients request them as `<identifier>/<name>`. */
+  scopes: string[];
+}
+
+export interface PoolRateLimits {
+  /** Requests per second of Cognito's UserAuthentication category (token grants, sign-ins); absent = no limit. */
+  userAuthentication?: number;
+  /** The over-quota answer (Cognito does not document it): default HTTP 429 `{"error":"too_many_requests"}`. */
+  throttledResponse?: { status?: number; error?: string };
 }
 
 export interface PoolDefinition {
@@ -31,6 +59,10 @@ export interface PoolDefinition {
   userPoolId: string;
   clients: PoolClientDefinition[];
   users: PoolUserDefinition[];
+  resourceServers?: PoolResourceServerDefinition[];
+  /** How long an authorization code lives (Cognito: 5 minutes); default 300. */
+  authorizationCodeValiditySeconds?: number;
+  rateLimits?: PoolRateLimits;
 }
 
 /** A canned answer for the next token-endpoint request(s), for fault-injection tests. */
@@ -64,6 +96,8 @@ export interface UserPoolCounters {
   revokeRequests: number;
   authorizeRequests: number;
   userInfoRequests: number;
+  /** Requests answered with the over-quota answer, by category. */
+  throttled: Record<string, number>;
 }
 
 export interface RunningUserPool {
@@ -90,6 +124,8 @@ export interface RunningUserPool {
   revokeRefreshToken(refreshToken: string): Promise<void>;
   /** Revoke every refresh token of a user (AdminUserGlobalSignOut). */
   globalSignOut(username: string): Promise<void>;
+  /** Change the UserAuthentication rate limit at run time (requests per second; undefined = none). */
+  setRateLimit(category: 'userAuthentication', rps: number | undefined): void;
   /** Add a new signing key for access tokens (kept in the JWKS beside the old one) and sign with it from now on. */
   rotateAccessTokenKey(): Promise<{ kid: string }>;
   close(): Promise<void>;

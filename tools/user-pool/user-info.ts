@@ -3,11 +3,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 
 import type { UserDirectory } from './accounts';
+import { attributesForScopes } from './attributes';
 import type { GrantRecords } from './grant-records';
 import { sendJson } from './http-helpers';
+import { clientDefinition } from './provider-config';
+import type { PoolDefinition } from './types';
 
 export interface UserInfoDeps {
   issuer: string;
+  definition: PoolDefinition;
   jwks: () => JSONWebKeySet;
   users: UserDirectory;
   grants: GrantRecords;
@@ -41,7 +45,21 @@ export async function handleUserInfo(
     sendJson(res, 405, { error: 'invalid_request' }, { Allow: 'GET, POST' });
     return;
   }
-  const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  if (req.headers.authorization === undefined) {
+    // Cognito's documented answer to a request without a token, header form included.
+    sendJson(
+      res,
+      400,
+      { error: 'invalid_request' },
+      {
+        'WWW-Authenticate':
+          'error="invalid_request", error_description="Bad OAuth2 request at UserInfo Endpoint"',
+        'Access-Control-Allow-Origin': '*',
+      },
+    );
+    return;
+  }
+  const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization);
   if (!match?.[1]) {
     refuse(res, 401, 'invalid_token', 'Access token is missing');
     return;
@@ -77,15 +95,12 @@ export async function handleUserInfo(
     refuse(res, 401, 'invalid_token', 'User does not exist');
     return;
   }
+  // The ID token's per-scope rule (attributes.ts); aws.cognito.signin.user.admin changes nothing.
   // Cognito's userInfo answers booleans as strings ("true"), unlike its ID tokens.
+  const client = clientDefinition(deps.definition, String(claims['client_id'] ?? ''));
   const body: Record<string, string> = { sub: user.sub };
-  if (scopes.has('email') || scopes.has('aws.cognito.signin.user.admin')) {
-    body['email'] = user.email;
-    body['email_verified'] = String(user.emailVerified ?? true);
-  }
-  if (scopes.has('profile') || scopes.has('aws.cognito.signin.user.admin')) {
-    Object.assign(body, user.attributes ?? {});
-  }
+  for (const [name, value] of Object.entries(attributesForScopes(user, client, scopes)))
+    body[name] = String(value);
   body['username'] = user.username;
   sendJson(res, 200, body, { 'Access-Control-Allow-Origin': '*' });
 }

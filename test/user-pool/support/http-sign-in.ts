@@ -63,6 +63,8 @@ export async function httpSignIn(
     username: string;
     password: string;
     scope?: string;
+    /** RFC 8707 resource indicator (Cognito's resource binding). */
+    resource?: string;
     jar?: CookieJar;
   },
 ): Promise<SignInResult> {
@@ -76,6 +78,7 @@ export async function httpSignIn(
       response_type: 'code',
       redirect_uri: options.redirectUri,
       scope: options.scope,
+      resource: options.resource,
       state,
       nonce,
       code_challenge: challenge,
