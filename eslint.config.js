@@ -14,7 +14,8 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const electronBan = {
   name: 'electron',
-  message: 'Only src/main/index.ts, src/main/window.ts and src/main/ipc/* may import electron.',
+  message:
+    'Only src/main/index.ts, src/main/window.ts, src/main/electron-*.ts and src/main/ipc/electron-*.ts may import electron.',
 };
 const noNode = {
   group: nodeBuiltins,
@@ -83,7 +84,12 @@ export default tseslint.config(
   },
   {
     files: ['src/main/**'],
-    ignores: ['src/main/index.ts', 'src/main/window.ts', 'src/main/ipc/electron-*.ts'],
+    ignores: [
+      'src/main/index.ts',
+      'src/main/window.ts',
+      'src/main/electron-*.ts',
+      'src/main/ipc/electron-*.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -92,7 +98,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/main/index.ts', 'src/main/window.ts', 'src/main/ipc/electron-*.ts'],
+    files: [
+      'src/main/index.ts',
+      'src/main/window.ts',
+      'src/main/electron-*.ts',
+      'src/main/ipc/electron-*.ts',
+    ],
     rules: {
       'no-restricted-imports': ['error', { patterns: [noRenderer, noPreload, noTools, noReact] }],
     },

@@ -13,6 +13,10 @@ import { AppError } from '../shared/errors';
 import { SessionStateSchema, type SessionState } from '../shared/session-state';
 import type { SessionController } from './auth/session-controller';
 import type { AccessTokenSource } from './auth/access-token-source';
+import { SETTINGS_FILE_NAME } from './settings/settings-store';
+import { createUiServices, type UiServices } from './ui-services';
+import { hostedUiLanguage } from '../shared/languages';
+import type { AboutInfo } from '../shared/ipc-contract';
 
 /**
  * The whole app minus Electron: profiles, the session of the active profile, the API client, the
@@ -35,6 +39,10 @@ export interface AppServicesOptions extends ProfileSourceInputs {
   /** Tests inject session options (short timeouts, a credential store) or a whole factory. */
   createSession?: (options: CreateSessionOptions) => Session;
   sessionOptions?: Partial<Omit<CreateSessionOptions, 'profile' | 'openExternal'>>;
+  /** app.getPreferredSystemLanguages() in Electron; omitted: none (English). */
+  preferredSystemLanguages?: () => string[];
+  /** Versions and flags for the About panel. */
+  about?: Partial<AboutInfo>;
 }
 
 export interface AppServices {
@@ -44,6 +52,8 @@ export interface AppServices {
   readonly api: ApiClient;
   /** The facade the handlers use (always the active profile's session). */
   readonly session: SessionController & AccessTokenSource;
+  /** Settings (persisted in <userData>/settings.json), OS languages, About, menu commands. */
+  readonly ui: UiServices;
   /** Restores the active profile's session from the keychain. Never rejects. */
   start(): Promise<SessionState>;
   /**
@@ -89,8 +99,19 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     log: (line) => log.warn(line),
   });
 
+  const ui = createUiServices({
+    settingsFile: path.join(options.userDataDir, SETTINGS_FILE_NAME),
+    ...(options.preferredSystemLanguages
+      ? { preferredSystemLanguages: options.preferredSystemLanguages }
+      : {}),
+    ...(options.about ? { about: options.about } : {}),
+  });
+  const settingsProblem = ui.settings.get().problem;
+  if (settingsProblem) log.warn(`settings file not used: ${settingsProblem.message}`);
+
   const attach = (profile: ResolvedProfile) => {
     session = makeSession({
+      hostedUiLanguage: () => hostedUiLanguage(ui.language()),
       ...options.sessionOptions,
       logger: options.sessionOptions?.logger ?? options.logger,
       profile,
@@ -149,7 +170,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   };
 
   const api = createApiClient({ apis: () => profiles.active()?.apis ?? [], tokens: facade });
-  const handlers = createHandlers({ session: facade, api, profiles });
+  const handlers = createHandlers({ session: facade, api, profiles, ui });
 
   const initial = profiles.active();
   if (initial) attach(initial);
@@ -171,6 +192,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     external,
     api,
     session: facade,
+    ui,
     async start() {
       if (!session) return noProfileState(noProfileReason());
       const state = await session.start();

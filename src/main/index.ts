@@ -1,12 +1,14 @@
-import { app, dialog, net, powerMonitor, shell, type BrowserWindow } from 'electron';
+import { app, dialog, nativeTheme, net, powerMonitor, shell, type BrowserWindow } from 'electron';
 import path from 'node:path';
 import { createAppServices, type AppServices } from './app-services';
 import { APP_SCHEME, findDeepLinkInArgv } from './deep-link';
+import { applyApplicationMenu } from './electron-menu';
 import { registerElectronIpc } from './ipc/electron-ipc';
 import { createFileSink, type FileSink } from './log/file-sink';
 import { createLogger, type Logger } from './log/logger';
 import { RENDERER_ENTRY_URL } from './renderer-protocol';
 import { createMainWindow, guardAllWebContents, hardenSession, registerAppProtocolScheme } from './window';
+import { WINDOW_STATE_FILE_NAME } from './window-state';
 
 /**
  * Composition root: Electron lifecycle and wiring only. Everything it wires is electron-free and
@@ -101,6 +103,8 @@ function run(): void {
       preloadPath,
       rendererUrl: devServerUrl ?? RENDERER_ENTRY_URL,
       isDevelopment,
+      windowStateFile: path.join(app.getPath('userData'), WINDOW_STATE_FILE_NAME),
+      log: (line) => log.warn(line),
     });
     mainWindow.on('closed', () => {
       mainWindow = undefined;
@@ -119,9 +123,50 @@ function run(): void {
         allowDevOverrides: isDevelopment,
         openExternal: (url) => shell.openExternal(url),
         isOnline: () => net.isOnline(),
+        preferredSystemLanguages: () => app.getPreferredSystemLanguages(),
+        about: {
+          name: app.getName(),
+          version: app.getVersion(),
+          electron: process.versions.electron ?? null,
+          chromium: process.versions.chrome ?? null,
+          node: process.versions.node,
+          isDevelopment,
+        },
         logger,
       });
       services = ready;
+      // Theme and menu follow the settings and the session; both are rebuilt from plain state.
+      const applySettings = () => {
+        nativeTheme.themeSource = ready.ui.settings.get().settings.theme;
+        applyApplicationMenu(
+          {
+            platform:
+              process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux',
+            isDevelopment,
+            signedIn: ready.session.getState().status === 'signed-in',
+            language: ready.ui.language(),
+            appName: app.getName(),
+          },
+          {
+            command: (command) => {
+              if (command === 'show-logs-folder') void shell.openPath(app.getPath('logs'));
+              else {
+                focusWindow();
+                ready.ui.sendCommand(command);
+              }
+            },
+          },
+        );
+      };
+      applySettings();
+      ready.ui.settings.onChanged(applySettings);
+      let wasSignedIn = false;
+      ready.session.onChanged((state) => {
+        if ((state.status === 'signed-in') !== wasSignedIn) {
+          wasSignedIn = state.status === 'signed-in';
+          applySettings();
+        }
+      });
       registerElectronIpc({
         handlers: ready.handlers,
         appUrls: [RENDERER_ENTRY_URL, ...(devServerUrl ? [devServerUrl] : [])],

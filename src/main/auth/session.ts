@@ -67,6 +67,8 @@ export interface CreateSessionOptions {
   timeouts?: { requestMs?: number; signInMs?: number; revokeMs?: number };
   refreshMarginMs?: number;
   backoff?: { baseMs?: number; capMs?: number };
+  /** The Hosted UI language for the next sign-in (the app's language); omitted: none sent. */
+  hostedUiLanguage?: () => string | undefined;
 }
 
 export interface Session extends SessionController, AccessTokenSource {
@@ -169,6 +171,8 @@ export function createSession(options: CreateSessionOptions): Session {
   let generation = 0;
   let refreshInFlight: Promise<TokenSet> | undefined;
   let proactiveTimer: unknown;
+  /** When the proactive timer fires (published for the UI's session timeline). */
+  let nextRefreshAt: number | undefined;
   let retryTimer: unknown;
   let pending: PendingSignIn | undefined;
   let oidcPromise: Promise<{ oidc: OidcClient; verifier: TokenVerifier }> | undefined;
@@ -189,6 +193,9 @@ export function createSession(options: CreateSessionOptions): Session {
         lastRefreshAt,
         connectivity,
         ...(connectivity === 'offline' && nextRetryAt !== undefined ? { nextRetryAt } : {}),
+        ...(connectivity === 'online' && proactiveTimer !== undefined && nextRefreshAt !== undefined
+          ? { nextRefreshAt }
+          : {}),
         storage,
       };
     }
@@ -259,6 +266,7 @@ export function createSession(options: CreateSessionOptions): Session {
     // refreshes land at varied sub-second phases, which is what sharpens the expiry estimate.
     const lead = Math.min(marginMs, t.lifetimeMs / 20) * (0.5 + 0.5 * Math.min(1, Math.max(0, random())));
     const at = t.accessTokenExpiresAt - effectiveMargin(t) - lead;
+    nextRefreshAt = Math.round(at);
     proactiveTimer = clock.setTimeout(() => {
       void refresh().catch(() => undefined);
     }, at - clock.now());
@@ -472,6 +480,7 @@ export function createSession(options: CreateSessionOptions): Session {
           expiry,
           timeoutMs: signInMs,
           logger: log,
+          uiLanguage: options.hostedUiLanguage?.(),
         });
         entry.attempt = attemptHandle;
         markStarted();

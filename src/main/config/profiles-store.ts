@@ -26,6 +26,8 @@ export interface LoadedProfiles {
   preferredId?: string;
   /** True when the preferred source was rejected: start with no active profile. */
   blockActive: boolean;
+  /** Ids of the profiles from the organisation's file: shown read-only ("managed"). */
+  managedIds?: string[];
 }
 
 export function loadProfiles(sources: ProfileSources): LoadedProfiles {
@@ -50,6 +52,7 @@ export function loadProfiles(sources: ProfileSources): LoadedProfiles {
       }
       loaded.profiles.push(...contents.profiles);
       loaded.warnings.push(...contents.warnings);
+      if (file === sources.orgFile) loaded.managedIds = contents.profiles.map((p) => p.id);
       if (dev) loaded.preferredId = contents.defaultProfileId ?? contents.profiles[0]?.id;
       else if (loaded.preferredId === undefined && contents.defaultProfileId) {
         loaded.preferredId = contents.defaultProfileId;
@@ -91,12 +94,13 @@ export interface ProfilesStoreOptions {
   onSwitch?: (next: ResolvedProfile, previous: ResolvedProfile | undefined) => Promise<void>;
 }
 
-function summary(profile: ResolvedProfile): ProfileSummary {
+function summary(profile: ResolvedProfile, managed: boolean): ProfileSummary {
   return {
     id: profile.id,
     label: profile.label,
     demo: profile.demo === true,
     apis: profile.apis.map((api) => ({ name: api.name, baseUrl: api.baseUrl })),
+    ...(managed ? { managed: true } : {}),
   };
 }
 
@@ -134,7 +138,7 @@ export function createProfilesStore(options: ProfilesStoreOptions): ProfilesStor
 
   const list = (): Profiles => ({
     activeProfileId: active?.id ?? null,
-    profiles: loaded.profiles.map(summary),
+    profiles: loaded.profiles.map((p) => summary(p, loaded.managedIds?.includes(p.id) === true)),
     ...(loaded.configError
       ? { configError: { file: loaded.configError.file, message: loaded.configError.message } }
       : {}),
