@@ -62,7 +62,8 @@ export function sortUsers(
   collator: Intl.Collator,
 ): AdminUser[] {
   const sign = direction === 'ascending' ? 1 : -1;
-  const value = (u: AdminUser) => (key === 'groups' ? u.groups.join(', ') : u[key]);
+  // No groups counts as a missing value: such users sort last, like unknown times.
+  const value = (u: AdminUser) => (key === 'groups' ? u.groups.join(', ') || null : u[key]);
   return [...users].sort((a, b) => {
     const va = value(a);
     const vb = value(b);
