@@ -11,6 +11,10 @@ import { builtRendererCopy } from './built-renderer';
 import { screenshot, seriousA11yViolationsBothSchemes } from './page-checks';
 import { startRendererServer, type RendererServer } from './renderer-server';
 
+/** Page functions run in Chromium; the test tsconfig has no DOM lib, so the document is loose. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Doc = any;
+
 let server: RendererServer;
 let build: { dir: string; dispose: () => void } | undefined;
 let h: AppHarness;
@@ -54,7 +58,7 @@ describe('session timeline on Home (5-second tokens)', () => {
       const nowBefore = await page.getByTestId('timeline-now').getAttribute('d');
       await page.waitForFunction(
         (d) =>
-          (globalThis as unknown as { document: Document }).document
+          (globalThis as unknown as { document: Doc }).document
             .querySelector('[data-testid="timeline-now"]')
             ?.getAttribute('d') !== d,
         nowBefore,
@@ -63,7 +67,7 @@ describe('session timeline on Home (5-second tokens)', () => {
       // The engine refreshes before the 5-second token expires: a second mark appears, live.
       await page.waitForFunction(
         () =>
-          (globalThis as unknown as { document: Document }).document.querySelectorAll(
+          (globalThis as unknown as { document: Doc }).document.querySelectorAll(
             '[data-testid="timeline-refresh"]',
           ).length >= 2,
         undefined,
@@ -90,7 +94,7 @@ describe('session timeline on Home (5-second tokens)', () => {
         await page.getByTestId('timeline-offline').waitFor({ state: 'attached', timeout: 30_000 });
         await page.waitForFunction(
           () =>
-            (globalThis as unknown as { document: Document }).document.querySelectorAll(
+            (globalThis as unknown as { document: Doc }).document.querySelectorAll(
               '[data-testid="timeline-retry"]',
             ).length >= 2,
           undefined,
@@ -107,7 +111,7 @@ describe('session timeline on Home (5-second tokens)', () => {
       await page.waitForFunction(
         () =>
           /^Offline from .* to /.test(
-            (globalThis as unknown as { document: Document }).document.querySelector(
+            (globalThis as unknown as { document: Doc }).document.querySelector(
               '[data-testid="timeline-offline"] title',
             )?.textContent ?? '',
           ),

@@ -30,6 +30,10 @@ import { builtRendererCopy } from './built-renderer';
 import { screenshot, seriousA11yViolations } from './page-checks';
 import { startRendererServer, type RendererServer } from './renderer-server';
 
+/** Page functions run in Chromium; the test tsconfig has no DOM lib, so the document is loose. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Doc = any;
+
 const NOW = Date.now();
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -201,9 +205,9 @@ const nav = (page: Page, name: string) =>
  */
 async function untranslatedText(page: Page, data: string[]): Promise<string[]> {
   return await page.evaluate((dataValues) => {
-    const doc = (globalThis as unknown as { document: Document }).document;
+    const doc = (globalThis as unknown as { document: Doc }).document;
     const found: string[] = [];
-    const skip = (el: Element | null) =>
+    const skip = (el: Doc) =>
       Boolean(el?.closest('[data-i18n="raw"], [data-i18n="intl"], time, script, style'));
     const check = (text: string, where: string) => {
       let rest = text;
@@ -216,7 +220,7 @@ async function untranslatedText(page: Page, data: string[]): Promise<string[]> {
       if (!skip(node.parentElement) && node.textContent?.trim())
         check(node.textContent, node.parentElement?.tagName ?? '?');
     }
-    for (const el of Array.from(doc.body.querySelectorAll('*'))) {
+    for (const el of Array.from(doc.body.querySelectorAll('*')) as Doc[]) {
       if (skip(el)) continue;
       for (const attr of ['aria-label', 'title', 'placeholder', 'alt']) {
         const value = el.getAttribute(attr);
@@ -230,8 +234,7 @@ async function untranslatedText(page: Page, data: string[]): Promise<string[]> {
 
 async function themeOf(page: Page) {
   return await page.evaluate(
-    () =>
-      (globalThis as unknown as { document: Document }).document.documentElement.dataset['theme'] ?? 'system',
+    () => (globalThis as unknown as { document: Doc }).document.documentElement.dataset['theme'] ?? 'system',
   );
 }
 
@@ -243,9 +246,7 @@ describe('language, settings and menu commands', () => {
       const { page } = app;
       await page.getByRole('heading', { name: 'Willkommen, carol' }).waitFor();
       expect(
-        await page.evaluate(
-          () => (globalThis as unknown as { document: Document }).document.documentElement.lang,
-        ),
+        await page.evaluate(() => (globalThis as unknown as { document: Doc }).document.documentElement.lang),
       ).toBe('de');
       expect(await page.getByTestId('connectivity').textContent()).toBe('Online');
       expect(await page.getByTestId('storage').textContent()).toBe('Schlüsselbund des Systems');
@@ -263,8 +264,7 @@ describe('language, settings and menu commands', () => {
       await page.getByRole('radio', { name: 'Dunkel' }).check();
       await page.waitForFunction(
         () =>
-          (globalThis as unknown as { document: Document }).document.documentElement.dataset['theme'] ===
-          'dark',
+          (globalThis as unknown as { document: Doc }).document.documentElement.dataset['theme'] === 'dark',
       );
       expect(JSON.parse(readFileSync(settingsFile, 'utf8'))).toEqual({ language: 'de', theme: 'dark' });
       expect(await page.getByText('Von Ihrer Organisation verwaltet').count()).toBe(1);
@@ -321,10 +321,8 @@ describe('language, settings and menu commands', () => {
         }
         // Open every disclosure so hidden text is checked too.
         await page.evaluate(() => {
-          for (const d of Array.from(
-            (globalThis as unknown as { document: Document }).document.querySelectorAll('details'),
-          ))
-            d.open = true;
+          const doc: Doc = (globalThis as unknown as { document: Doc }).document;
+          for (const d of Array.from(doc.querySelectorAll('details')) as Doc[]) d.open = true;
         });
         problems.push(...(await untranslatedText(page, DATA)).map((p) => `${name}: ${p}`));
       }
@@ -345,7 +343,7 @@ describe('language, settings and menu commands', () => {
       await app.page.getByRole('heading', { name: /^⟦Ŵéĺçóɱé, carol⟧$/ }).waitFor();
       expect(await untranslatedText(app.page, DATA)).toEqual([]);
       await app.page.evaluate(() => {
-        const doc = (globalThis as unknown as { document: Document }).document;
+        const doc = (globalThis as unknown as { document: Doc }).document;
         doc.querySelector('main h2')?.insertAdjacentHTML('afterend', '<p>Hard-coded text</p>');
       });
       expect(await untranslatedText(app.page, DATA)).toEqual(['P: Hard-coded text']);
@@ -369,8 +367,7 @@ describe('language, settings and menu commands', () => {
       ui.sendCommand('show-about');
       await page.getByRole('heading', { name: 'About Cognito Desktop' }).waitFor();
       await page.waitForFunction(
-        () =>
-          (globalThis as unknown as { document: Document }).document.activeElement?.id === 'about-heading',
+        () => (globalThis as unknown as { document: Doc }).document.activeElement?.id === 'about-heading',
       );
       expect(await page.getByTestId('settings-storage').textContent()).toMatch(/memory only/);
       await page.getByRole('button', { name: '← Back to sign-in' }).click();
@@ -473,7 +470,7 @@ describe('the admin page', () => {
       expect(await detail.textContent()).toMatch(/Not reported by the API/);
       expect(
         await page.evaluate(
-          () => (globalThis as unknown as { document: Document }).document.activeElement?.tagName,
+          () => (globalThis as unknown as { document: Doc }).document.activeElement?.tagName,
         ),
       ).toBe('H3');
       await screenshot(page, 'admin-detail');
@@ -482,7 +479,7 @@ describe('the admin page', () => {
       await detail.waitFor({ state: 'detached' });
       expect(
         await dave.evaluate(
-          (el) => el === (globalThis as unknown as { document: Document }).document.activeElement,
+          (el) => el === (globalThis as unknown as { document: Doc }).document.activeElement,
         ),
       ).toBe(true);
     } finally {
@@ -525,7 +522,7 @@ describe('accessibility', () => {
           await ui.settings.update({ language, theme });
           await page.waitForFunction(
             ([l, t]) => {
-              const root = (globalThis as unknown as { document: Document }).document.documentElement;
+              const root = (globalThis as unknown as { document: Doc }).document.documentElement;
               return root.lang === l && root.dataset['theme'] === t;
             },
             [language, theme] as const,
@@ -563,7 +560,7 @@ describe('accessibility', () => {
         for (const theme of ['light', 'dark'] as const) {
           await out.ui.settings.update({ language, theme });
           await out.page.waitForFunction(
-            (l) => (globalThis as unknown as { document: Document }).document.documentElement.lang === l,
+            (l) => (globalThis as unknown as { document: Doc }).document.documentElement.lang === l,
             language,
           );
           const signIn = language === 'en' ? 'Sign in' : 'Anmelden';
