@@ -65,6 +65,17 @@ describe('settings store', () => {
     expect(existsSync(file)).toBe(false);
   });
 
+  it('a failed write rejects with a coded error and changes nothing', async () => {
+    // The app data "folder" is a file: nothing can be written under it.
+    writeFileSync(path.join(dir, 'blocked'), '');
+    const store = createSettingsStore({ file: path.join(dir, 'blocked', 'settings.json') });
+    await expect(store.update({ language: 'de' })).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: expect.stringMatching(/could not be saved to settings\.json \((ENOTDIR|EEXIST)\)/),
+    });
+    expect(store.get().settings.language).toBe('system');
+  });
+
   it('memory only without a file', async () => {
     const store = createSettingsStore();
     await store.update({ language: 'de' });

@@ -96,7 +96,16 @@ export function createSettingsStore(options: { file?: string; now?: () => number
     async update(patch) {
       const next = SettingsSchema.parse({ ...settings, ...patch });
       if (next.language === settings.language && next.theme === settings.theme && !problem) return view();
-      write(next);
+      try {
+        write(next);
+      } catch (error) {
+        // Nothing changed in memory; the reason (EACCES, ENOSPC...) is for the details line.
+        const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+        throw new AppError(
+          'INTERNAL',
+          `The settings could not be saved to ${file ? path.basename(file) : 'memory'} (${reason}).`,
+        );
+      }
       settings = next;
       problem = undefined;
       const current = view();
