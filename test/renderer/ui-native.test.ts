@@ -511,77 +511,81 @@ describe('the admin page', () => {
 });
 
 describe('accessibility', () => {
-  it('axe finds nothing serious on any screen, in English and German, light and dark', async () => {
-    const app = await openApp({ settingsFile: path.join(dataDir, 'axe', 'settings.json') });
-    const findings: string[] = [];
-    try {
-      const { page, ui } = app;
-      await page.getByRole('heading', { name: 'Welcome, carol' }).waitFor();
-      for (const language of ['en', 'de'] as const) {
-        for (const theme of ['light', 'dark'] as const) {
-          await ui.settings.update({ language, theme });
-          await page.waitForFunction(
-            ([l, t]) => {
-              const root = (globalThis as unknown as { document: Doc }).document.documentElement;
-              return root.lang === l && root.dataset['theme'] === t;
-            },
-            [language, theme] as const,
-          );
-          const labels =
-            language === 'en'
-              ? ['Home', 'Notes', 'Admin', 'API console', 'Settings']
-              : ['Start', 'Notizen', 'Verwaltung', 'API-Konsole', 'Einstellungen'];
-          for (const label of labels) {
-            await nav(page, label).click();
-            await page.locator('main h2').first().waitFor();
-            if (label === 'Admin' || label === 'Verwaltung') await page.getByRole('table').waitFor();
-            if (label === 'Notes' || label === 'Notizen') await page.getByText('Groceries').waitFor();
-            findings.push(
-              ...(await seriousA11yViolations(page)).map((f) => `${language}/${theme}/${label}: ${f}`),
+  it(
+    'axe finds nothing serious on any screen, in English and German, light and dark',
+    { timeout: 240_000 },
+    async () => {
+      const app = await openApp({ settingsFile: path.join(dataDir, 'axe', 'settings.json') });
+      const findings: string[] = [];
+      try {
+        const { page, ui } = app;
+        await page.getByRole('heading', { name: 'Welcome, carol' }).waitFor();
+        for (const language of ['en', 'de'] as const) {
+          for (const theme of ['light', 'dark'] as const) {
+            await ui.settings.update({ language, theme });
+            await page.waitForFunction(
+              ([l, t]) => {
+                const root = (globalThis as unknown as { document: Doc }).document.documentElement;
+                return root.lang === l && root.dataset['theme'] === t;
+              },
+              [language, theme] as const,
             );
-          }
-          if (language === 'de' && theme === 'light') {
-            await nav(page, 'Verwaltung').click();
-            await page.getByRole('table').waitFor();
-            await screenshot(page, 'admin-de');
+            const labels =
+              language === 'en'
+                ? ['Home', 'Notes', 'Admin', 'API console', 'Settings']
+                : ['Start', 'Notizen', 'Verwaltung', 'API-Konsole', 'Einstellungen'];
+            for (const label of labels) {
+              await nav(page, label).click();
+              await page.locator('main h2').first().waitFor();
+              if (label === 'Admin' || label === 'Verwaltung') await page.getByRole('table').waitFor();
+              if (label === 'Notes' || label === 'Notizen') await page.getByText('Groceries').waitFor();
+              findings.push(
+                ...(await seriousA11yViolations(page)).map((f) => `${language}/${theme}/${label}: ${f}`),
+              );
+            }
+            if (language === 'de' && theme === 'light') {
+              await nav(page, 'Verwaltung').click();
+              await page.getByRole('table').waitFor();
+              await screenshot(page, 'admin-de');
+            }
           }
         }
+      } finally {
+        await app.close();
       }
-    } finally {
-      await app.close();
-    }
-    // The signed-out screens: sign-in and its Settings, both languages and themes.
-    const out = await openApp({
-      settingsFile: path.join(dataDir, 'axe-out', 'settings.json'),
-      state: { status: 'signed-out', reason: 'none', storage: { kind: 'keychain' } },
-    });
-    try {
-      for (const language of ['en', 'de'] as const) {
-        for (const theme of ['light', 'dark'] as const) {
-          await out.ui.settings.update({ language, theme });
-          await out.page.waitForFunction(
-            (l) => (globalThis as unknown as { document: Doc }).document.documentElement.lang === l,
-            language,
-          );
-          const signIn = language === 'en' ? 'Sign in' : 'Anmelden';
-          await out.page.getByRole('button', { name: signIn, exact: true }).waitFor();
-          findings.push(
-            ...(await seriousA11yViolations(out.page)).map((f) => `${language}/${theme}/sign-in: ${f}`),
-          );
-          if (language === 'de' && theme === 'light') await screenshot(out.page, 'sign-in-de');
-          await out.page
-            .getByRole('button', { name: language === 'en' ? 'Settings' : 'Einstellungen' })
-            .click();
-          await out.page.locator('main h2').first().waitFor();
-          findings.push(
-            ...(await seriousA11yViolations(out.page)).map((f) => `${language}/${theme}/settings: ${f}`),
-          );
-          await out.page.getByRole('button', { name: /←/ }).click();
+      // The signed-out screens: sign-in and its Settings, both languages and themes.
+      const out = await openApp({
+        settingsFile: path.join(dataDir, 'axe-out', 'settings.json'),
+        state: { status: 'signed-out', reason: 'none', storage: { kind: 'keychain' } },
+      });
+      try {
+        for (const language of ['en', 'de'] as const) {
+          for (const theme of ['light', 'dark'] as const) {
+            await out.ui.settings.update({ language, theme });
+            await out.page.waitForFunction(
+              (l) => (globalThis as unknown as { document: Doc }).document.documentElement.lang === l,
+              language,
+            );
+            const signIn = language === 'en' ? 'Sign in' : 'Anmelden';
+            await out.page.getByRole('button', { name: signIn, exact: true }).waitFor();
+            findings.push(
+              ...(await seriousA11yViolations(out.page)).map((f) => `${language}/${theme}/sign-in: ${f}`),
+            );
+            if (language === 'de' && theme === 'light') await screenshot(out.page, 'sign-in-de');
+            await out.page
+              .getByRole('button', { name: language === 'en' ? 'Settings' : 'Einstellungen' })
+              .click();
+            await out.page.locator('main h2').first().waitFor();
+            findings.push(
+              ...(await seriousA11yViolations(out.page)).map((f) => `${language}/${theme}/settings: ${f}`),
+            );
+            await out.page.getByRole('button', { name: /←/ }).click();
+          }
         }
+      } finally {
+        await out.close();
       }
-    } finally {
-      await out.close();
-    }
-    expect(findings).toEqual([]);
-  });
+      expect(findings).toEqual([]);
+    },
+  );
 });
