@@ -648,6 +648,8 @@ export function createSession(options: CreateSessionOptions): Session {
         void refresh().catch(() => undefined);
       } else {
         scheduleProactive();
+        // The new plan (nextRefreshAt) is part of the published state.
+        publish();
       }
     },
     online() {

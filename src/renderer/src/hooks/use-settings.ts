@@ -49,9 +49,19 @@ export function useSettings(): {
 
   const update = useCallback(async (patch: SettingsPatch) => {
     setSaveError(null);
+    // Shown at once (a radio button must not spring back while main writes the file); main's
+    // answer then replaces it, and a refusal puts back what main still has.
+    let before: SettingsView | null = null;
+    setView((v) => {
+      before = v;
+      return v ? { ...v, settings: { ...v.settings, ...patch } } : v;
+    });
     const result = await window.desktop.settings.update(patch);
     if (result.ok) setView(result.value);
-    else setSaveError(result.error);
+    else {
+      setView(before);
+      setSaveError(result.error);
+    }
   }, []);
 
   return { view, language, about, saveError, update };
