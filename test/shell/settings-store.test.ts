@@ -7,6 +7,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAppServices } from '../../src/main/app-services';
+import type { CreateSessionOptions, Session } from '../../src/main/auth/session';
+import { createLogger } from '../../src/main/log/logger';
 import { createSettingsStore } from '../../src/main/settings/settings-store';
 import { createUiServices } from '../../src/main/ui-services';
 import { hostedUiLanguage, pseudoLocalize, resolveLanguage } from '../../src/shared/languages';
@@ -109,5 +112,62 @@ describe('the app language', () => {
       '⟦{n, plural, one {# ñóţé} other {# ñóţéš}}⟧',
     );
     expect(pseudoLocalize('<strong>Kept</strong> here')).toBe('⟦<strong>Ķéþţ</strong> ĥéŕé⟧');
+  });
+});
+
+describe('composed as index.ts composes it', () => {
+  it('app services keep settings in <userData>/settings.json and give each sign-in the resolved Hosted UI lang', async () => {
+    writeFileSync(
+      path.join(dir, 'profiles.json'),
+      JSON.stringify({
+        id: 'work',
+        label: 'Work',
+        region: 'eu-west-1',
+        userPoolId: 'eu-west-1_AbCdEf123',
+        clientId: 'abcdefghij0123456789',
+        domain: 'https://work.auth.eu-west-1.amazoncognito.com',
+        scopes: ['openid'],
+        redirect: { loopback: ['http://127.0.0.1:53682/callback'], prefer: 'loopback' },
+        apis: [],
+      }),
+    );
+    let captured: CreateSessionOptions | undefined;
+    const services = createAppServices({
+      userDataDir: dir,
+      argv: [],
+      env: {},
+      allowDevOverrides: false,
+      openExternal: async () => undefined,
+      logger: createLogger({ sink: () => undefined }),
+      preferredSystemLanguages: () => ['de-DE', 'en-US'],
+      about: { version: '9.9.9', isDevelopment: false },
+      createSession: (options) => {
+        captured = options;
+        // Only what the composition needs at construction; nothing here is called.
+        return { onChanged: () => () => undefined, dispose: async () => undefined } as unknown as Session;
+      },
+    });
+    try {
+      const context = {
+        sender: { id: 1, mainFrameUrl: 'app://x/', senderFrame: { url: 'app://x/', isMainFrame: true } },
+      };
+      expect(captured?.hostedUiLanguage?.()).toBe('de');
+      expect(await services.handlers.invoke['system:preferred-languages']({}, context)).toEqual([
+        'de-DE',
+        'en-US',
+      ]);
+      expect(await services.handlers.invoke['app:about']({}, context)).toMatchObject({
+        version: '9.9.9',
+        isDevelopment: false,
+      });
+      await services.handlers.invoke['settings:update']({ language: 'en' }, context);
+      expect(captured?.hostedUiLanguage?.()).toBe('en');
+      expect(JSON.parse(readFileSync(path.join(dir, 'settings.json'), 'utf8'))).toEqual({
+        language: 'en',
+        theme: 'system',
+      });
+    } finally {
+      await services.dispose();
+    }
   });
 });
