@@ -20,6 +20,10 @@ import { AppError } from '../shared/errors';
 import { SessionStateSchema, type SessionState } from '../shared/session-state';
 import type { SessionController } from './auth/session-controller';
 import type { AccessTokenSource } from './auth/access-token-source';
+import { SETTINGS_FILE_NAME } from './settings/settings-store';
+import { createUiServices, type UiServices } from './ui-services';
+import { hostedUiLanguage } from '../shared/languages';
+import type { AboutInfo } from '../shared/ipc-contract';
 
 /**
  * The whole app minus Electron: profiles, the session of the active profile, the API client, the
@@ -53,6 +57,10 @@ export interface AppServicesOptions extends ProfileSourceInputs {
   sessionOptions?: Partial<Omit<CreateSessionOptions, 'profile' | 'openExternal'>>;
   /** The organisation policy read at start (policy/load-policy.ts); omitted: no policy. */
   policy?: PolicyOutcome;
+  /** app.getPreferredSystemLanguages() in Electron; omitted: none (English). */
+  preferredSystemLanguages?: () => string[];
+  /** Versions and flags for the About panel. */
+  about?: Partial<AboutInfo>;
 }
 
 export interface AppServices {
@@ -65,6 +73,8 @@ export interface AppServices {
    * API requests get theirs from the session they are bound to.
    */
   readonly session: SessionController;
+  /** Settings (persisted in <userData>/settings.json), OS languages, About, menu commands. */
+  readonly ui: UiServices;
   /** Restores the active profile's session from the keychain. Never rejects. */
   start(): Promise<SessionState>;
   /**
@@ -113,6 +123,16 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     log: (line) => log.warn(line),
   });
 
+  const ui = createUiServices({
+    settingsFile: path.join(options.userDataDir, SETTINGS_FILE_NAME),
+    ...(options.preferredSystemLanguages
+      ? { preferredSystemLanguages: options.preferredSystemLanguages }
+      : {}),
+    ...(options.about ? { about: options.about } : {}),
+  });
+  const settingsProblem = ui.settings.get().problem;
+  if (settingsProblem) log.warn(`settings file not used: ${settingsProblem.message}`);
+
   const attach = (profile: ResolvedProfile) => {
     // The transport waits for the proxy setting to apply before its next request. The
     // organisation policy's proxy wins over the profile's (docs/policy.md, precedence).
@@ -121,6 +141,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     });
     session = makeSession({
       transport,
+      hostedUiLanguage: () => hostedUiLanguage(ui.language()),
       ...options.sessionOptions,
       logger: options.sessionOptions?.logger ?? options.logger,
       profile,
@@ -209,7 +230,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     },
     transport,
   });
-  const handlers = createHandlers({ session: facade, api, profiles });
+  const handlers = createHandlers({ session: facade, api, profiles, ui });
 
   const initial = profiles.active();
   if (initial) attach(initial);
@@ -231,6 +252,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     external,
     api,
     session: facade,
+    ui,
     async start() {
       if (!session) return noProfileState(noProfileReason());
       const state = await session.start();

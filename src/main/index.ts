@@ -1,9 +1,10 @@
-import { app, dialog, net, powerMonitor, shell, type BrowserWindow } from 'electron';
+import { app, dialog, nativeTheme, net, powerMonitor, shell, type BrowserWindow } from 'electron';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createAppServices, type AppServices } from './app-services';
 import { APP_SCHEME, findDeepLinkInArgv } from './deep-link';
+import { applyApplicationMenu } from './electron-menu';
 import { registerElectronIpc } from './ipc/electron-ipc';
 import { QUIT_DISPOSE_WAIT_MS, refusedDebugSwitch, settleWithin } from './launch-policy';
 import { createFileSink, type FileSink } from './log/file-sink';
@@ -21,6 +22,7 @@ import {
 } from './updates/update-controller';
 import { RENDERER_ENTRY_URL } from './renderer-protocol';
 import { createMainWindow, guardAllWebContents, hardenSession, registerAppProtocolScheme } from './window';
+import { WINDOW_STATE_FILE_NAME } from './window-state';
 
 /**
  * Composition root: Electron lifecycle and wiring only. Everything it wires is electron-free and
@@ -128,6 +130,8 @@ function run(): void {
       preloadPath,
       rendererUrl: devServerUrl ?? RENDERER_ENTRY_URL,
       isDevelopment,
+      windowStateFile: path.join(app.getPath('userData'), WINDOW_STATE_FILE_NAME),
+      log: (line) => log.warn(line),
     });
     mainWindow.on('closed', () => {
       mainWindow = undefined;
@@ -162,9 +166,50 @@ function run(): void {
         isOnline: () => net.isOnline(),
         // Every main-process request on Chromium's stack: OS proxy/PAC, the OS trust store.
         transport: createElectronTransport(),
+        preferredSystemLanguages: () => app.getPreferredSystemLanguages(),
+        about: {
+          name: app.getName(),
+          version: app.getVersion(),
+          electron: process.versions.electron ?? null,
+          chromium: process.versions.chrome ?? null,
+          node: process.versions.node,
+          isDevelopment,
+        },
         logger,
       });
       services = ready;
+      // Theme and menu follow the settings and the session; both are rebuilt from plain state.
+      const applySettings = () => {
+        nativeTheme.themeSource = ready.ui.settings.get().settings.theme;
+        applyApplicationMenu(
+          {
+            platform:
+              process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux',
+            isDevelopment,
+            signedIn: ready.session.getState().status === 'signed-in',
+            language: ready.ui.language(),
+            appName: app.getName(),
+          },
+          {
+            command: (command) => {
+              if (command === 'show-logs-folder') void shell.openPath(app.getPath('logs'));
+              else {
+                focusWindow();
+                ready.ui.sendCommand(command);
+              }
+            },
+          },
+        );
+      };
+      applySettings();
+      ready.ui.settings.onChanged(applySettings);
+      let wasSignedIn = false;
+      ready.session.onChanged((state) => {
+        if ((state.status === 'signed-in') !== wasSignedIn) {
+          wasSignedIn = state.status === 'signed-in';
+          applySettings();
+        }
+      });
       registerElectronIpc({
         handlers: ready.handlers,
         appUrls: [RENDERER_ENTRY_URL, ...(devServerUrl ? [devServerUrl] : [])],

@@ -63,6 +63,8 @@ export const SessionStateSchema = z.discriminatedUnion('status', [
       connectivity: z.enum(['online', 'refreshing', 'offline']),
       /** When offline: epoch ms of the next refresh attempt. */
       nextRetryAt: z.number().optional(),
+      /** When online: epoch ms the next proactive refresh is planned for (a time, not a token). */
+      nextRefreshAt: z.number().optional(),
       storage: SecretStorageSchema,
     })
     .strict(),

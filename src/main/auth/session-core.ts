@@ -86,6 +86,8 @@ export interface SessionCore extends SessionSettings {
    */
   forcedThisLifetime: boolean;
   proactiveTimer: unknown;
+  /** When the proactive timer fires (published for the UI's session timeline; a time, not a token). */
+  nextRefreshAt: number | undefined;
   retryTimer: unknown;
   signingInSince: number | undefined;
   readonly listeners: Set<(state: SessionState) => void>;
@@ -114,6 +116,7 @@ export function createCore(settings: SessionSettings): SessionCore {
     refreshInFlight: undefined,
     forcedThisLifetime: false,
     proactiveTimer: undefined,
+    nextRefreshAt: undefined,
     retryTimer: undefined,
     signingInSince: undefined,
     listeners: new Set(),
@@ -137,6 +140,11 @@ export function computeState(core: SessionCore): SessionState {
       accessTokenExpiresAt: core.tokens?.accessTokenExpiresAt ?? 0,
       lastRefreshAt: core.lastRefreshAt,
       connectivity: core.connectivity,
+      ...(core.connectivity === 'online' &&
+      core.proactiveTimer !== undefined &&
+      core.nextRefreshAt !== undefined
+        ? { nextRefreshAt: core.nextRefreshAt }
+        : {}),
       ...(core.connectivity === 'offline' && core.nextRetryAt !== undefined
         ? { nextRetryAt: core.nextRetryAt }
         : {}),

@@ -54,6 +54,7 @@ export function createRefreshEngine(core: SessionCore, getOidc: OidcAccess): Ref
     const lead =
       Math.min(core.marginMs, t.lifetimeMs / 20) * (0.5 + 0.5 * Math.min(1, Math.max(0, core.random())));
     const at = t.accessTokenExpiresAt - effectiveMargin(core, t) - lead;
+    core.nextRefreshAt = Math.round(at);
     core.proactiveTimer = clock.setTimeout(() => {
       void refresh().catch(() => undefined);
     }, at - clock.now());

@@ -81,6 +81,8 @@ export interface CreateSessionOptions {
   backoff?: { baseMs?: number; capMs?: number };
   /** How discovery, JWKS, token and revoke requests reach the network; default: direct undici. */
   transport?: NetTransport;
+  /** The Hosted UI language for the next sign-in (the app's language); omitted: none sent. */
+  hostedUiLanguage?: () => string | undefined;
 }
 
 export interface Session extends SessionController, AccessTokenSource {
@@ -180,6 +182,7 @@ export function createSession(options: CreateSessionOptions): Session {
           expiry: core.expiry,
           timeoutMs: core.signInMs,
           logger: log,
+          uiLanguage: options.hostedUiLanguage?.(),
         });
         entry.attempt = attemptHandle;
         markStarted();
@@ -291,6 +294,8 @@ export function createSession(options: CreateSessionOptions): Session {
         void engine.refresh().catch(() => undefined);
       } else {
         engine.scheduleProactive();
+        // The new plan (nextRefreshAt) is part of the published state.
+        publish(core);
       }
     },
     online() {

@@ -30,6 +30,8 @@ export interface LoadedProfiles {
   blockActive: boolean;
   /** The organisation policy these profiles were loaded under. */
   policy: EffectivePolicy;
+  /** Ids of the profiles from the organisation (its policy or the installer's file): read-only. */
+  managedIds?: string[];
 }
 
 /** The policy in force, or the reason it could not be used (then nobody is signed in). */
@@ -90,6 +92,9 @@ export function loadProfiles(
       }
       loaded.profiles.push(...contents.profiles);
       loaded.warnings.push(...contents.warnings);
+      if (file === sources.orgFile || json !== undefined) {
+        loaded.managedIds = [...(loaded.managedIds ?? []), ...contents.profiles.map((p) => p.id)];
+      }
       if (dev) loaded.preferredId = contents.defaultProfileId ?? contents.profiles[0]?.id;
       else if (loaded.preferredId === undefined && contents.defaultProfileId) {
         loaded.preferredId = contents.defaultProfileId;
@@ -135,12 +140,13 @@ export interface ProfilesStoreOptions {
   onSwitch?: (next: ResolvedProfile, previous: ResolvedProfile | undefined) => Promise<void>;
 }
 
-function summary(profile: ResolvedProfile): ProfileSummary {
+function summary(profile: ResolvedProfile, managed: boolean): ProfileSummary {
   return {
     id: profile.id,
     label: profile.label,
     demo: profile.demo === true,
     apis: profile.apis.map((api) => ({ name: api.name, baseUrl: api.baseUrl })),
+    ...(managed ? { managed: true } : {}),
   };
 }
 
@@ -178,7 +184,10 @@ export function createProfilesStore(options: ProfilesStoreOptions): ProfilesStor
 
   const list = (): Profiles => ({
     activeProfileId: active?.id ?? null,
-    profiles: loaded.profiles.map(summary),
+    // With user profiles off (policy), every profile is the organisation's to change.
+    profiles: loaded.profiles.map((p) =>
+      summary(p, !loaded.policy.allowUserProfiles || loaded.managedIds?.includes(p.id) === true),
+    ),
     ...(loaded.configError
       ? { configError: { file: loaded.configError.file, message: loaded.configError.message } }
       : {}),
