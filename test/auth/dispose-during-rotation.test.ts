@@ -1,5 +1,7 @@
 import keytar from 'keytar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultNodeTransport } from '../../src/main/net/default-transport';
+import type { NetTransport } from '../../src/main/net/transport';
 import { createCredentialStore } from '../../src/main/auth/credential-store';
 import type { KeytarLike } from '../../src/main/auth/credential-store';
 import { CLIENT_ID, leakedSecrets, startHarness } from './support/harness';
@@ -74,38 +76,43 @@ describe('dispose during a refresh with rotation keeps the rotated refresh token
   });
 
   it('(b) dispose while the token response (with the rotated refresh token) is still arriving', async () => {
-    const session = h.newSession();
+    // The pool answers at once (and so rotates); the answer reaches the app only when released.
+    // The hold sits in the session's own network transport (src/main/net), where every
+    // discovery, token and revoke request of the engine goes.
+    const direct = defaultNodeTransport();
+    const held = gate();
+    let holding = false;
+    let answered: () => void = () => undefined;
+    const poolAnswered = new Promise<void>((resolve) => (answered = resolve));
+    const holdingTransport: NetTransport = {
+      kind: direct.kind,
+      setProxy: (setting) => direct.setProxy(setting),
+      describe: (url) => direct.describe(url),
+      close: () => direct.close(),
+      fetch: async (input, init) => {
+        const response = await direct.fetch(input, init);
+        if (holding && new URL(String(input)).pathname.endsWith('/token')) {
+          answered();
+          await held.opened;
+        }
+        return response;
+      },
+    };
+    const session = h.newSession({ transport: holdingTransport });
     await session.signIn();
     const rtBefore = await h.storedRefreshToken();
     const at = await session.getAccessToken();
     h.secrets.add(at);
 
-    // The pool answers at once (and so rotates); the answer reaches the app only when released.
-    const realFetch = globalThis.fetch;
-    const held = gate();
-    let answered: () => void = () => undefined;
-    const poolAnswered = new Promise<void>((resolve) => (answered = resolve));
-    globalThis.fetch = async (input, init) => {
-      const response = await realFetch(input, init);
-      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      if (new URL(url).pathname.endsWith('/token')) {
-        answered();
-        await held.opened;
-      }
-      return response;
-    };
-    try {
-      const refreshing = session.forceRefresh(at).catch(() => undefined);
-      await poolAnswered;
-      expect(await h.pool.isRefreshTokenActive(rtBefore!)).toBe(false); // rotated away at the pool
-      const disposed = session.dispose();
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      held.open();
-      await disposed;
-      await refreshing;
-    } finally {
-      globalThis.fetch = realFetch;
-    }
+    holding = true;
+    const refreshing = session.forceRefresh(at).catch(() => undefined);
+    await poolAnswered;
+    expect(await h.pool.isRefreshTokenActive(rtBefore!)).toBe(false); // rotated away at the pool
+    const disposed = session.dispose();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    held.open();
+    await disposed;
+    await refreshing;
 
     const rtAfter = await h.storedRefreshToken();
     expect(rtAfter).not.toBe(rtBefore);

@@ -14,7 +14,6 @@ import { AppError } from '../../src/shared/errors';
 import { startHarness, type Harness } from './support/harness';
 
 /** Real time, but timers never fire: the test decides when refreshes happen. */
-const frozenTimers: Clock = { now: () => Date.now(), setTimeout: () => 0, clearTimeout: () => undefined };
 
 describe('refresh under the pool rate limit (throttled is transient)', () => {
   let h: Harness;
@@ -91,8 +90,18 @@ describe('refresh under the pool rate limit (throttled is transient)', () => {
 
   it('repeated throttling doubles the delay (with jitter), never wipes the token, and leaks nothing', async () => {
     const base = 10_000;
+    // The session's timers are captured, not run: the test fires the scheduled retry itself.
+    let scheduled: (() => void) | undefined;
+    const capturedTimers: Clock = {
+      now: () => Date.now(),
+      setTimeout: (fn) => {
+        scheduled = fn;
+        return 0;
+      },
+      clearTimeout: () => undefined,
+    };
     const throttled = h.newSession({
-      clock: frozenTimers,
+      clock: capturedTimers,
       random: () => 0,
       backoff: { baseMs: base, capMs: 60_000 },
     });
@@ -103,12 +112,31 @@ describe('refresh under the pool rate limit (throttled is transient)', () => {
       const rt = await h.storedRefreshToken();
       h.pool.setRateLimit('userAuthentication', 1);
       const delays: number[] = [];
+      const retryAt = () => {
+        const s = throttled.getState();
+        return s.status === 'signed-in' ? s.nextRetryAt : undefined;
+      };
       for (let attempt = 0; attempt < 3; attempt += 1) {
         await exhaustQuota();
         const sent = Date.now();
-        expect(await codeOf(throttled.forceRefresh(token))).toBe('IDP_UNREACHABLE');
-        const s = throttled.getState();
-        delays.push((s.status === 'signed-in' ? (s.nextRetryAt ?? 0) : 0) - sent);
+        const before = retryAt();
+        if (attempt === 0) {
+          // The API rejected the token: the one forced refresh of this lifetime meets the quota.
+          expect(await codeOf(throttled.forceRefresh(token))).toBe('IDP_UNREACHABLE');
+        } else {
+          // Later attempts are the session's own scheduled retries (a forced refresh is spent).
+          scheduled?.();
+          await expect
+            .poll(
+              () => {
+                const next = retryAt();
+                return next !== undefined && next !== before;
+              },
+              { timeout: 10_000, interval: 50 },
+            )
+            .toBe(true);
+        }
+        delays.push((retryAt() ?? 0) - sent);
         await new Promise((r) => setTimeout(r, 1_050)); // let the bucket refill before the next round
       }
       // random() = 0: exactly half of base * 2^attempt (within the request's own time).
