@@ -146,6 +146,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     },
     getAccessToken: async () => requireSession().getAccessToken(),
     forceRefresh: async (rejected) => requireSession().forceRefresh(rejected),
+    getIdToken: async () => requireSession().getIdToken(),
+    forceRefreshIdToken: async (rejected) => requireSession().forceRefreshIdToken(rejected),
   };
 
   const api = createApiClient({ apis: () => profiles.active()?.apis ?? [], tokens: facade });

@@ -79,6 +79,9 @@ export interface Session extends SessionController, AccessTokenSource {
   /** A URL the OS handed in (custom scheme). True if it completed the pending sign-in. */
   handleRedirectUrl(url: string): boolean;
   dispose(): Promise<void>;
+  /** apis[].token "id" (AccessTokenSource's optional pair, always present on a session). */
+  getIdToken(): Promise<string>;
+  forceRefreshIdToken(rejectedToken: string): Promise<string>;
 }
 
 export const DEFAULT_TIMEOUTS = { requestMs: 10_000, signInMs: 5 * 60_000, revokeMs: 5_000 } as const;
@@ -441,6 +444,24 @@ export function createSession(options: CreateSessionOptions): Session {
     return (await refresh()).accessToken;
   };
 
+  // apis[].token "id": the ID token comes with the access token from the same grant, so the
+  // access token's freshness rule keeps both fresh; an ID token that expires first is caught by
+  // the API's 401 and the one forced refresh.
+  const getIdToken = async (): Promise<string> => {
+    const access = await getAccessToken();
+    const t = tokens;
+    if (!t || t.accessToken !== access) throw new AppError('SIGN_IN_REQUIRED', 'Sign in to continue.');
+    return t.idToken;
+  };
+
+  const forceRefreshIdToken = async (rejectedToken: string): Promise<string> => {
+    requireSignedIn();
+    const t = tokens;
+    if (refreshInFlight) return (await refreshInFlight).idToken;
+    if (t && t.idToken !== rejectedToken && isFresh(t)) return t.idToken;
+    return (await refresh()).idToken;
+  };
+
   const signIn = (): Promise<SessionState> => {
     if (pending) return pending.promise; // join the attempt in progress
     if (status === 'signed-in') return Promise.resolve(computeState());
@@ -632,6 +653,8 @@ export function createSession(options: CreateSessionOptions): Session {
     },
     getAccessToken,
     forceRefresh,
+    getIdToken,
+    forceRefreshIdToken,
     resume() {
       if (status !== 'signed-in') return;
       if (!tokens || !isFresh(tokens) || connectivity === 'offline') {

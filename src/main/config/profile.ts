@@ -125,7 +125,13 @@ export const ProfileSchema = z
     apis: z
       .array(
         z
-          .object({ name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/), baseUrl: webUrl('apis[].baseUrl') })
+          .object({
+            name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/),
+            baseUrl: webUrl('apis[].baseUrl'),
+            // The bearer main attaches: "access" (default) or "id" for an API Gateway REST API with a
+            // Cognito user-pool authorizer and no OAuth scopes (docs/demo-api.md).
+            token: z.enum(['access', 'id']).optional(),
+          })
           .strict(),
       )
       .max(50)
