@@ -133,7 +133,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   };
 
   const facade: SessionController & AccessTokenSource = {
-    signIn: async () => requireSession().signIn(),
+    signIn: async (choice) => requireSession().signIn(choice),
+    signInLink: async () => (session ? session.signInLink() : null),
     cancelSignIn: async () => session?.cancelSignIn(),
     reopenBrowser: async () => session?.reopenBrowser(),
     signOut: async (request) => (session ? session.signOut(request) : noProfileState(noProfileReason())),

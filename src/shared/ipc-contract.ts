@@ -118,7 +118,23 @@ export const ProfilesSchema = z
 export type Profiles = z.infer<typeof ProfilesSchema>;
 
 export const invokeChannels = {
-  'auth:sign-in': { request: Empty, response: SessionStateSchema },
+  'auth:sign-in': {
+    // Which of the profile's signInOptions (absent: the first, or the plain Hosted UI), and the
+    // app's language for Cognito's managed login.
+    request: z
+      .object({
+        signInOption: z.number().int().min(0).max(9).optional(),
+        lang: z
+          .string()
+          .regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/)
+          .optional(),
+      })
+      .strict(),
+    response: SessionStateSchema,
+  },
+  // The pending attempt's authorize URL ("Copy sign-in link"); null when no sign-in is pending.
+  // It holds no secret: the PKCE verifier never leaves main.
+  'auth:sign-in-link': { request: Empty, response: z.object({ url: z.string().max(8192) }).strict().nullable() },
   'auth:cancel-sign-in': { request: Empty, response: z.null() },
   'auth:reopen-browser': { request: Empty, response: z.null() },
   'auth:sign-out': {

@@ -37,6 +37,7 @@ import { SessionStateSchema } from '../../shared/session-state';
 import type { SessionState, SessionUser, SignedOutReason } from '../../shared/session-state';
 import { isLoopbackHttpUrl } from '../config/profile';
 import type { ResolvedProfile } from '../config/profile';
+import { authorizeParamsFor, type SignInChoice } from './sign-in-options';
 import { silentLogger } from '../log/logger';
 import type { Logger } from '../log/logger';
 import type { AccessTokenSource } from './access-token-source';
@@ -82,6 +83,7 @@ export interface Session extends SessionController, AccessTokenSource {
   /** apis[].token "id" (AccessTokenSource's optional pair, always present on a session). */
   getIdToken(): Promise<string>;
   forceRefreshIdToken(rejectedToken: string): Promise<string>;
+  signInLink(): Promise<string | null>;
 }
 
 export const DEFAULT_TIMEOUTS = { requestMs: 10_000, signInMs: 5 * 60_000, revokeMs: 5_000 } as const;
@@ -462,7 +464,7 @@ export function createSession(options: CreateSessionOptions): Session {
     return (await refresh()).idToken;
   };
 
-  const signIn = (): Promise<SessionState> => {
+  const signIn = (choice: SignInChoice = {}): Promise<SessionState> => {
     if (pending) return pending.promise; // join the attempt in progress
     if (status === 'signed-in') return Promise.resolve(computeState());
     const gen = generation;
@@ -486,6 +488,7 @@ export function createSession(options: CreateSessionOptions): Session {
         if (entry.cancelled) throw new AppError('SIGN_IN_CANCELLED', 'Sign-in was cancelled.');
         const attemptHandle = await startSignInAttempt({
           profile,
+          authorizeParams: authorizeParamsFor(profile, choice, user?.username),
           oidc,
           verifier,
           openExternal: options.openExternal,
@@ -655,6 +658,9 @@ export function createSession(options: CreateSessionOptions): Session {
     forceRefresh,
     getIdToken,
     forceRefreshIdToken,
+    async signInLink() {
+      return pending?.attempt?.authorizeUrl ?? null;
+    },
     resume() {
       if (status !== 'signed-in') return;
       if (!tokens || !isFresh(tokens) || connectivity === 'offline') {

@@ -24,7 +24,11 @@ export interface AppIpcHandlers {
 export function createHandlers({ session, api, profiles }: HandlerDependencies): AppIpcHandlers {
   return {
     invoke: {
-      'auth:sign-in': () => session.signIn(),
+      'auth:sign-in': (request) => session.signIn(request),
+      'auth:sign-in-link': async () => {
+        const url = (await session.signInLink?.()) ?? null;
+        return url === null ? null : { url };
+      },
       'auth:cancel-sign-in': async () => {
         await session.cancelSignIn();
         return null;
