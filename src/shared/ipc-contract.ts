@@ -103,6 +103,8 @@ export const ProfileSummarySchema = z
     label: z.string(),
     demo: z.boolean(),
     apis: z.array(z.object({ name: z.string(), baseUrl: z.string() }).strict()),
+    /** The profile's sign-in buttons (labels only; which IdP each names stays in main). */
+    signInOptions: z.array(z.object({ label: z.string() }).strict()).max(10).optional(),
   })
   .strict();
 export type ProfileSummary = z.infer<typeof ProfileSummarySchema>;

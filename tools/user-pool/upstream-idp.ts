@@ -10,6 +10,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { interactionPolicy, type Configuration } from 'oidc-provider';
 
 import { readBody, sendHtml } from './http-helpers';
@@ -104,6 +105,14 @@ export async function startUpstreamIdp(options: StartUpstreamIdpOptions): Promis
   }, options.port ?? 0);
   const issuer = http.origin;
 
+  // Its own signing key (not oidc-provider's development-only quick-start keys).
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const signingKey = {
+    ...(await exportJWK(privateKey)),
+    kid: `upstream-${randomBytes(6).toString('hex')}`,
+    alg: 'RS256',
+    use: 'sig',
+  };
   const policy = interactionPolicy.base();
   policy.remove('consent');
   const configuration: Configuration = {
@@ -116,6 +125,7 @@ export async function startUpstreamIdp(options: StartUpstreamIdpOptions): Promis
       grant_types: ['authorization_code'],
       response_types: ['code'],
     })),
+    jwks: { keys: [signingKey] as never },
     cookies: {
       keys: [randomBytes(32).toString('base64url')],
       // Cookies ignore ports: on 127.0.0.1 the pool's own `_session` would be this provider's too

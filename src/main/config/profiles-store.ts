@@ -97,6 +97,9 @@ function summary(profile: ResolvedProfile): ProfileSummary {
     label: profile.label,
     demo: profile.demo === true,
     apis: profile.apis.map((api) => ({ name: api.name, baseUrl: api.baseUrl })),
+    ...(profile.signInOptions?.length
+      ? { signInOptions: profile.signInOptions.map((option) => ({ label: option.label })) }
+      : {}),
   };
 }
 

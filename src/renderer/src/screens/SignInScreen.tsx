@@ -2,7 +2,9 @@ import type { Profiles } from '../../../shared/ipc-contract';
 import type { SessionState } from '../../../shared/session-state';
 import type { UiError } from '../api-call';
 import { DemoBadge } from '../components/DemoBadge';
+import { CopySignInLink } from '../components/CopySignInLink';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { SignInButtons } from '../components/SignInButtons';
 import { formatDuration } from '../format-time';
 import { useFocusOnMount } from '../hooks/use-focus-on-mount';
 import { useNow } from '../hooks/use-now';
@@ -16,7 +18,8 @@ export function SignInScreen(props: {
   signInError: UiError | null;
   sessionEnded: SessionEndedReason;
   unsavedWork: boolean;
-  onSignIn: () => void;
+  /** `option`: index into the profile's signInOptions (absent: the plain Hosted UI). */
+  onSignIn: (option?: number) => void;
   onSwitchProfile: (profileId: string) => void;
   switchingProfile: boolean;
 }) {
@@ -62,9 +65,7 @@ export function SignInScreen(props: {
             tone={shownError.code === 'SIGN_IN_CANCELLED' ? 'info' : 'error'}
           />
         ) : null}
-        <button type="button" className="primary" disabled={!canSignIn} onClick={props.onSignIn}>
-          Sign in
-        </button>
+        <SignInButtons options={active?.signInOptions} disabled={!canSignIn} onSignIn={props.onSignIn} />
         <p className="hint">Sign-in opens in your web browser. Your password is never typed into this app.</p>
       </div>
     </main>
@@ -147,6 +148,7 @@ export function WaitingForBrowserScreen(props: {
             Open the sign-in page again
           </button>
         </div>
+        <CopySignInLink />
         <p className="hint" role="status">
           {props.reopenedAt === null
             ? 'Closed the browser tab by mistake? Open the page again.'
