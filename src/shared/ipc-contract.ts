@@ -104,7 +104,10 @@ export const ProfileSummarySchema = z
     demo: z.boolean(),
     apis: z.array(z.object({ name: z.string(), baseUrl: z.string() }).strict()),
     /** The profile's sign-in buttons (labels only; which IdP each names stays in main). */
-    signInOptions: z.array(z.object({ label: z.string() }).strict()).max(10).optional(),
+    signInOptions: z
+      .array(z.object({ label: z.string() }).strict())
+      .max(10)
+      .optional(),
   })
   .strict();
 export type ProfileSummary = z.infer<typeof ProfileSummarySchema>;
@@ -136,7 +139,13 @@ export const invokeChannels = {
   },
   // The pending attempt's authorize URL ("Copy sign-in link"); null when no sign-in is pending.
   // It holds no secret: the PKCE verifier never leaves main.
-  'auth:sign-in-link': { request: Empty, response: z.object({ url: z.string().max(8192) }).strict().nullable() },
+  'auth:sign-in-link': {
+    request: Empty,
+    response: z
+      .object({ url: z.string().max(8192) })
+      .strict()
+      .nullable(),
+  },
   'auth:cancel-sign-in': { request: Empty, response: z.null() },
   'auth:reopen-browser': { request: Empty, response: z.null() },
   'auth:sign-out': {

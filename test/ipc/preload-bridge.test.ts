@@ -94,12 +94,12 @@ describe('window.desktop in Chromium over the test transport', () => {
     expect(shape).toEqual({
       groups: ['auth', 'session', 'profiles', 'api'],
       members: {
-        auth: ['signIn', 'cancelSignIn', 'reopenBrowser', 'signOut'],
+        auth: ['signIn', 'signInLink', 'cancelSignIn', 'reopenBrowser', 'signOut'],
         session: ['get', 'onChanged'],
         profiles: ['list', 'switch'],
         api: ['request', 'cancel'],
       },
-      types: Array(10).fill('function'),
+      types: Array(11).fill('function'),
       frozen: true,
       ipcRenderer: 'undefined',
       require: 'undefined',

@@ -144,8 +144,15 @@ export const ProfileSchema = z
         z
           .object({
             label: z.string().min(1).max(100),
-            identityProvider: z.string().regex(/^[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]*$/u).max(32).optional(),
-            idpIdentifier: z.string().regex(/^[\w\s+=.@-]{1,40}$/).optional(),
+            identityProvider: z
+              .string()
+              .regex(/^[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]*$/u)
+              .max(32)
+              .optional(),
+            idpIdentifier: z
+              .string()
+              .regex(/^[\w\s+=.@-]{1,40}$/)
+              .optional(),
           })
           .strict(),
       )
@@ -169,7 +176,8 @@ export const ProfileSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['signInOptions', i],
-          message: 'with several sign-in options each needs identityProvider (COGNITO for username and password) or idpIdentifier',
+          message:
+            'with several sign-in options each needs identityProvider (COGNITO for username and password) or idpIdentifier',
         });
       }
     });
