@@ -62,6 +62,23 @@ describe('federated sign-in in the app (Example Corp SSO)', { timeout: 90_000 },
     await page.getByRole('button', { name: 'Sign in with Example Corp SSO', exact: true }).waitFor();
   });
 
+  it('declining at the corporate IdP ("Cancel" there) brings the app back to the sign-in screen with the refusal shown', async () => {
+    const { page } = h;
+    h.browserBehaviour = { kind: 'leave-open' };
+    // Without this, Example Corp SSO's own session from the first test would sign dana in at once.
+    await h.forgetBrowserSession();
+    await page.getByRole('button', { name: 'Sign in with Example Corp SSO', exact: true }).click();
+    await page.getByRole('heading', { name: 'Continue in your browser' }).waitFor();
+    await h.browserIdle();
+    const tab = h.browserPages.at(-1)!;
+    await tab.getByRole('button', { name: 'Cancel' }).click();
+    // access_denied at the redirect URI: SIGN_IN_DENIED (wording: src/renderer/src/error-messages.ts).
+    await page.getByText('The identity provider refused the sign-in.').waitFor();
+    expect(
+      await page.getByRole('button', { name: 'Sign in with Example Corp SSO', exact: true }).isEnabled(),
+    ).toBe(true);
+  });
+
   it('waiting screen: "Copy sign-in link" gives the pending URL; opened in another browser it completes the same attempt', async () => {
     const { page } = h;
     h.browserBehaviour = { kind: 'leave-open' };
