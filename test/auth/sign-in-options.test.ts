@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { authorizeParamsFor } from '../../src/main/auth/sign-in-options';
 import { createTokenVerifier } from '../../src/main/auth/token-verifier';
 import { parseProfile } from '../../src/main/config/profile';
 import { AppError } from '../../src/shared/errors';
@@ -69,6 +70,33 @@ describe('profile: signInOptions and apis[].token', () => {
     expect(
       profileError({ apis: [{ name: 'gw', baseUrl: 'https://api.example.com', token: 'bearer' }] }),
     ).toMatch(/Invalid profile field apis\.0\.token/);
+  });
+});
+
+describe('authorizeParamsFor: only the four Cognito parameters, from the option, loginHint and lang', () => {
+  const profile = {
+    signInOptions: [
+      { label: 'SSO', identityProvider: 'ExampleCorpSSO' },
+      { label: 'Domain', idpIdentifier: 'corp.example' },
+    ],
+    loginHint: true,
+  };
+  it('maps the chosen option, the last username (when the profile allows) and a well-formed lang', () => {
+    expect(authorizeParamsFor(profile, { signInOption: 1, lang: 'de' }, 'alice')).toEqual({
+      idp_identifier: 'corp.example',
+      login_hint: 'alice',
+      lang: 'de',
+    });
+    expect(authorizeParamsFor(profile, {}, undefined)).toEqual({ identity_provider: 'ExampleCorpSSO' });
+    expect(authorizeParamsFor({ ...profile, loginHint: false }, { lang: 'x"y' }, 'alice')).toEqual({
+      identity_provider: 'ExampleCorpSSO',
+    });
+    expect(authorizeParamsFor({}, {}, 'alice')).toEqual({});
+  });
+  it('an option the profile does not have is a typed error', () => {
+    expect(() => authorizeParamsFor(profile, { signInOption: 5 }, undefined)).toThrow(
+      expect.objectContaining({ code: 'IPC_INVALID_ARGUMENT' }),
+    );
   });
 });
 
