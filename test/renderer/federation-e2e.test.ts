@@ -67,8 +67,11 @@ describe('federated sign-in in the app (Example Corp SSO)', { timeout: 90_000 },
     h.browserBehaviour = { kind: 'leave-open' };
     // Without this, Example Corp SSO's own session from the first test would sign dana in at once.
     await h.forgetBrowserSession();
+    const tabs = h.browserPages.length;
     await page.getByRole('button', { name: 'Sign in with Example Corp SSO', exact: true }).click();
     await page.getByRole('heading', { name: 'Continue in your browser' }).waitFor();
+    // The waiting screen shows before the app hands the URL to the (stand-in) browser's new tab.
+    await expect.poll(() => h.browserPages.length).toBeGreaterThan(tabs);
     await h.browserIdle();
     const tab = h.browserPages.at(-1)!;
     await tab.getByRole('button', { name: 'Cancel' }).click();
@@ -83,8 +86,10 @@ describe('federated sign-in in the app (Example Corp SSO)', { timeout: 90_000 },
     const { page } = h;
     h.browserBehaviour = { kind: 'leave-open' };
     await h.forgetBrowserSession();
+    const opened = h.openedUrls.length;
     await page.getByRole('button', { name: 'Sign in with email and password', exact: true }).click();
     await page.getByRole('heading', { name: 'Continue in your browser' }).waitFor();
+    await expect.poll(() => h.openedUrls.length).toBeGreaterThan(opened);
     await page.getByRole('button', { name: 'Copy sign-in link' }).click();
     const linkBox = page.getByLabel('Sign-in link');
     await linkBox.waitFor();

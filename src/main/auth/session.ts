@@ -86,6 +86,8 @@ export interface Session extends SessionController, AccessTokenSource {
   signInLink(): Promise<string | null>;
 }
 
+const noop = (): void => undefined;
+
 export const DEFAULT_TIMEOUTS = { requestMs: 10_000, signInMs: 5 * 60_000, revokeMs: 5_000 } as const;
 export const DEFAULT_REFRESH_MARGIN_MS = 60_000;
 const SIGNED_OUT_PAGE_MS = 2 * 60_000;
@@ -659,7 +661,12 @@ export function createSession(options: CreateSessionOptions): Session {
     getIdToken,
     forceRefreshIdToken,
     async signInLink() {
-      return pending?.attempt?.authorizeUrl ?? null;
+      const entry = pending;
+      if (!entry) return null;
+      // The waiting screen shows before the attempt has its URL (discovery, listener): wait for
+      // it, or for the attempt to end, like reopenBrowser.
+      await Promise.race([entry.attemptStarted, entry.promise.then(noop, noop)]);
+      return entry.attempt?.authorizeUrl ?? null;
     },
     resume() {
       if (status !== 'signed-in') return;
