@@ -116,7 +116,8 @@ try {
     });
     env[PROFILE_ENV_VAR] = profileFile;
     console.log(`Demo user pool at ${poolReady.domain}; demo API at ${String(api.ready['url'])}.`);
-    console.log('Sign in as alice / Alice-demo-1! (group admin) or bob / Bob-demo-1!.');
+    console.log('Sign in as alice / Alice-demo-1! (group admin) or bob / Bob-demo-1!,');
+    console.log('or with Example Corp SSO as dana / Dana-sso-1! (group admin).');
   }
 
   const app = spawn(electron.path, [root], { cwd: root, env, stdio: 'inherit' });

@@ -187,7 +187,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   };
 
   const facade: SessionController = {
-    signIn: async () => requireSession().signIn(),
+    signIn: async (choice) => requireSession().signIn(choice),
+    signInLink: async () => (session ? session.signInLink() : null),
     cancelSignIn: async () => session?.cancelSignIn(),
     reopenBrowser: async () => session?.reopenBrowser(),
     signOut: async (request) => (session ? session.signOut(request) : noProfileState(noProfileReason())),
@@ -219,6 +220,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     return {
       getAccessToken: () => guarded(() => bound.getAccessToken()),
       forceRefresh: (rejected) => guarded(() => bound.forceRefresh(rejected)),
+      getIdToken: () => guarded(() => bound.getIdToken()),
+      forceRefreshIdToken: (rejected) => guarded(() => bound.forceRefreshIdToken(rejected)),
     };
   };
 

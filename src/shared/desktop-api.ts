@@ -27,7 +27,8 @@ export function createDesktopApi(transport: DesktopTransport) {
 
   return Object.freeze({
     auth: Object.freeze({
-      signIn: () => call('auth:sign-in', {}),
+      signIn: (request: RequestOf<'auth:sign-in'> = {}) => call('auth:sign-in', request),
+      signInLink: () => call('auth:sign-in-link', {}),
       cancelSignIn: () => call('auth:cancel-sign-in', {}),
       reopenBrowser: () => call('auth:reopen-browser', {}),
       signOut: (options: RequestOf<'auth:sign-out'>) => call('auth:sign-out', options),

@@ -106,6 +106,11 @@ export const ProfileSummarySchema = z
     apis: z.array(z.object({ name: z.string(), baseUrl: z.string() }).strict()),
     /** From the organisation's profile file: the user may not change or remove it. */
     managed: z.boolean().optional(),
+    /** The profile's sign-in buttons (labels only; which IdP each names stays in main). */
+    signInOptions: z
+      .array(z.object({ label: z.string() }).strict())
+      .max(10)
+      .optional(),
   })
   .strict();
 export type ProfileSummary = z.infer<typeof ProfileSummarySchema>;
@@ -165,7 +170,29 @@ export const AppCommandSchema = z
 export type AppCommand = z.infer<typeof AppCommandSchema>;
 
 export const invokeChannels = {
-  'auth:sign-in': { request: Empty, response: SessionStateSchema },
+  'auth:sign-in': {
+    // Which of the profile's signInOptions (absent: the first, or the plain Hosted UI), and the
+    // app's language for Cognito's managed login.
+    request: z
+      .object({
+        signInOption: z.number().int().min(0).max(9).optional(),
+        lang: z
+          .string()
+          .regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/)
+          .optional(),
+      })
+      .strict(),
+    response: SessionStateSchema,
+  },
+  // The pending attempt's authorize URL ("Copy sign-in link"); null when no sign-in is pending.
+  // It holds no secret: the PKCE verifier never leaves main.
+  'auth:sign-in-link': {
+    request: Empty,
+    response: z
+      .object({ url: z.string().max(8192) })
+      .strict()
+      .nullable(),
+  },
   'auth:cancel-sign-in': { request: Empty, response: z.null() },
   'auth:reopen-browser': { request: Empty, response: z.null() },
   'auth:sign-out': {

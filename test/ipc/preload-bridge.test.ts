@@ -94,7 +94,7 @@ describe('window.desktop in Chromium over the test transport', () => {
     expect(shape).toEqual({
       groups: ['auth', 'session', 'profiles', 'api', 'system', 'app', 'settings'],
       members: {
-        auth: ['signIn', 'cancelSignIn', 'reopenBrowser', 'signOut'],
+        auth: ['signIn', 'signInLink', 'cancelSignIn', 'reopenBrowser', 'signOut'],
         session: ['get', 'onChanged'],
         profiles: ['list', 'switch'],
         api: ['request', 'cancel'],
@@ -102,7 +102,7 @@ describe('window.desktop in Chromium over the test transport', () => {
         app: ['about', 'onCommand'],
         settings: ['get', 'update', 'onChanged'],
       },
-      types: Array(16).fill('function'),
+      types: Array(17).fill('function'),
       frozen: true,
       ipcRenderer: 'undefined',
       require: 'undefined',

@@ -22,7 +22,15 @@ import { createApiClient } from '../../src/main/http/api-client';
 import { createHandlers } from '../../src/main/ipc/handlers';
 import type { Profiles } from '../../src/shared/ipc-contract';
 import { startDemoApi, type RunningDemoApi } from '../../tools/demo-api';
-import { demoPoolDefinition, startUserPool, type RunningUserPool } from '../../tools/user-pool';
+import {
+  DEMO_IDP_NAME,
+  DEMO_SSO_USER,
+  demoPoolDefinition,
+  startDemoUpstream,
+  startUserPool,
+  withUpstreamIssuer,
+  type RunningUserPool,
+} from '../../tools/user-pool';
 import { launchBrowser } from './browser';
 import { assertPrivateKeyring } from './keyring-guard';
 import { installTestTransport, type TransportMessage } from './test-transport';
@@ -43,6 +51,11 @@ export interface AppHarnessOptions {
   backoff?: { baseMs?: number; capMs?: number };
   viewport?: { width: number; height: number };
   colorScheme?: 'light' | 'dark';
+  /**
+   * Start the demo corporate IdP (Example Corp SSO, user dana) for the pool to federate, and give
+   * the profile two sign-in options (SSO first, then email and password).
+   */
+  federation?: boolean;
 }
 
 export interface AppHarness {
@@ -96,10 +109,15 @@ export async function startAppHarness(
     const redirectUri = `http://127.0.0.1:${redirectPort}/callback`;
     const signOutUrl = `http://127.0.0.1:${redirectPort}/signed-out`;
     const template = demoPoolDefinition.clients[0]!;
+    const upstream = options.federation ? await startDemoUpstream() : undefined;
+    if (upstream) cleanups.push(() => upstream.close());
+    const poolDefinition = upstream
+      ? withUpstreamIssuer(demoPoolDefinition, DEMO_IDP_NAME, upstream.issuer)
+      : demoPoolDefinition;
     const pool = await startUserPool({
       port: 0,
       definition: {
-        ...demoPoolDefinition,
+        ...poolDefinition,
         clients: [
           {
             ...template,
@@ -137,6 +155,14 @@ export async function startAppHarness(
       signOutUrl,
       apis: [{ name: 'demo', baseUrl: demoApi.url }],
       demo: true,
+      ...(options.federation
+        ? {
+            signInOptions: [
+              { label: 'Sign in with Example Corp SSO', identityProvider: DEMO_IDP_NAME },
+              { label: 'Sign in with email and password', identityProvider: 'COGNITO' },
+            ],
+          }
+        : {}),
     });
 
     const browser: Browser = await launchBrowser();
@@ -159,6 +185,13 @@ export async function startAppHarness(
       const task = (async () => {
         await tab.goto(url);
         if (!url.includes('/oauth2/authorize') || behaviour.kind !== 'sign-in') return;
+        if (upstream && tab.url().startsWith(upstream.issuer)) {
+          // Sent straight to the corporate IdP (identity_provider=): sign in there as dana.
+          await tab.getByLabel('Username').fill(DEMO_SSO_USER.username);
+          await tab.getByLabel('Password').fill(DEMO_SSO_USER.password);
+          await tab.getByRole('button', { name: 'Sign in' }).click();
+          return;
+        }
         const username = tab.getByLabel('Username');
         // Within the Hosted UI session the pool answers at once, without a login form.
         if (!(await username.isVisible().catch(() => false))) return;
@@ -186,7 +219,17 @@ export async function startAppHarness(
     const profiles: ProfilesController = {
       list: (): Profiles => ({
         activeProfileId: profile.id,
-        profiles: [{ id: profile.id, label: profile.label, demo: profile.demo ?? false, apis: profile.apis }],
+        profiles: [
+          {
+            id: profile.id,
+            label: profile.label,
+            demo: profile.demo ?? false,
+            apis: profile.apis,
+            ...(profile.signInOptions
+              ? { signInOptions: profile.signInOptions.map((o) => ({ label: o.label })) }
+              : {}),
+          },
+        ],
       }),
       switchTo: async (id) => {
         if (id !== profile.id) throw new Error('unknown profile');

@@ -52,7 +52,7 @@ export interface VerifierInternals {
 }
 
 /** Checks aws-jwt-verify leaves to the caller: RS256 only, `iat` not from the future. */
-function commonChecks(header: JwtHeader, payload: JwtPayload): void {
+export function commonChecks(header: JwtHeader, payload: JwtPayload): void {
   if (header.alg !== 'RS256') throw new TokenRejectedError('invalid_token', 'algorithm not accepted');
   if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + IAT_SKEW_SECONDS) {
     throw new TokenRejectedError('invalid_token', 'token issued in the future');

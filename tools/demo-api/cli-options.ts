@@ -7,7 +7,8 @@ export const USAGE = `Usage:
   npm run demo-api -- --issuer URL --client-id ID [--jwks-uri URL] [--port N] [--db-path FILE]
   npm run demo-api -- --pool-json '<ready line of npm run user-pool>' [--client-id ID] [--port N]
   npm run demo-api -- --region REGION --user-pool-id POOL_ID --client-id ID [--port N]   (real Cognito)
-Options: --notes-scope SCOPE (require this scope on /notes), --token-cache-size N (0 disables).`;
+Options: --notes-scope SCOPE (require this scope on /notes), --token-cache-size N (0 disables),
+  --authorizer api-gateway (behave like API Gateway with a Cognito user-pool authorizer: ID tokens only).`;
 
 // The user pool's ready line: only the fields needed here are read, the rest is ignored.
 const poolReadyLine = z.object({
@@ -45,6 +46,7 @@ export function parseCliOptions(argv: string[]): Omit<StartDemoApiOptions, 'log'
         'db-path': { type: 'string' },
         'notes-scope': { type: 'string' },
         'token-cache-size': { type: 'string' },
+        authorizer: { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -80,6 +82,10 @@ export function parseCliOptions(argv: string[]): Omit<StartDemoApiOptions, 'log'
       '--user-pool-id derives issuer and JWKS itself; drop --issuer/--jwks-uri',
     );
   }
+  const authorizer = values.authorizer;
+  if (authorizer !== undefined && authorizer !== 'bearer' && authorizer !== 'api-gateway') {
+    throw new AppError('CONFIG_INVALID', '--authorizer must be bearer or api-gateway');
+  }
   const port = int('port', values.port, 0, 65535);
   const cacheSize = int('token-cache-size', values['token-cache-size'], 0, 1_000_000);
   return {
@@ -91,5 +97,6 @@ export function parseCliOptions(argv: string[]): Omit<StartDemoApiOptions, 'log'
     ...(cacheSize !== undefined ? { tokenCacheSize: cacheSize } : {}),
     ...(values['db-path'] !== undefined ? { dbPath: values['db-path'] } : {}),
     ...(values['notes-scope'] !== undefined ? { notesScope: values['notes-scope'] } : {}),
+    ...(authorizer !== undefined ? { authorizer } : {}),
   };
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { AppError } from '../../src/shared/errors';
 import { redact } from '../../src/shared/redact';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token-verifier';
+import { createIdTokenVerifier, gatewayReply } from './api-gateway-authorizer';
 import { authenticate, authorize } from './bearer-auth';
 import { RequestError, send, type Reply } from './http-io';
 import { NotesStore } from './notes-store';
@@ -28,8 +29,10 @@ function buildVerifier(options: StartDemoApiOptions) {
     ...(options.tls?.ca === undefined ? {} : { ca: options.tls.ca }),
   };
   if (!options.clientId) throw new AppError('CONFIG_INVALID', 'clientId is required');
+  // API-Gateway-like mode (api-gateway-authorizer.ts): ID tokens instead of access tokens.
+  const create = options.authorizer === 'api-gateway' ? createIdTokenVerifier : createAccessTokenVerifier;
   if (options.userPoolId !== undefined) {
-    return createAccessTokenVerifier(
+    return create(
       {
         kind: 'cognito',
         userPoolId: options.userPoolId,
@@ -42,7 +45,7 @@ function buildVerifier(options: StartDemoApiOptions) {
   if (!options.issuer) throw new AppError('CONFIG_INVALID', 'issuer (or region + userPoolId) is required');
   const issuer = options.issuer.replace(/\/+$/, '');
   const jwksUri = options.jwksUri ?? `${issuer}/.well-known/jwks.json`;
-  return createAccessTokenVerifier({ kind: 'local', issuer, jwksUri, clientId: options.clientId }, tuning);
+  return create({ kind: 'local', issuer, jwksUri, clientId: options.clientId }, tuning);
 }
 
 /** Starts the reference resource server on 127.0.0.1. */
@@ -87,7 +90,9 @@ export async function startDemoApi(options: StartDemoApiOptions): Promise<Runnin
       return { reply: await route.handle({ req, params, store }) };
     }
     const auth = await authenticate(req.headers.authorization, tokenVerifier);
-    if ('failure' in auth) return { reply: auth.failure };
+    if ('failure' in auth) {
+      return { reply: options.authorizer === 'api-gateway' ? gatewayReply(auth.failure) : auth.failure };
+    }
     const denied = authorize(auth.claims, route.auth);
     if (denied) return { reply: denied, sub: auth.claims.sub };
     recordSeen(auth.claims);

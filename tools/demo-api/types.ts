@@ -31,6 +31,12 @@ export interface StartDemoApiOptions {
   dbPath?: string;
   /** Log lines (already redacted, JSON); default: nowhere. */
   log?: (line: string) => void;
+  /**
+   * `bearer` (default): RFC 6750 resource server taking access tokens. `api-gateway`: behaves like
+   * an API Gateway REST API with a Cognito user-pool authorizer and no scopes: ID tokens only,
+   * `401 {"message":"Unauthorized"}` without WWW-Authenticate (api-gateway-authorizer.ts).
+   */
+  authorizer?: 'bearer' | 'api-gateway';
   /** Scope required by the notes routes (none by default: Cognito's Hosted UI scopes carry no API scope). */
   notesScope?: string;
   /** Verified-token cache bound (entries); 0 disables the cache. Default 10,000. */

@@ -35,6 +35,11 @@ export function demoProfile(pool: PoolReady, apiBaseUrl: string): ProfileInput {
     signOutUrl: DEMO_SIGN_OUT_URL,
     apis: [{ name: 'demo', baseUrl: apiBaseUrl }],
     demo: true,
+    // The demo pool federates Example Corp SSO (tools/user-pool/demo-upstream.ts): two buttons.
+    signInOptions: [
+      { label: 'Sign in with Example Corp SSO', identityProvider: 'ExampleCorpSSO' },
+      { label: 'Sign in with email and password', identityProvider: 'COGNITO' },
+    ],
   };
   parseProfile(profile);
   return profile;

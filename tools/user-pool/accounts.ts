@@ -5,6 +5,8 @@ import type { PoolUserDefinition } from './types';
 export interface PoolUser extends PoolUserDefinition {
   /** Cognito's `sub`: a UUID, stable for a given pool and username so restarts keep identities. */
   sub: string;
+  /** Federated users only: the ID token's `identities` claim (federation.ts); they have no password. */
+  identities?: Array<Record<string, string | null>>;
 }
 
 /** A UUID-shaped `sub` derived from pool and username (v4 layout; Cognito's are random v4s). */
@@ -27,6 +29,12 @@ export class UserDirectory {
     }
   }
 
+  /** Adds or replaces a federated user (federation.ts), as Cognito does on each federated sign-in. */
+  upsertFederated(user: PoolUser): void {
+    this.#byUsername.set(user.username.toLowerCase(), user);
+    this.#bySub.set(user.sub, user);
+  }
+
   bySub(sub: string): PoolUser | undefined {
     return this.#bySub.get(sub);
   }
@@ -42,7 +50,7 @@ export class UserDirectory {
       .update(user?.password ?? '\0no-such-user')
       .digest();
     const given = createHash('sha256').update(password).digest();
-    return user && timingSafeEqual(expected, given) ? user : undefined;
+    return user && !user.identities && timingSafeEqual(expected, given) ? user : undefined;
   }
 
   all(): PoolUser[] {

@@ -19,7 +19,8 @@ const PHONE = ['phone_number', 'phone_number_verified'];
 /** Every attribute the user has, by Cognito attribute name. */
 export function userAttributes(user: PoolUser): Record<string, string | boolean> {
   return {
-    email: user.email,
+    // Always set for local users; a federated user has one only if the mapping brought it.
+    ...(user.email ? { email: user.email } : {}),
     ...(user.emailVerified !== undefined ? { email_verified: user.emailVerified } : {}),
     ...(user.phoneNumber !== undefined ? { phone_number: user.phoneNumber } : {}),
     ...(user.phoneNumberVerified !== undefined ? { phone_number_verified: user.phoneNumberVerified } : {}),

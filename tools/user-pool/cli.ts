@@ -1,7 +1,9 @@
 /**
  * `npm run user-pool -- [--port N] [--config FILE] [--rate-limit RPS]`: the local Cognito user pool
  * as a process. `--rate-limit` sets the UserAuthentication quota (requests per second), overriding
- * the definition's `rateLimits.userAuthentication`.
+ * the definition's `rateLimits.userAuthentication`. Without --config (the demo pool) it also starts
+ * the demo corporate IdP "Example Corp SSO" (demo-upstream.ts) on `--idp-port` (default 9231; 0
+ * when --port is 0), which the demo pool federates as ExampleCorpSSO.
  * stdout carries exactly one JSON line (the ready event); everything else goes to stderr.
  */
 import { readFile } from 'node:fs/promises';
@@ -14,18 +16,24 @@ console.info = (...args: unknown[]) => console.error(...args);
 console.log = (...args: unknown[]) => console.error(...args);
 
 const DEFAULT_PORT = 9229;
-const USAGE = 'usage: npm run user-pool -- [--port N] [--config FILE] [--rate-limit RPS]';
+const USAGE = 'usage: npm run user-pool -- [--port N] [--config FILE] [--rate-limit RPS] [--idp-port N]';
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`user-pool: ${redact(message)}\n`);
   process.exit(code);
 }
 
-function parseCli(): { port: number; config: string | undefined; rateLimit: number | undefined } {
+function parseCli(): {
+  port: number;
+  config: string | undefined;
+  rateLimit: number | undefined;
+  idpPort: string | undefined;
+} {
   let values: {
     port?: string | undefined;
     config?: string | undefined;
     'rate-limit'?: string | undefined;
+    'idp-port'?: string | undefined;
     help?: boolean | undefined;
   };
   try {
@@ -34,6 +42,7 @@ function parseCli(): { port: number; config: string | undefined; rateLimit: numb
         port: { type: 'string' },
         config: { type: 'string' },
         'rate-limit': { type: 'string' },
+        'idp-port': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -63,7 +72,11 @@ function parseCli(): { port: number; config: string | undefined; rateLimit: numb
   ) {
     fail(`--rate-limit must be a number of requests per second above 0 (at most 100000)\n${USAGE}`, 2);
   }
-  return { port, config: values.config, rateLimit };
+  const idpPort = values['idp-port'];
+  if (idpPort !== undefined && !(/^\d+$/.test(idpPort) && Number(idpPort) <= 65535)) {
+    fail(`--idp-port must be an integer from 0 to 65535 (0 picks a free port)\n${USAGE}`, 2);
+  }
+  return { port, config: values.config, rateLimit, idpPort };
 }
 
 async function loadDefinition(file: string): Promise<unknown> {
@@ -80,10 +93,31 @@ async function loadDefinition(file: string): Promise<unknown> {
   }
 }
 
-const { port, config, rateLimit } = parseCli();
-const { startUserPool, parsePoolDefinition, demoPoolDefinition } = await import('./index');
+const { port, config, rateLimit, idpPort } = parseCli();
+const { startUserPool, parsePoolDefinition, demoPoolDefinition, withUpstreamIssuer } =
+  await import('./index');
+const { startDemoUpstream, DEMO_IDP_NAME, DEMO_UPSTREAM_PORT, DEMO_SSO_USER } =
+  await import('./demo-upstream');
 
 let definition = demoPoolDefinition;
+let upstream: Awaited<ReturnType<typeof startDemoUpstream>> | undefined;
+if (config === undefined) {
+  const upstreamPort = idpPort !== undefined ? Number(idpPort) : port === 0 ? 0 : DEMO_UPSTREAM_PORT;
+  try {
+    upstream = await startDemoUpstream({
+      port: upstreamPort,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    fail(
+      code === 'EADDRINUSE'
+        ? `port ${upstreamPort} (the demo IdP) is already in use (try --idp-port 0)`
+        : (err as Error).message,
+    );
+  }
+  definition = withUpstreamIssuer(definition, DEMO_IDP_NAME, upstream.issuer);
+}
 if (config !== undefined) {
   try {
     definition = parsePoolDefinition(await loadDefinition(config));
@@ -118,11 +152,12 @@ process.stdout.write(
     userPoolId: pool.userPoolId,
     jwksUri: pool.jwksUri,
     clients: pool.definition.clients.map((c) => ({ clientId: c.clientId })),
+    ...(upstream ? { identityProviders: [{ providerName: DEMO_IDP_NAME, issuer: upstream.issuer }] } : {}),
   })}\n`,
 );
 if (config === undefined) {
   process.stderr.write(
-    `user-pool: demo pool; sign in as ${definition.users.map((u) => u.username).join(' or ')} (passwords on the login page)\n`,
+    `user-pool: demo pool; sign in as ${definition.users.map((u) => u.username).join(' or ')} (passwords on the login page), or through ${DEMO_IDP_NAME} as ${DEMO_SSO_USER.username}\n`,
   );
 }
 
@@ -132,6 +167,7 @@ async function stop(signal: string): Promise<void> {
   stopping = true;
   process.stderr.write(`user-pool: ${signal}, closing\n`);
   await pool.close();
+  await upstream?.close();
   process.exit(0);
 }
 process.on('SIGINT', () => void stop('SIGINT'));

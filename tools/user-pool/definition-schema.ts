@@ -2,6 +2,12 @@ import { z } from 'zod';
 
 import { AppError } from '../../src/shared/errors';
 import { isLoopbackHost } from '../../src/shared/loopback';
+import {
+  checkFederation,
+  federatedUserSchema,
+  identityProviderSchema,
+  supportedIdentityProvidersSchema,
+} from './federation-schema';
 import type { PoolDefinition } from './types';
 
 /** Cognito's rule for callback and sign-out URLs: https, http on loopback only, or a custom scheme. */
@@ -73,6 +79,7 @@ const clientSchema = z.strictObject({
   accessTokenValiditySeconds: seconds(1, 86_400).optional(),
   idTokenValiditySeconds: seconds(1, 86_400).optional(),
   refreshTokenValiditySeconds: seconds(1, 315_360_000).optional(),
+  supportedIdentityProviders: supportedIdentityProvidersSchema.optional(),
 });
 
 const userSchema = z.strictObject({
@@ -142,8 +149,11 @@ export const poolDefinitionSchema = z
           .optional(),
       })
       .optional(),
+    identityProviders: z.array(identityProviderSchema).optional(),
+    federatedUsers: z.array(federatedUserSchema).optional(),
   })
   .superRefine((pool, ctx) => {
+    checkFederation(pool, ctx);
     if (!pool.userPoolId.startsWith(`${pool.region}_`)) {
       ctx.addIssue({
         code: 'custom',

@@ -1,3 +1,4 @@
+import { DEMO_IDP_CLIENT, DEMO_IDP_NAME, DEMO_SSO_POOL_USERNAME, DEMO_UPSTREAM_PORT } from './demo-upstream';
 import type { PoolDefinition } from './types';
 
 /** The built-in pool `npm run user-pool` and `npm start` use when no Cognito is configured (see /tmp constants). */
@@ -20,6 +21,7 @@ export const demoPoolDefinition: PoolDefinition = {
       accessTokenValiditySeconds: 3600,
       idTokenValiditySeconds: 3600,
       refreshTokenValiditySeconds: 2592000,
+      supportedIdentityProviders: ['COGNITO', DEMO_IDP_NAME],
     },
   ],
   users: [
@@ -38,4 +40,36 @@ export const demoPoolDefinition: PoolDefinition = {
       groups: [],
     },
   ],
+  // Federation (docs/user-pool.md): Example Corp SSO, the demo upstream (demo-upstream.ts).
+  identityProviders: [
+    {
+      providerName: DEMO_IDP_NAME,
+      providerType: 'OIDC',
+      providerDetails: {
+        client_id: DEMO_IDP_CLIENT.clientId,
+        client_secret: DEMO_IDP_CLIENT.clientSecret,
+        oidc_issuer: `http://127.0.0.1:${DEMO_UPSTREAM_PORT}`,
+        authorize_scopes: 'openid email profile',
+      },
+      attributeMapping: { email: 'email', email_verified: 'email_verified', name: 'name' },
+      idpIdentifiers: ['corp.example'],
+    },
+  ],
+  federatedUsers: [{ username: DEMO_SSO_POOL_USERNAME, groups: ['admin'] }],
 };
+
+/** The demo pool federating an upstream at another issuer (the demo upstream on another port, or a test's). */
+export function withUpstreamIssuer(
+  definition: PoolDefinition,
+  providerName: string,
+  issuer: string,
+): PoolDefinition {
+  return {
+    ...definition,
+    identityProviders: (definition.identityProviders ?? []).map((idp) =>
+      idp.providerName === providerName
+        ? { ...idp, providerDetails: { ...idp.providerDetails, oidc_issuer: issuer } }
+        : idp,
+    ),
+  };
+}

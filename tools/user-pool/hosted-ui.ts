@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 
 import type { UserDirectory } from './accounts';
+import type { Federation } from './federation';
 import { parseCookies, readBody, redirect, sendHtml, sendJson } from './http-helpers';
 import { renderLoginPage } from './login-page';
 import type { createMemoryAdapterFactory } from './memory-adapter';
@@ -24,6 +25,8 @@ export interface HostedUiDeps {
   userAuthentication: RateLimiter;
   demoMode: boolean;
   log: (line: string) => void;
+  /** Federated sign-in (federation.ts): provider buttons, `identity_provider=`, local sign-in allowed or not. */
+  federation?: Federation;
 }
 
 export function createHostedUi(deps: HostedUiDeps) {
@@ -51,8 +54,14 @@ export function createHostedUi(deps: HostedUiDeps) {
       return;
     }
     const demoUsers = deps.demoMode ? definition.users : undefined;
+    const clientId = String(interaction.params['client_id'] ?? '');
+    const federation = deps.federation;
+    const pageOptions = federation
+      ? { providers: federation.loginButtons(clientId), localSignIn: federation.localSignInAllowed(clientId) }
+      : {};
     if (req.method === 'GET') {
-      sendHtml(res, 200, renderLoginPage({ query, ...(demoUsers ? { demoUsers } : {}) }));
+      if (federation && (await federation.startFromLogin(res, interaction, url))) return;
+      sendHtml(res, 200, renderLoginPage({ query, ...pageOptions, ...(demoUsers ? { demoUsers } : {}) }));
       return;
     }
     if (req.method !== 'POST') {
@@ -64,6 +73,10 @@ export function createHostedUi(deps: HostedUiDeps) {
       form = new URLSearchParams((await readBody(req)).toString('utf8'));
     } catch {
       sendHtml(res, 413, renderErrorHtml('Request too large.'), { Connection: 'close' });
+      return;
+    }
+    if (pageOptions.localSignIn === false) {
+      sendHtml(res, 400, renderErrorHtml('This app does not allow sign-in with a username and password.'));
       return;
     }
     if (!deps.userAuthentication.take()) {
@@ -86,6 +99,7 @@ export function createHostedUi(deps: HostedUiDeps) {
         200,
         renderLoginPage({
           query,
+          ...pageOptions,
           error: 'Incorrect username or password.',
           username,
           ...(demoUsers ? { demoUsers } : {}),

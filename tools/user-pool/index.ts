@@ -3,6 +3,15 @@
  * OAuth 2.0/OIDC endpoints on 127.0.0.1 on top of oidc-provider. The CLI (cli.ts) wraps it.
  */
 export { startUserPool } from './user-pool-server';
-export { demoPoolDefinition } from './demo-pool';
+export { demoPoolDefinition, withUpstreamIssuer } from './demo-pool';
+export { startUpstreamIdp } from './upstream-idp';
+export type {
+  RunningUpstreamIdp,
+  StartUpstreamIdpOptions,
+  UpstreamClient,
+  UpstreamUser,
+} from './upstream-idp';
+export * from './demo-upstream';
+export type * from './federation-types';
 export { parsePoolDefinition, poolDefinitionSchema } from './definition-schema';
 export type * from './types';

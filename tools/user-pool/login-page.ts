@@ -6,11 +6,15 @@ export interface LoginPageOptions {
   query: string;
   error?: string;
   username?: string;
+  /** Federated providers the client supports: one button each (federation.ts). */
+  providers?: string[];
+  /** False when the client does not support COGNITO (local users): no username/password form. */
+  localSignIn?: boolean;
   /** Demo mode only: users whose passwords are shown. */
   demoUsers?: PoolUserDefinition[];
 }
 
-const STYLE = `body{font-family:system-ui,sans-serif;background:#f4f5f7;margin:0}main{max-width:22rem;margin:4rem auto;background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 4px #0002}label{display:block;margin-top:1rem;font-weight:600}input{width:100%;box-sizing:border-box;padding:.5rem;margin-top:.25rem;font-size:1rem}button{margin-top:1.5rem;width:100%;padding:.6rem;font-size:1rem;background:#1f5fae;color:#fff;border:0;border-radius:4px}[role=alert]{color:#a00;margin-top:1rem}table{margin-top:1.5rem;border-collapse:collapse;font-size:.9rem}th,td{text-align:left;padding:.2rem .6rem .2rem 0}`;
+const STYLE = `body{font-family:system-ui,sans-serif;background:#f4f5f7;margin:0}main{max-width:22rem;margin:4rem auto;background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 4px #0002}label{display:block;margin-top:1rem;font-weight:600}input{width:100%;box-sizing:border-box;padding:.5rem;margin-top:.25rem;font-size:1rem}button{margin-top:1.5rem;width:100%;padding:.6rem;font-size:1rem;background:#1f5fae;color:#fff;border:0;border-radius:4px}[role=alert]{color:#a00;margin-top:1rem}table{margin-top:1.5rem;border-collapse:collapse;font-size:.9rem}th,td{text-align:left;padding:.2rem .6rem .2rem 0}a.idp{display:block;text-align:center;margin:1rem 0 1.5rem;padding:.6rem;background:#fff;color:#1f5fae;border:2px solid #1f5fae;border-radius:4px;text-decoration:none;font-weight:600}`;
 
 /** The Hosted UI sign-in page: plain, accessible HTML, no script, no external resource. */
 export function renderLoginPage(options: LoginPageOptions): string {
@@ -23,6 +27,26 @@ export function renderLoginPage(options: LoginPageOptions): string {
         )
         .join('')}</tbody></table></section>`
     : '';
+  const providers = options.providers?.length
+    ? `<section aria-labelledby="idp-heading"><h2 id="idp-heading">Sign in with your corporate ID</h2>${options.providers
+        .map((name) => {
+          const href = `/login?${options.query ? `${options.query}&` : ''}${new URLSearchParams({ identity_provider: name }).toString()}`;
+          return `<a class="idp" role="button" href="${escapeHtml(href)}">${escapeHtml(name)}</a>`;
+        })
+        .join('')}</section>`
+    : '';
+  const local =
+    options.localSignIn === false
+      ? ''
+      : `<h1>Sign in with your username and password</h1>
+<form method="post" action="${escapeHtml(action)}">
+<label for="username">Username</label>
+<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" required value="${escapeHtml(options.username ?? '')}">
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required>
+${error}
+<button type="submit">Sign in</button>
+</form>`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -33,15 +57,8 @@ export function renderLoginPage(options: LoginPageOptions): string {
 </head>
 <body>
 <main>
-<h1>Sign in with your username and password</h1>
-<form method="post" action="${escapeHtml(action)}">
-<label for="username">Username</label>
-<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" required value="${escapeHtml(options.username ?? '')}">
-<label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required>
-${error}
-<button type="submit">Sign in</button>
-</form>
+${providers}
+${local}
 ${demo}
 </main>
 </body>

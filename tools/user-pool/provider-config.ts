@@ -12,6 +12,7 @@ import Provider, {
 
 import type { UserDirectory } from './accounts';
 import { allAttributeNames, attributesForScopes } from './attributes';
+import { FEDERATION_AUTHORIZE_PARAMS, federatedAttributeNames } from './federation-claims';
 import type { GrantRecords } from './grant-records';
 import type { PoolKeys } from './keys';
 import type { PoolClientDefinition, PoolDefinition } from './types';
@@ -149,6 +150,9 @@ export function createProvider(deps: ProviderDeps): Provider {
         // Every attribute under openid: which ones a token carries is Cognito's per-scope rule,
         // applied in findAccount (oidc-provider's own per-scope filter would differ).
         ...attributeNames,
+        // Federation (federation.ts): the `identities` claim and whatever the attribute mappings bring.
+        'identities',
+        ...federatedAttributeNames(definition),
       ],
       email: ['email', 'email_verified'],
       phone: ['phone_number', 'phone_number_verified'],
@@ -156,6 +160,8 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     conformIdTokenClaims: false,
     responseTypes: ['code'],
+    // Kept on the interaction so the Hosted UI can send the user on to the named IdP (federation.ts).
+    extraParams: [...FEDERATION_AUTHORIZE_PARAMS],
     pkce: {
       // Cognito does not demand PKCE; the front server refuses any method but S256.
       required: () => false,
@@ -263,6 +269,7 @@ export function createProvider(deps: ProviderDeps): Provider {
             ...(user.groups?.length ? { 'cognito:groups': [...user.groups] } : {}),
             ...attributesForScopes(user, client, new Set(String(scope ?? '').split(' '))),
             token_use: 'id',
+            ...(user.identities ? { identities: user.identities } : {}),
             ...(record && revocable ? { origin_jti: record.originJti } : {}),
             ...(record ? { event_id: record.eventId } : {}),
             ...(revocable ? { jti: randomUUID() } : {}),

@@ -3,6 +3,8 @@
  * doctor and the bench. The CLI (`npm run user-pool`) is a thin wrapper over startUserPool().
  */
 
+import type { PoolFederatedUserDefinition, PoolIdentityProviderDefinition } from './federation-types';
+
 export interface PoolClientDefinition {
   clientId: string;
   /** Absent: a public client (what a desktop app must be). */
@@ -26,6 +28,8 @@ export interface PoolClientDefinition {
   accessTokenValiditySeconds?: number;
   idTokenValiditySeconds?: number;
   refreshTokenValiditySeconds?: number;
+  /** Cognito's SupportedIdentityProviders: `COGNITO` (local users) and provider names; absent = COGNITO only. */
+  supportedIdentityProviders?: string[];
 }
 
 export interface PoolUserDefinition {
@@ -63,6 +67,10 @@ export interface PoolDefinition {
   /** How long an authorization code lives (Cognito: 5 minutes); default 300. */
   authorizationCodeValiditySeconds?: number;
   rateLimits?: PoolRateLimits;
+  /** Federated identity providers (federation-types.ts). */
+  identityProviders?: PoolIdentityProviderDefinition[];
+  /** Federated users an admin has put into groups (they appear on their first sign-in). */
+  federatedUsers?: PoolFederatedUserDefinition[];
 }
 
 /** A canned answer for the next token-endpoint request(s), for fault-injection tests. */

@@ -15,6 +15,7 @@ import { UserDirectory } from './accounts';
 import { guardAuthorize } from './authorize-guard';
 import { parsePoolDefinition } from './definition-schema';
 import { demoPoolDefinition } from './demo-pool';
+import { createFederation, IDP_RESPONSE_PATH } from './federation';
 import { GrantRecords } from './grant-records';
 import { createHostedUi } from './hosted-ui';
 import { replayRequest, secretPostAsBasic, sendHtml, sendJson } from './http-helpers';
@@ -128,7 +129,9 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
     forward: (req, res, body) => forward(req, res, body),
     log,
   });
+  const federation = createFederation({ provider, definition, users, domain, log });
   const hostedUi = createHostedUi({
+    federation,
     provider,
     definition,
     users,
@@ -170,8 +173,12 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
     switch (path) {
       case '/oauth2/authorize':
         counters.authorizeRequests += 1;
-        if (guardAuthorize(definition, url, res)) await forward(req, res, undefined, url);
+        if (guardAuthorize(definition, url, res) && federation.guardAuthorize(url, res)) {
+          await forward(req, res, undefined, url);
+        }
         return;
+      case IDP_RESPONSE_PATH:
+        return federation.handleIdpResponse(req, res, url);
       case '/oauth2/token':
         return tokenFront.handleToken(req, res);
       case '/oauth2/revoke':
@@ -259,6 +266,7 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
       if (closed) return;
       closed = true;
       faults.clear();
+      federation.clear();
       await http.stop();
       adapters.clear();
       codec.clear();

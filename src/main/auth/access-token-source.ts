@@ -11,4 +11,11 @@ export interface AccessTokenSource {
    * than the rejected one is already available, sharing any refresh already in flight.
    */
   forceRefresh(rejectedToken: string): Promise<string>;
+  /**
+   * The ID token, for APIs whose profile entry says `token: "id"` (API Gateway user-pool
+   * authorizers without scopes); same freshness and refresh rules as the access token.
+   */
+  getIdToken?(): Promise<string>;
+  /** forceRefresh() for an ID token the API rejected. */
+  forceRefreshIdToken?(rejectedToken: string): Promise<string>;
 }

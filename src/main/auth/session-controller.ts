@@ -1,4 +1,5 @@
 import type { SessionState } from '../../shared/session-state';
+import type { SignInChoice } from './sign-in-options';
 
 /**
  * What the IPC handlers need from the session engine. Implemented by the session engine
@@ -7,7 +8,9 @@ import type { SessionState } from '../../shared/session-state';
  */
 export interface SessionController {
   /** Starts a sign-in in the system browser (or joins the pending one) and resolves when it ends. */
-  signIn(): Promise<SessionState>;
+  signIn(choice?: SignInChoice): Promise<SessionState>;
+  /** The pending sign-in's authorize URL (to paste into another browser), or null. */
+  signInLink?(): Promise<string | null>;
   cancelSignIn(): Promise<void>;
   /** Opens the pending sign-in's authorize URL in the system browser again (closed tab). */
   reopenBrowser(): Promise<void>;

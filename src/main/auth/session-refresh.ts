@@ -33,6 +33,8 @@ export interface RefreshEngine {
   scheduleProactive(): void;
   getAccessToken(): Promise<string>;
   forceRefresh(rejectedToken: string): Promise<string>;
+  getIdToken(): Promise<string>;
+  forceRefreshIdToken(rejectedToken: string): Promise<string>;
   /** Resolves when the refresh in flight (if any) has finished persisting, or after `boundMs`. */
   settle(boundMs: number): Promise<void>;
 }
@@ -211,22 +213,38 @@ export function createRefreshEngine(core: SessionCore, getOidc: OidcAccess): Ref
     }
   };
 
-  const forceRefresh = async (rejectedToken: string): Promise<string> => {
+  /**
+   * After an API rejected `rejectedToken` (the access token, or the ID token for apis[].token
+   * "id"): one forced refresh per access-token lifetime, shared by every caller.
+   */
+  const forced = async (rejectedToken: string, pick: (t: TokenSet) => string): Promise<string> => {
     requireSignedIn();
-    if (core.refreshInFlight) return (await core.refreshInFlight).accessToken;
+    if (core.refreshInFlight) return pick(await core.refreshInFlight);
     const t = core.tokens;
     // A newer token than the rejected one: use it, no request.
-    if (t && t.accessToken !== rejectedToken && isFresh(core, t)) return t.accessToken;
+    if (t && pick(t) !== rejectedToken && isFresh(core, t)) return pick(t);
     if (core.forcedThisLifetime) {
       // This lifetime's one forced refresh is spent: the API's rejection is the answer.
       throw new AppError(
         'TOKEN_INVALID',
-        'The API rejected the access token again after the session was refreshed for it; not refreshing again.',
+        'The API rejected the token again after the session was refreshed for it; not refreshing again.',
         { status: 401 },
       );
     }
     core.forcedThisLifetime = true;
-    return (await refresh({ forced: true })).accessToken;
+    return pick(await refresh({ forced: true }));
+  };
+  const forceRefresh = (rejectedToken: string) => forced(rejectedToken, (t) => t.accessToken);
+  const forceRefreshIdToken = (rejectedToken: string) => forced(rejectedToken, (t) => t.idToken);
+
+  // apis[].token "id": the ID token comes with the access token from the same grant, so the
+  // access token's freshness rule keeps both fresh; an ID token that expires first is caught by
+  // the API's 401 and the one forced refresh.
+  const getIdToken = async (): Promise<string> => {
+    const access = await getAccessToken();
+    const t = core.tokens;
+    if (!t || t.accessToken !== access) throw new AppError('SIGN_IN_REQUIRED', 'Sign in to continue.');
+    return t.idToken;
   };
 
   const settle = async (boundMs: number) => {
@@ -247,5 +265,14 @@ export function createRefreshEngine(core: SessionCore, getOidc: OidcAccess): Ref
     clearTimeout(timer);
   };
 
-  return { refresh, adopt, scheduleProactive, getAccessToken, forceRefresh, settle };
+  return {
+    refresh,
+    adopt,
+    scheduleProactive,
+    getAccessToken,
+    forceRefresh,
+    forceRefreshIdToken,
+    getIdToken,
+    settle,
+  };
 }

@@ -59,6 +59,7 @@ import type { SessionController } from './session-controller';
 import { removeStoredEntry } from './session-persistence';
 import { createRefreshEngine } from './session-refresh';
 import { closeSignedOutPage, revokeBounded, signOutSession } from './session-sign-out';
+import { authorizeParamsFor, type SignInChoice } from './sign-in-options';
 import { startSignInAttempt } from './sign-in-flow';
 import type { SignInAttempt } from './sign-in-flow';
 import { TokenExpiryEstimator } from './token-expiry-estimator';
@@ -99,7 +100,14 @@ export interface Session extends SessionController, AccessTokenSource {
    * already sent allowed to finish saving its rotated token (bounded). Never clears the keychain.
    */
   dispose(): Promise<void>;
+  /** apis[].token "id" (AccessTokenSource's optional pair, always present on a session). */
+  getIdToken(): Promise<string>;
+  forceRefreshIdToken(rejectedToken: string): Promise<string>;
+  /** The pending attempt's authorize URL ("Copy sign-in link"; it holds no secret), or null. */
+  signInLink(): Promise<string | null>;
 }
+
+const noop = (): void => undefined;
 
 export const DEFAULT_TIMEOUTS = { requestMs: 10_000, signInMs: 5 * 60_000, revokeMs: 5_000 } as const;
 export const DEFAULT_REFRESH_MARGIN_MS = 60_000;
@@ -148,7 +156,7 @@ export function createSession(options: CreateSessionOptions): Session {
   const engine = createRefreshEngine(core, getOidc);
   let pending: PendingSignIn | undefined;
 
-  const signIn = (): Promise<SessionState> => {
+  const signIn = (choice: SignInChoice = {}): Promise<SessionState> => {
     if (pending) return pending.promise; // join the attempt in progress
     if (core.status === 'signed-in') return Promise.resolve(computeState(core));
     if (core.disposed) return Promise.reject(new AppError('SIGN_IN_CANCELLED', 'Sign-in was cancelled.'));
@@ -175,6 +183,7 @@ export function createSession(options: CreateSessionOptions): Session {
         if (entry.cancelled) throw new AppError('SIGN_IN_CANCELLED', 'Sign-in was cancelled.');
         const attemptHandle = await startSignInAttempt({
           profile,
+          authorizeParams: authorizeParamsFor(profile, choice, core.user?.username),
           oidc,
           verifier,
           openExternal: options.openExternal,
@@ -287,6 +296,16 @@ export function createSession(options: CreateSessionOptions): Session {
     },
     getAccessToken: engine.getAccessToken,
     forceRefresh: engine.forceRefresh,
+    getIdToken: engine.getIdToken,
+    forceRefreshIdToken: engine.forceRefreshIdToken,
+    async signInLink() {
+      const entry = pending;
+      if (!entry) return null;
+      // The waiting screen shows before the attempt has its URL (discovery, listener): wait for
+      // it, or for the attempt to end, like reopenBrowser.
+      await Promise.race([entry.attemptStarted, entry.promise.then(noop, noop)]);
+      return entry.attempt?.authorizeUrl ?? null;
+    },
     resume() {
       if (core.status !== 'signed-in' || core.disposed) return;
       if (!core.tokens || !isFresh(core, core.tokens) || core.connectivity === 'offline') {

@@ -38,12 +38,16 @@ export interface SignInAttemptOptions {
   strategy?: 'loopback' | 'custom-scheme';
   /** The Hosted UI's `lang` (the app's language, e.g. 'de'); omitted: the pool's default. */
   uiLanguage?: string | undefined;
+  /** Extra authorize parameters (identity_provider, idp_identifier, login_hint, lang): sign-in-options.ts. */
+  authorizeParams?: Readonly<Record<string, string>>;
 }
 
 export interface SignInAttempt {
   readonly strategy: 'loopback' | 'custom-scheme';
   readonly redirectUri: string;
   readonly startedAt: number;
+  /** The authorize URL this attempt opened: no secret in it (the PKCE verifier stays here). */
+  readonly authorizeUrl: string;
   readonly result: Promise<TokenSet>;
   cancel(): void;
   reopenBrowser(): Promise<void>;
@@ -196,6 +200,8 @@ export async function startSignInAttempt(options: SignInAttemptOptions): Promise
   );
 
   const authorizeUrl = client.buildAuthorizationUrl(oidc.config, {
+    // First, so none of them can replace the flow's own parameters below.
+    ...options.authorizeParams,
     response_type: 'code',
     redirect_uri: redirectUri,
     scope: profile.scopes.join(' '),
@@ -241,6 +247,7 @@ export async function startSignInAttempt(options: SignInAttemptOptions): Promise
     strategy,
     redirectUri,
     startedAt,
+    authorizeUrl: authorizeUrl.href,
     result,
     closed,
     cancel() {

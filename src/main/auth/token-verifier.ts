@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, customFetch, jwtVerify } from 'jose';
+import { createRemoteJWKSet, customFetch, decodeJwt, jwtVerify } from 'jose';
 import type { JWTPayload } from 'jose';
 import { AppError } from '../../shared/errors';
 import { asFetch } from '../net/fetch-adapters';
@@ -71,6 +71,36 @@ function describeUserProblem(error: z.ZodError): string {
   return `${what} has the wrong type`;
 }
 
+/** "about 12 minutes" / "about 3 hours": how far off the computer's clock is. */
+function roughly(seconds: number): string {
+  const minutes = Math.max(1, Math.round(seconds / 60));
+  if (minutes < 120) return `about ${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `about ${hours} hours`;
+  return `about ${Math.round(hours / 24)} days`;
+}
+
+/**
+ * A freshly issued token whose `iat` (or `exp`) check failed by more than the tolerance: the
+ * token is fine, this computer's clock is not. Says which way and by about how much.
+ */
+function clockSkewError(token: string, nowMs: number, tolerance: number): AppError | undefined {
+  let iat: unknown;
+  try {
+    iat = decodeJwt(token).iat;
+  } catch {
+    return undefined;
+  }
+  if (typeof iat !== 'number') return undefined;
+  const skew = iat - nowMs / 1000;
+  if (Math.abs(skew) <= tolerance) return undefined;
+  const direction = skew > 0 ? 'behind' : 'ahead of';
+  return new AppError(
+    'TOKEN_INVALID',
+    `This computer's clock is ${roughly(Math.abs(skew))} ${direction} the sign-in service's time. Set the date and time automatically, then sign in again.`,
+  );
+}
+
 function invalid(what: string): AppError {
   return new AppError('TOKEN_INVALID', `The ${what} from the sign-in service failed validation.`);
 }
@@ -98,6 +128,13 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
       if (code === 'ERR_JWKS_TIMEOUT' || (err instanceof Error && /fetch failed/.test(err.message))) {
         throw new AppError('IDP_UNREACHABLE', 'The sign-in service keys could not be fetched.');
+      }
+      const claim = typeof err === 'object' && err !== null ? (err as { claim?: unknown }).claim : undefined;
+      if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' || code === 'ERR_JWT_EXPIRED') {
+        if (claim === 'iat' || claim === 'exp') {
+          const skew = clockSkewError(token, options.now(), tolerance);
+          if (skew) throw skew;
+        }
       }
       throw invalid(what);
     }

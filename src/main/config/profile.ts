@@ -175,7 +175,13 @@ export const ProfileSchema = z
     apis: z
       .array(
         z
-          .object({ name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/), baseUrl: webUrl('apis[].baseUrl') })
+          .object({
+            name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/),
+            baseUrl: webUrl('apis[].baseUrl'),
+            // The bearer main attaches: "access" (default) or "id" for an API Gateway REST API with a
+            // Cognito user-pool authorizer and no OAuth scopes (docs/demo-api.md).
+            token: z.enum(['access', 'id']).optional(),
+          })
           .strict(),
       )
       .max(50)
@@ -185,9 +191,50 @@ export const ProfileSchema = z
       .strict()
       .default({ proxy: 'system' }),
     demo: z.boolean().optional(),
+    // One sign-in button each (docs/user-pool.md): identityProvider / idpIdentifier go on the
+    // authorize URL as Cognito's identity_provider / idp_identifier ("COGNITO" = username and password).
+    signInOptions: z
+      .array(
+        z
+          .object({
+            label: z.string().min(1).max(100),
+            identityProvider: z
+              .string()
+              .regex(/^[^_\p{Z}][\p{L}\p{M}\p{S}\p{N}\p{P}][^_\p{Z}]*$/u)
+              .max(32)
+              .optional(),
+            idpIdentifier: z
+              .string()
+              .regex(/^[\w\s+=.@-]{1,40}$/)
+              .optional(),
+          })
+          .strict(),
+      )
+      .max(10)
+      .optional(),
+    /** Sends the last signed-in username as login_hint (Cognito pre-fills the managed login form). */
+    loginHint: z.boolean().optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
+    const options = p.signInOptions ?? [];
+    options.forEach((option, i) => {
+      const named = [option.identityProvider, option.idpIdentifier].filter((v) => v !== undefined).length;
+      if (named === 2) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['signInOptions', i],
+          message: 'give identityProvider or idpIdentifier, not both',
+        });
+      } else if (named === 0 && options.length > 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['signInOptions', i],
+          message:
+            'with several sign-in options each needs identityProvider (COGNITO for username and password) or idpIdentifier',
+        });
+      }
+    });
     if (p.redirect.loopback.length === 0 && !p.redirect.customScheme) {
       ctx.addIssue({ code: 'custom', path: ['redirect'], message: 'at least one redirect URI is required' });
     }

@@ -82,11 +82,35 @@ const ANY_STATUS = () => true;
 // Bodies are decoded by shapeBody; axios must not parse or transform them.
 const RAW_BODY = [(body: unknown) => body];
 
+/**
+ * A 401 that says the token is bad: RFC 6750's `Bearer error="invalid_token"` challenge, or a 401
+ * with no WWW-Authenticate at all, which is how API Gateway's Cognito authorizer answers a bad or
+ * expired token (`{"message":"Unauthorized"}`).
+ */
 function hasInvalidTokenChallenge(response: AxiosResponse): boolean {
   if (response.status !== 401) return false;
   const raw: unknown = response.headers['www-authenticate'];
   const value = Array.isArray(raw) ? raw.join(', ') : typeof raw === 'string' ? raw : '';
+  if (value.trim() === '') return true;
   return /\bBearer\b/i.test(value) && /\berror\s*=\s*"?invalid_token"?/i.test(value);
+}
+
+/** The bearer this API takes (profile `apis[].token`): the access token unless it says "id". */
+function tokenGetters(api: ApiDefinition | undefined, tokens: AccessTokenSource) {
+  if (api?.token !== 'id') {
+    return {
+      get: () => tokens.getAccessToken(),
+      refresh: (t: string) => tokens.forceRefresh(t),
+      name: 'access token',
+    };
+  }
+  const unavailable = () =>
+    Promise.reject(new AppError('CONFIG_INVALID', 'This session cannot provide an ID token to APIs.'));
+  return {
+    get: () => tokens.getIdToken?.() ?? unavailable(),
+    refresh: (t: string) => tokens.forceRefreshIdToken?.(t) ?? unavailable(),
+    name: 'ID token',
+  };
 }
 
 function encodeBody(request: ApiRequest, headers: Record<string, string>): string | undefined {
@@ -180,16 +204,20 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     try {
       // The token wait is raced against the abort (a refresh may be slow); axios itself rejects
       // on the abort signal, so the sends need no race.
-      const token = await Promise.race([tokens.getAccessToken(), abort.whenAborted]);
+      const bearer = tokenGetters(
+        apis.find((a) => a.name === req.api),
+        tokens,
+      );
+      const token = await Promise.race([bearer.get(), abort.whenAborted]);
       let response = await send(token);
       let retried = false;
       if (hasInvalidTokenChallenge(response)) {
         // One forced refresh and one retry; a second rejection ends here, never a loop.
         const fresh = await Promise.race([
-          tokens.forceRefresh(token).catch((error: unknown) => {
+          bearer.refresh(token).catch((error: unknown) => {
             // The session's one forced refresh of this token lifetime is spent: the 401 stands.
             if (isAppError(error) && error.code === 'TOKEN_INVALID' && error.status === 401) {
-              throw new AppError('TOKEN_INVALID', `The API "${req.api}" rejected the access token.`, {
+              throw new AppError('TOKEN_INVALID', `The API "${req.api}" rejected the ${bearer.name}.`, {
                 status: 401,
               });
             }
@@ -202,7 +230,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         if (hasInvalidTokenChallenge(response)) {
           throw new AppError(
             'TOKEN_INVALID',
-            `The API "${req.api}" rejected the access token even after a refresh.`,
+            `The API "${req.api}" rejected the ${bearer.name} even after a refresh.`,
             { status: 401 },
           );
         }

@@ -10,6 +10,8 @@ import { isLoopbackHost } from '../../shared/loopback';
 export interface ApiDefinition {
   name: string;
   baseUrl: string;
+  /** Which token main sends as the bearer; absent = the access token. */
+  token?: 'access' | 'id' | undefined;
 }
 
 interface ParsedBase {

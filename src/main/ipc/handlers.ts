@@ -31,7 +31,11 @@ export function createHandlers({ session, api, profiles, ui: given }: HandlerDep
   const ui = given ?? createUiServices();
   return {
     invoke: {
-      'auth:sign-in': () => session.signIn(),
+      'auth:sign-in': (request) => session.signIn(request),
+      'auth:sign-in-link': async () => {
+        const url = (await session.signInLink?.()) ?? null;
+        return url === null ? null : { url };
+      },
       'auth:cancel-sign-in': async () => {
         await session.cancelSignIn();
         return null;

@@ -113,11 +113,11 @@ export function App(props: { settings: ReturnType<typeof useSettings> }) {
   );
   const actions = useMemo<AppActions>(() => ({ onSessionLost, announce }), [onSessionLost, announce]);
 
-  const signIn = async () => {
+  const signIn = async (option?: number) => {
     setSignInError(null);
     setReopenedAt(null);
     try {
-      const result = await window.desktop.auth.signIn();
+      const result = await window.desktop.auth.signIn(option === undefined ? {} : { signInOption: option });
       if (result.ok) {
         setSession(result.value);
         if (result.value.status === 'signed-in') {
@@ -263,7 +263,7 @@ export function App(props: { settings: ReturnType<typeof useSettings> }) {
         signInError={signInError}
         sessionEnded={sessionEnded}
         unsavedWork={hasUnsavedText(drafts)}
-        onSignIn={() => void signIn()}
+        onSignIn={(option) => void signIn(option)}
         onSwitchProfile={(id) => void switchProfile(id)}
         switchingProfile={switchingProfile}
         onOpenSettings={() => setSettingsOpen(true)}

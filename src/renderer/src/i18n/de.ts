@@ -33,6 +33,13 @@ export const de: Record<MessageId, string> = {
   'announce.offline': 'Offline: Der Anmeldedienst ist nicht erreichbar. Sie können weiterarbeiten.',
   'announce.online': 'Wieder online.',
   'signIn.button': 'Anmelden',
+  'signIn.options.group': 'Anmeldeoptionen',
+  'signInLink.copy': 'Anmeldelink kopieren',
+  'signInLink.field': 'Anmeldelink',
+  'signInLink.none': 'Es wartet keine Anmeldung mehr.',
+  'signInLink.copied':
+    'Anmeldelink kopiert. Fügen Sie ihn in einen anderen Browser ein, um dort fortzufahren.',
+  'signInLink.manual': 'Kopieren Sie den Link unten und fügen Sie ihn in einen anderen Browser ein.',
   'signIn.hint':
     'Die Anmeldung öffnet sich in Ihrem Webbrowser. Ihr Passwort wird nie in diese App eingegeben.',
   'signIn.environment': 'Umgebung:',
@@ -206,7 +213,7 @@ export const de: Record<MessageId, string> = {
   'error.SIGN_IN_TIMEOUT.title': 'Die Anmeldung hat zu lange gedauert und wurde beendet.',
   'error.SIGN_IN_TIMEOUT.next':
     'Wählen Sie „Anmelden“, um neu zu beginnen, und schließen Sie die Anmeldung im Browser innerhalb weniger Minuten ab.',
-  'error.SIGN_IN_DENIED.title': 'Der Identitätsanbieter hat die Anmeldung abgelehnt.',
+  'error.SIGN_IN_DENIED.title': 'Die Anmeldung wurde abgebrochen.',
   'error.SIGN_IN_DENIED.next':
     'Prüfen Sie, ob Ihr Konto diese App verwenden darf, oder fragen Sie Ihre Administration, und versuchen Sie es dann erneut.',
   'error.SIGN_IN_IN_PROGRESS.title': 'Im Browser wartet bereits eine Anmeldung.',

@@ -35,6 +35,12 @@ export const en = {
   'announce.offline': 'Offline: the sign-in service cannot be reached. You can keep working.',
   'announce.online': 'Back online.',
   'signIn.button': 'Sign in',
+  'signIn.options.group': 'Sign-in options',
+  'signInLink.copy': 'Copy sign-in link',
+  'signInLink.field': 'Sign-in link',
+  'signInLink.none': 'No sign-in is waiting any more.',
+  'signInLink.copied': 'Sign-in link copied. Paste it into another browser to continue there.',
+  'signInLink.manual': 'Copy the link below and paste it into another browser.',
   'signIn.hint': 'Sign-in opens in your web browser. Your password is never typed into this app.',
   'signIn.environment': 'Environment:',
   'signIn.chooseEnvironment': 'Choose an environment',
@@ -205,7 +211,7 @@ export const en = {
   'error.SIGN_IN_TIMEOUT.title': 'Sign-in took too long and was stopped.',
   'error.SIGN_IN_TIMEOUT.next':
     'Select “Sign in” to start again, then finish in your browser within a few minutes.',
-  'error.SIGN_IN_DENIED.title': 'The identity provider refused the sign-in.',
+  'error.SIGN_IN_DENIED.title': 'Sign-in was cancelled.',
   'error.SIGN_IN_DENIED.next':
     'Check that your account may use this app, or ask your administrator, then try again.',
   'error.SIGN_IN_IN_PROGRESS.title': 'A sign-in is already waiting in your browser.',

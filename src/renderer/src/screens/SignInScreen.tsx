@@ -2,7 +2,9 @@ import type { Profiles } from '../../../shared/ipc-contract';
 import type { SessionState } from '../../../shared/session-state';
 import type { UiError } from '../api-call';
 import { DemoBadge } from '../components/DemoBadge';
+import { CopySignInLink } from '../components/CopySignInLink';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { SignInButtons } from '../components/SignInButtons';
 import { formatDuration } from '../format-time';
 import { useFocusOnMount } from '../hooks/use-focus-on-mount';
 import { useNow } from '../hooks/use-now';
@@ -17,7 +19,8 @@ export function SignInScreen(props: {
   signInError: UiError | null;
   sessionEnded: SessionEndedReason;
   unsavedWork: boolean;
-  onSignIn: () => void;
+  /** `option`: index into the profile's signInOptions (absent: the plain Hosted UI). */
+  onSignIn: (option?: number) => void;
   onSwitchProfile: (profileId: string) => void;
   switchingProfile: boolean;
   onOpenSettings: () => void;
@@ -72,9 +75,7 @@ export function SignInScreen(props: {
             tone={shownError.code === 'SIGN_IN_CANCELLED' ? 'info' : 'error'}
           />
         ) : null}
-        <button type="button" className="primary" disabled={!canSignIn} onClick={props.onSignIn}>
-          {t('signIn.button')}
-        </button>
+        <SignInButtons options={active?.signInOptions} disabled={!canSignIn} onSignIn={props.onSignIn} />
         <p className="hint">{t('signIn.hint')}</p>
         <button type="button" className="link-button" onClick={props.onOpenSettings}>
           {t('nav.settings')}
@@ -161,6 +162,7 @@ export function WaitingForBrowserScreen(props: {
             {t('waiting.reopen')}
           </button>
         </div>
+        <CopySignInLink />
         <p className="hint" role="status">
           {props.reopenedAt === null ? t('waiting.reopenHint') : t('waiting.reopened')}
         </p>
