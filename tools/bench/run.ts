@@ -2,35 +2,73 @@
  * `npm run bench [-- name-filter]`: runs every tools/bench/*.bench.ts, prints one line per figure
  * (`name: value unit (baseline name: value; ratio r)`) and writes the same to bench-results.json.
  * Ratios, not absolute times: baselines are measured in the same run because these machines are noisy.
+ *
+ * Works on a fresh clone after `npm ci`: builds out/ first when it is missing or older than the
+ * sources (the check `npm start` uses), since the renderer-size bench reads the build. A bench
+ * that cannot run (a missing tool, a failing start-up) prints `<bench>: could not run: <why>`,
+ * is recorded as such in bench-results.json, and the others still run; the exit code is then 1.
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { buildIsStale } from '../start/build-freshness';
 import { writePerformanceChart } from './chart';
 import { formatFigure, type BenchFigure, type BenchModule } from './figure';
 
 const dir = import.meta.dirname;
+const root = path.resolve(dir, '../..');
 const filter = process.argv[2];
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => !filter || f.includes(filter))
   .sort();
 
+let buildError: string | undefined;
+if (buildIsStale(root)) {
+  console.log('bench: building the app first (electron-vite build)...');
+  const build = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  if (build.status !== 0) buildError = `electron-vite build failed (exit ${build.status ?? build.signal})`;
+}
+
 const results: Array<BenchFigure & { line: string; bench: string }> = [];
+const failures: Array<{ bench: string; error: string }> = [];
 for (const file of files) {
-  const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as BenchModule;
-  const figures = await mod.run();
-  for (const figure of figures) {
-    const line = formatFigure(figure);
-    console.log(line);
-    results.push({ ...figure, line, bench: file.replace(/\.bench\.ts$/, '') });
+  const bench = file.replace(/\.bench\.ts$/, '');
+  try {
+    if (buildError !== undefined && bench === 'renderer-size') throw new Error(buildError);
+    const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as BenchModule;
+    const figures = await mod.run();
+    for (const figure of figures) {
+      const line = formatFigure(figure);
+      console.log(line);
+      results.push({ ...figure, line, bench });
+    }
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    console.log(`${bench}: could not run: ${error.split('\n')[0]}`);
+    failures.push({ bench, error });
   }
 }
-const resultsPath = path.resolve(dir, '../../bench-results.json');
+const resultsPath = path.resolve(root, 'bench-results.json');
 writeFileSync(
   resultsPath,
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, figures: results }, null, 2) + '\n',
+  JSON.stringify(
+    { date: new Date().toISOString(), node: process.version, figures: results, failures },
+    null,
+    2,
+  ) + '\n',
 );
 // A filtered run has only some figures: redraw the chart from full runs only.
-if (!filter) console.log(`chart: wrote ${path.relative(process.cwd(), writePerformanceChart(resultsPath))}`);
-process.exit(0);
+if (!filter && failures.length === 0) {
+  console.log(`chart: wrote ${path.relative(process.cwd(), writePerformanceChart(resultsPath))}`);
+}
+if (failures.length > 0) console.log(`bench: ${failures.length} of ${files.length} benches could not run`);
+process.exit(failures.length > 0 ? 1 : 0);

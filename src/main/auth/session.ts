@@ -125,10 +125,14 @@ function discoverShared(profile: ResolvedProfile, requestMs: number) {
   ]);
   let entry = discoveryCache.get(key);
   if (!entry) {
-    entry = discoverOidcClient(profile, { timeoutMs: requestMs }).then((oidc) => ({
-      oidc,
-      keySet: remoteKeySet(oidc.jwksUri, requestMs),
-    }));
+    entry = discoverOidcClient(profile, { timeoutMs: requestMs }).then((oidc) => {
+      const keySet = remoteKeySet(oidc.jwksUri, requestMs);
+      // Fetch the JWKS now, while the refresh (or the sign-in) that needed discovery is in
+      // flight, instead of after it when the first token is checked: one round trip less on a
+      // cold start. A failure here is not an error: the token check fetches again and reports it.
+      keySet.reload().catch(() => undefined);
+      return { oidc, keySet };
+    });
     discoveryCache.set(key, entry);
     entry.catch(() => discoveryCache.delete(key));
   }
