@@ -135,8 +135,14 @@ export async function run(): Promise<BenchFigure[]> {
     });
     await peerSession.signIn();
     let peerAccessToken = await peerSession.getAccessToken();
-    const peerStore = await createCredentialStore({ profileId: 'bench-peer', clientId: CLIENT_ID }).load();
-    if (peerStore.kind !== 'found') throw new Error('bench: peer refresh token missing');
+    // The keychain save may still be in flight when signIn() resolves: wait for it (bounded).
+    const peerCredentials = createCredentialStore({ profileId: 'bench-peer', clientId: CLIENT_ID });
+    let peerStore = await peerCredentials.load();
+    for (let i = 0; i < 50 && peerStore.kind !== 'found'; i++) {
+      await sleep(100);
+      peerStore = await peerCredentials.load();
+    }
+    if (peerStore.kind !== 'found') throw new Error('bench: peer refresh token missing after 5 s');
     const peerRefreshToken = peerStore.credential.refreshToken;
     await peerSession.dispose();
     await sleep(TOKEN_SECONDS * 1000 + 500); // both access tokens are now expired
