@@ -4,7 +4,8 @@
  * Ratios, not absolute times: baselines are measured in the same run because these machines are noisy.
  *
  * Works on a fresh clone after `npm ci`: builds out/ first when it is missing or older than the
- * sources (the check `npm start` uses), since the renderer-size bench reads the build. A bench
+ * sources (the check `npm start` uses) when the renderer-size bench, which reads the build, is
+ * selected. A bench
  * that cannot run (a missing tool, a failing start-up) prints `<bench>: could not run: <why>`,
  * is recorded as such in bench-results.json, and the others still run; the exit code is then 1.
  */
@@ -25,7 +26,8 @@ const files = readdirSync(dir)
   .sort();
 
 let buildError: string | undefined;
-if (buildIsStale(root)) {
+// Only the renderer-size bench reads out/; the others import the sources.
+if (files.includes('renderer-size.bench.ts') && buildIsStale(root)) {
   console.log('bench: building the app first (electron-vite build)...');
   const build = spawnSync(
     process.execPath,
