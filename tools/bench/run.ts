@@ -3,11 +3,11 @@
  * (`name: value unit (baseline name: value; ratio r)`) and writes the same to bench-results.json.
  * Ratios, not absolute times: baselines are measured in the same run because these machines are noisy.
  *
- * Works on a fresh clone after `npm ci`: builds out/ first when it is missing or older than the
- * sources (the check `npm start` uses) when the renderer-size bench, which reads the build, is
- * selected. A bench
- * that cannot run (a missing tool, a failing start-up) prints `<bench>: could not run: <why>`,
- * is recorded as such in bench-results.json, and the others still run; the exit code is then 1.
+ * Works on a fresh clone after `npm ci`: when the renderer-size bench (which reads the build) is
+ * selected, builds out/ first if it is missing or older than the sources (the check `npm start`
+ * uses). A bench that cannot run (a missing tool, a failing start-up) prints
+ * `<bench>: could not run: <why>`, is recorded as such in bench-results.json, and the others
+ * still run; the exit code is then 1.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
