@@ -13,7 +13,7 @@
  */
 
 export const LAUNCH_TEST_FILE = 'test/launch/electron-launch.test.ts';
-const REASON_IN_NAME = /\(skipped: [^)]+\)\s*$/;
+const REASON_IN_NAME = /\(skipped: .+\)\s*$/;
 
 export interface RunRecord {
   nameFilter: boolean;

@@ -111,7 +111,11 @@ describe('npm test runner summary (tools/run-tests.ts)', () => {
     expect(r.last).toBe('1 passed, 0 failed, 1 skipped');
     expect(r.code).toBe(0);
     expect(
-      r.lines.some((l) => l.startsWith('skipped: ') && l.includes('(skipped: Electron binary absent)')),
+      r.lines.some(
+        (l) =>
+          l.startsWith('skipped: ') &&
+          l.includes('(skipped: Electron binary absent (looked for /x/dist/electron)'),
+      ),
     ).toBe(true);
   });
 
