@@ -8,14 +8,36 @@
  * uses). A bench that cannot run (a missing tool, a failing start-up) prints
  * `<bench>: could not run: <why>`, is recorded as such in bench-results.json, and the others
  * still run; the exit code is then 1.
+ * Each bench runs in a child process of its own (this file again, with BENCH_ONE set): process-wide
+ * state one bench sets up (keytar's D-Bus connection to its private keyring, undici's global
+ * dispatcher, the session engine's discovery cache) cannot leak into the next, and a bench that
+ * crashes or hangs (BENCH_TIMEOUT_MS, default 10 min) is reported like any other failure.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildIsStale } from '../start/build-freshness';
 import { writePerformanceChart } from './chart';
 import { formatFigure, type BenchFigure, type BenchModule } from './figure';
+
+const FIGURES_MARK = 'bench-figures: ';
+const ERROR_MARK = 'bench-error: ';
+
+// Child mode: run one bench, hand its figures (or its error) to the parent on stdout.
+const one = process.env['BENCH_ONE'];
+if (one !== undefined) {
+  try {
+    const mod = (await import(pathToFileURL(one).href)) as BenchModule;
+    const figures = await mod.run();
+    process.stdout.write(`\n${FIGURES_MARK}${JSON.stringify(figures)}\n`);
+    process.exit(0);
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    process.stdout.write(`\n${ERROR_MARK}${JSON.stringify(error)}\n`);
+    process.exit(1);
+  }
+}
 
 const dir = import.meta.dirname;
 const root = path.resolve(dir, '../..');
@@ -40,14 +62,49 @@ if (files.includes('renderer-size.bench.ts') && buildIsStale(root)) {
   if (build.status !== 0) buildError = `electron-vite build failed (exit ${build.status ?? build.signal})`;
 }
 
+const tsxCli = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const timeoutMs = Number(process.env['BENCH_TIMEOUT_MS'] ?? 10 * 60_000);
+
+/** Runs one bench in a child process: its figures, or why it could not run. */
+function runChild(file: string): Promise<BenchFigure[]> {
+  const child = spawn(process.execPath, [tsxCli, import.meta.filename], {
+    cwd: root,
+    env: { ...process.env, BENCH_ONE: path.join(dir, file) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      const lines = out.split('\n');
+      const figures = lines.find((l) => l.startsWith(FIGURES_MARK));
+      const error = lines.find((l) => l.startsWith(ERROR_MARK));
+      // Whatever else the bench printed is shown as it was.
+      const rest = lines.filter((l) => l !== figures && l !== error && l.trim() !== '');
+      if (rest.length > 0) console.log(rest.join('\n'));
+      if (code === 0 && figures) resolve(JSON.parse(figures.slice(FIGURES_MARK.length)) as BenchFigure[]);
+      else if (error) reject(new Error(JSON.parse(error.slice(ERROR_MARK.length)) as string));
+      else
+        reject(
+          new Error(
+            signal === 'SIGKILL'
+              ? `no result within ${timeoutMs} ms (BENCH_TIMEOUT_MS)`
+              : `the bench process ended (exit ${code ?? signal}) without a result`,
+          ),
+        );
+    });
+  });
+}
+
 const results: Array<BenchFigure & { line: string; bench: string }> = [];
 const failures: Array<{ bench: string; error: string }> = [];
 for (const file of files) {
   const bench = file.replace(/\.bench\.ts$/, '');
   try {
     if (buildError !== undefined && bench === 'renderer-size') throw new Error(buildError);
-    const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as BenchModule;
-    const figures = await mod.run();
+    const figures = await runChild(file);
     for (const figure of figures) {
       const line = formatFigure(figure);
       console.log(line);
