@@ -1,17 +1,23 @@
 /**
  * `npm test`: runs every test (vitest; browser tests drive Chromium through playwright-core
- * from inside it) and ends with one plain line `N passed, N failed, N skipped` read from
- * vitest's JSON report. Exits non-zero when anything failed or when no test ran.
+ * from inside it) and ends with one plain line `N passed, N failed, N skipped`.
+ * The counts come from tools/run-tests-reporter.ts (what happened to every test, suite and
+ * file) through tools/run-tests-summary.ts, which also counts failed hooks, files that failed
+ * to load and unhandled errors as failed, and enforces the skip budget (only the Electron launch
+ * test may skip, with its reason). The exit code is non-zero exactly when the line's failed
+ * count is: a failed run never reads "0 failed".
  * Extra arguments go to vitest (e.g. `npm test -- test/user-pool`).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { summarize, type RunRecord } from './run-tests-summary';
 
 const root = path.resolve(import.meta.dirname, '..');
-const reportFile = path.join(root, 'test-results', 'vitest.json');
-mkdirSync(path.dirname(reportFile), { recursive: true });
-rmSync(reportFile, { force: true });
+// A folder of its own per run: two runs at once (a developer's and a test's) never share files.
+mkdirSync(path.join(root, 'test-results'), { recursive: true });
+const runDir = mkdtempSync(path.join(root, 'test-results', 'run-'));
+const recordFile = path.join(runDir, 'record.json');
 
 const vitestBin = path.join(root, 'node_modules', 'vitest', 'vitest.mjs');
 const child = spawn(
@@ -20,44 +26,21 @@ const child = spawn(
     vitestBin,
     'run',
     '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${reportFile}`,
+    `--reporter=${path.join(root, 'tools', 'run-tests-reporter.ts')}`,
     ...process.argv.slice(2),
   ],
-  { cwd: root, stdio: 'inherit' },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, RUN_TESTS_RECORD: recordFile } },
 );
 
 const code: number = await new Promise((resolve) =>
   child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))),
 );
 
-interface Report {
-  testResults: Array<{ assertionResults: Array<{ status: string; fullName: string }> }>;
-  numPassedTests: number;
-  numFailedTests: number;
-  numPendingTests: number;
-  numTodoTests: number;
-  numTotalTests: number;
-}
-
-if (!existsSync(reportFile)) {
-  console.log('0 passed, 1 failed');
-  console.error('vitest wrote no JSON report');
-  process.exit(code || 1);
-}
-const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
-const skipped = report.numPendingTests + report.numTodoTests;
-// Say what skipped and why (only the Electron launch test may, and its name carries the reason).
-for (const file of report.testResults) {
-  for (const test of file.assertionResults) {
-    if (test.status === 'skipped' || test.status === 'pending' || test.status === 'todo') {
-      console.log(`skipped: ${test.fullName}`);
-    }
-  }
-}
-console.log(`${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`);
-if (report.numPassedTests + report.numFailedTests === 0) {
-  console.error('no test ran');
-  process.exit(1);
-}
-process.exit(code !== 0 ? code : report.numFailedTests > 0 ? 1 : 0);
+const record = existsSync(recordFile)
+  ? (JSON.parse(readFileSync(recordFile, 'utf8')) as RunRecord)
+  : undefined;
+rmSync(runDir, { recursive: true, force: true });
+const summary = summarize(record, code);
+for (const note of summary.notes) console.log(note);
+console.log(summary.line);
+process.exit(summary.failed > 0 ? (code !== 0 ? code : 1) : 0);

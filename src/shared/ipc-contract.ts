@@ -64,6 +64,8 @@ export const ApiRequestSchema = z
     headers: z
       .record(z.string().min(1).max(128), z.string().max(4096))
       .refine((h) => Object.keys(h).length <= MAX_API_HEADERS, { message: 'too many headers' })
+      // The same limit in JSON Schema terms, for main's precompiled validator (compiled-schema.ts).
+      .meta({ refinementAsJsonSchema: { maxProperties: MAX_API_HEADERS } })
       .optional(),
     body: JsonValue.optional(),
     timeoutMs: z.number().int().min(100).max(120_000).optional(),

@@ -6,7 +6,7 @@
  *
  * Figures, each against a baseline from the same run:
  *  - failures (target 0) vs requests;
- *  - token-endpoint requests vs access-token expiries inside the run;
+ *  - token-endpoint requests per access-token lifetime (no target: see docs/performance.md);
  *  - API calls that reached the server vs requests made (a wasted 401 round trip shows here);
  *  - p50 / p99 latency vs bare axios with a valid token on the same endpoint, interleaved into
  *    the same run (one bare request per ten), so both see the same machine load;
@@ -94,8 +94,8 @@ export async function run(): Promise<BenchFigure[]> {
     const apiCalls = rig.apiCalls.total - bareMs.length;
     const wasted401 = rig.apiCalls.byStatus.get(401) ?? 0;
     const heapAtEnd = liveHeapMiB();
-    // Token lifetimes that ran out inside the run (fractional): each is an expiry the session had to get past.
-    const expiries = Math.round((elapsedMs / (TOKEN_SECONDS * 1000)) * 10) / 10;
+    // Access-token lifetimes that fit in the run (fractional).
+    const lifetimes = Math.round((elapsedMs / (TOKEN_SECONDS * 1000)) * 10) / 10;
 
     const p50 = quantile(latencies, 0.5);
     const p99 = quantile(latencies, 0.99);
@@ -113,13 +113,15 @@ export async function run(): Promise<BenchFigure[]> {
         target: 'value = 0',
       },
       {
-        name: `${tag}: token requests vs access-token expiries in the run (refresh ahead by 12.5-15% of the ${TOKEN_SECONDS} s lifetime)`,
-        value: tokenRequests,
-        unit: 'requests',
-        baselineName: 'expiries',
-        baselineValue: expiries,
-        ratio: expiries === 0 ? 0 : tokenRequests / expiries,
-        target: 'ratio = 1 (issue 10; any refresh margin keeps it above 1, see docs/performance.md)',
+        // The honest figure, with no target: a token is refreshed a margin before it expires, so
+        // each one serves only part of its life (about 1.25 requests per lifetime at 5 s tokens,
+        // about 1.03 at Cognito's default hour; docs/performance.md).
+        name: `${tag}: token requests per access-token lifetime (${tokenRequests} token requests in ${lifetimes} lifetimes of ${TOKEN_SECONDS} s)`,
+        value: lifetimes === 0 ? 0 : Number((tokenRequests / lifetimes).toFixed(3)),
+        unit: 'requests/lifetime',
+        baselineName: 'access-token lifetimes in the run',
+        baselineValue: lifetimes,
+        ratio: lifetimes === 0 ? 0 : Number((tokenRequests / lifetimes).toFixed(3)),
       },
       {
         name: `${tag}: API calls reaching the server vs requests (${wasted401} answered 401)`,

@@ -1,7 +1,11 @@
 /**
- * Bearer verification throughput, as ratios to raw node:crypto RS256 verification of the same
- * tokens in the same run: aws-jwt-verify on cached keys, and the verified-token cache for
- * repeated and for unique tokens.
+ * Bearer verification throughput of the demo API's verified-token cache, each against the
+ * baseline it must be judged by, in the same run:
+ *  - a miss (every token new: full verification, then an insert that evicts) against the same
+ *    aws-jwt-verify verifier without the cache: the cache may cost at most 3% (target >= 0.97);
+ *  - a hit (a client reusing its token) against raw node:crypto RS256 verification with a ready
+ *    key, the least any verification can cost: a hit must be at least 10 times faster;
+ *  - for reference, aws-jwt-verify alone against raw RS256 (what a miss cannot beat).
  *
  * This machine is shared (load average often above the core count), so the baseline and every
  * variant run interleaved op by op (token i through raw crypto, the library, both caches, in
@@ -81,23 +85,37 @@ export async function run(): Promise<BenchFigure[]> {
         series[name].push(performance.now() - t);
       }
     }
-    const base = throughput(series.raw);
-    const fig = (name: string, variant: keyof typeof series, target: string): BenchFigure => {
+    const fig = (
+      name: string,
+      variant: keyof typeof series,
+      baseline: keyof typeof series,
+      baselineName: string,
+      target?: string,
+    ): BenchFigure => {
       const value = throughput(series[variant]);
+      const base = throughput(series[baseline]);
       return {
         name,
         value: Math.round(value),
         unit: 'verifications/s',
-        baselineName: 'raw node:crypto RS256 verify',
+        baselineName,
         baselineValue: Math.round(base),
         ratio: value / base,
-        target,
+        ...(target === undefined ? {} : { target }),
       };
     };
+    const library = 'aws-jwt-verify alone (the same verifier, no cache)';
+    const rawName = 'raw node:crypto RS256 verify';
     return [
-      fig('aws-jwt-verify on cached keys', 'library', '>= 0.7'),
-      fig('verified-token cache, repeated tokens', 'repeated', '>= 5'),
-      fig('verified-token cache, unique tokens', 'unique', '>= 0.7'),
+      fig(
+        'verified-token cache on a miss (unique tokens, evicting)',
+        'unique',
+        'library',
+        library,
+        '>= 0.97',
+      ),
+      fig('verified-token cache on a hit (repeated tokens)', 'repeated', 'raw', rawName, '>= 10'),
+      fig('aws-jwt-verify alone on cached keys (for reference)', 'library', 'raw', rawName),
     ];
   } finally {
     await signer.close();

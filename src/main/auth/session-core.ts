@@ -219,10 +219,14 @@ function discoverShared(profile: ResolvedProfile, requestMs: number, transport: 
   ]);
   let entry = discoveryCache.get(key);
   if (!entry) {
-    entry = discoverOidcClient(profile, { timeoutMs: requestMs, transport }).then((oidc) => ({
-      oidc,
-      keySet: remoteKeySet(oidc.jwksUri, requestMs, transport),
-    }));
+    entry = discoverOidcClient(profile, { timeoutMs: requestMs, transport }).then((oidc) => {
+      const keySet = remoteKeySet(oidc.jwksUri, requestMs, transport);
+      // Fetch the JWKS now, while the refresh (or the sign-in) that needed discovery is in
+      // flight, instead of after it when the first token is checked: one round trip less on a
+      // cold start. A failure here is not an error: the token check fetches again and reports it.
+      keySet.reload().catch(() => undefined);
+      return { oidc, keySet };
+    });
     discoveryCache.set(key, entry);
     entry.catch(() => discoveryCache.delete(key));
   }

@@ -7,6 +7,7 @@ import {
   type ResponseOf,
 } from '../../shared/ipc-contract';
 import { redact } from '../../shared/redact';
+import { compileSchema } from './compiled-schema';
 import { findPayloadProblem, type PayloadProblem } from './payload-guard';
 import type { IpcSender, SenderPolicy } from './sender-policy';
 
@@ -69,7 +70,8 @@ export function createHandle(options: HandleOptions) {
   const { registrar, senderPolicy, log } = options;
 
   return function handle<C extends InvokeChannel>(channel: C, handler: InvokeHandler<C>): void {
-    const schema = invokeChannels[channel].request;
+    // Compiled once per channel: a valid request skips zod's parser; an invalid one gets zod's error.
+    const schema = compileSchema(invokeChannels[channel].request);
     registrar.handle(channel, async (sender, payload) => {
       try {
         if (!senderPolicy.isTrusted(sender)) {
