@@ -233,63 +233,70 @@ describe('a token-bearing failure at the pool, through the real session and IPC 
   });
 
   it('the pool echoing the refresh and access tokens in its error bodies: none reaches the renderer or the log', async () => {
-    const session = h.newSession();
-    h.track(session);
-    await session.signIn();
+    const signedIn = h.newSession();
+    h.track(signedIn);
+    await signedIn.signIn();
     await h.browserDone();
-    const access = await session.getAccessToken();
     const refresh = await h.storedRefreshToken();
     expect(refresh).toBeTruthy();
-    const secrets = [access, refresh!];
-    const echo = `refresh_token ${refresh} (presented with Bearer ${access}) ${refresh}`;
+    const secrets = new Set([refresh!, await signedIn.getAccessToken()]);
+    await signedIn.dispose();
 
-    const registrar = createInProcessRegistrar();
-    const logs: string[] = [];
-    registerInvokeHandlers(
-      {
-        registrar,
-        senderPolicy: createSenderPolicy({ appUrls: [APP_URL], isAppWebContents: (id) => id === 1 }),
-        log: (line) => logs.push(line),
-      },
-      createHandlers({
-        session,
-        profiles: new RecordingProfiles(),
-        api: createApiClient({ apis: () => [{ name: 'demo', baseUrl: stranger.url }], tokens: session }),
-      }).invoke,
-    );
+    const echo = (access: string) => `refresh_token ${refresh} (presented with Bearer ${access}) ${refresh}`;
     const faults = [
-      {
+      (access: string) => ({
         kind: 'status' as const,
         status: 400,
         contentType: 'application/json',
         body: JSON.stringify({
           error: 'invalid_request',
-          error_description: echo,
+          error_description: echo(access),
           error_uri: `https://x/?t=${refresh}`,
         }),
-      },
-      {
+      }),
+      (access: string) => ({
         kind: 'status' as const,
         status: 502,
         contentType: 'text/html',
-        body: `<h1>Bad gateway</h1><pre>${echo}</pre>`,
-      },
-      {
+        body: `<h1>Bad gateway</h1><pre>${echo(access)}</pre>`,
+      }),
+      (access: string) => ({
         kind: 'status' as const,
         status: 401,
         contentType: 'application/json',
-        body: JSON.stringify({ error: 'invalid_client', error_description: echo }),
-      },
-      {
+        body: JSON.stringify({ error: 'invalid_client', error_description: echo(access) }),
+      }),
+      (access: string) => ({
         kind: 'status' as const,
         status: 200,
         contentType: 'application/json',
         body: `{"access_token":"${access}","token_type":"Bearer","x":"${refresh}`,
-      },
+      }),
     ];
     const results: unknown[] = [];
+    const logs: string[] = [];
     for (const [i, fault] of faults.entries()) {
-      h.pool.injectTokenFaults(fault);
+      // A fresh start each time (restored from the keychain, a new access-token lifetime), so each
+      // fault meets that lifetime's first forced refresh.
+      const session = h.newSession();
+      h.track(session);
+      await session.start();
+      const access = await session.getAccessToken();
+      secrets.add(access);
+      const registrar = createInProcessRegistrar();
+      registerInvokeHandlers(
+        {
+          registrar,
+          senderPolicy: createSenderPolicy({ appUrls: [APP_URL], isAppWebContents: (id) => id === 1 }),
+          log: (line) => logs.push(line),
+        },
+        createHandlers({
+          session,
+          profiles: new RecordingProfiles(),
+          api: createApiClient({ apis: () => [{ name: 'demo', baseUrl: stranger.url }], tokens: session }),
+        }).invoke,
+      );
+      h.pool.injectTokenFaults(fault(access));
       const before = h.tokenRequests('refresh_token');
       results.push(
         await registrar.invoke('api:request', SENDER, {
@@ -299,18 +306,19 @@ describe('a token-bearing failure at the pool, through the real session and IPC 
           path: '/me',
         }),
       );
-      // The fault really was consumed by a refresh the session made (not answered from a cache).
-      expect(h.tokenRequests('refresh_token') - before, JSON.stringify(fault)).toBe(1);
+      // The fault really was met by a refresh the session made (not answered from a cache).
+      expect(h.tokenRequests('refresh_token') - before, `fault ${i}`).toBe(1);
+      await session.dispose();
     }
-    for (const result of results)
+    for (const result of results) {
       expect(result).toMatchObject({
         ok: false,
-        error: { code: expect.stringMatching(/^(IDP_ERROR|IDP_UNREACHABLE)$/) },
+        error: { code: expect.stringMatching(/^(IDP_ERROR|IDP_UNREACHABLE|TOKEN_INVALID)$/) },
       });
+    }
     const seen = JSON.stringify(results) + '\n' + logs.join('\n') + '\n' + h.emitted.join('\n');
     for (const secret of secrets) expect(seen).not.toContain(secret);
     // The refresh token survived every one of these faults (none is proof it is dead).
     expect(await h.storedRefreshToken()).toBe(refresh);
-    await session.dispose();
   });
 });
