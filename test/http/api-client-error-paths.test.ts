@@ -396,13 +396,9 @@ describe('api client TLS and DNS failures', () => {
       apis: () => [{ name: 'demo', baseUrl: 'https://api.example.test' }],
       tokens: token,
       http: axios.create({
-        lookup: (
-          hostname: string,
-          _options: object,
-          callback: (err: Error | null, address?: string, family?: number) => void,
-        ) => {
+        lookup: async (hostname: string) => {
           lookups.push(hostname);
-          callback(Object.assign(new Error(`getaddrinfo ${code} ${hostname}`), { code, hostname }));
+          throw Object.assign(new Error(`getaddrinfo ${code} ${hostname}`), { code, hostname });
         },
       }),
     });

@@ -42,7 +42,10 @@ describe('session events', () => {
 
     windows = [appWindow, closed];
     await session.signOut({ endHostedUiSession: false });
-    expect(appWindow.received.map(([, s]) => (s as SessionState).status)).toEqual(['signed-in', 'signed-out']);
+    expect(appWindow.received.map(([, s]) => (s as SessionState).status)).toEqual([
+      'signed-in',
+      'signed-out',
+    ]);
     expect(foreign.received).toHaveLength(1);
     expect(closed.received).toEqual([]);
     expect(asked).toBe(2);
