@@ -1,6 +1,6 @@
 /**
  * The renderer's screens and error states in Chromium, driven by a scripted main side: the
- * built page, the real preload factory, and canned IPC results. This covers states that are
+ * built page, the built preload (out/preload/index.cjs), and canned IPC results. This covers states that are
  * slow or impossible to reach for real on one machine (every sign-in error code, memory-only
  * storage, several profiles, a configuration error); the end-to-end tests cover the flows.
  */
@@ -58,7 +58,7 @@ afterAll(async () => {
 
 /**
  * Stand-ins for the session engine, API client and profile store behind the REAL handlers,
- * handle() pipeline and preload factory (the IPC engineer's test transport).
+ * handle() pipeline and the built preload (test/support/test-transport.ts).
  */
 function scriptedHandlers(script: Script) {
   const listeners = new Set<(state: SessionState) => void>();
