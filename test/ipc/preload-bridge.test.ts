@@ -33,14 +33,14 @@ async function startPageServer(body: (origin: string) => string) {
  * the contract and the factory by anyone shows up here without editing this test.
  */
 function desktopSurface() {
-  let last = '';
+  let last: { kind: 'invoke' | 'on'; channel: string } | undefined;
   const api = createDesktopApi({
     invoke: async (channel) => {
-      last = channel;
+      last = { kind: 'invoke', channel };
       return { ok: true, value: null };
     },
     on: (channel) => {
-      last = channel;
+      last = { kind: 'on', channel };
       return () => undefined;
     },
   }) as unknown as Record<string, Record<string, (arg?: unknown) => unknown>>;
@@ -50,11 +50,12 @@ function desktopSurface() {
   for (const group of Reflect.ownKeys(api).map(String)) {
     members[group] = Reflect.ownKeys(api[group]!).map(String);
     for (const member of members[group]) {
-      last = '';
-      // Only the channel matters; the pipeline refuses a bad payload with IPC_INVALID_ARGUMENT.
-      void api[group]![member]!(member === 'onChanged' ? () => undefined : {});
-      channelOf[`${group}.${member}`] = last;
-      if (last in invokeChannels) invokeCalls.push([group, member, {}]);
+      last = undefined;
+      // A function serves as a listener for subscriptions and is ignored as an invoke payload.
+      void api[group]![member]!(() => undefined);
+      channelOf[`${group}.${member}`] = last?.channel ?? '';
+      // In the page the invokes carry {}: only the channel matters, the pipeline may refuse it.
+      if (last?.kind === 'invoke') invokeCalls.push([group, member, {}]);
     }
   }
   return { members, channelOf, invokeCalls };
