@@ -11,6 +11,7 @@ import type { Session } from '../../src/main/auth/session';
 import { AppError } from '../../src/shared/errors';
 import type { SessionState } from '../../src/shared/session-state';
 import type { TokenFault } from '../../tools/user-pool/types';
+import { TRANSIENT_REFRESH_FAULTS } from './support/refresh-faults';
 import { CLIENT_ID, leakedSecrets, startHarness } from './support/harness';
 import type { Harness } from './support/harness';
 
@@ -46,50 +47,7 @@ describe('session refresh against the local user pool (1 h tokens)', () => {
     await h?.close();
   });
 
-  // Each fault and the exact error it must surface as: unreachable (the network or the service's
-  // capacity: retrying later is the answer) versus a response the app could not use.
-  const unreachable = (message: string, status?: number) => ({
-    code: 'IDP_UNREACHABLE',
-    message,
-    ...(status === undefined ? {} : { status }),
-  });
-  const unusable = {
-    code: 'IDP_ERROR',
-    message: 'The sign-in service sent a response the app could not use.',
-  };
-  const faults: Array<[string, TokenFault | 'down', { code: string; message: string; status?: number }]> = [
-    ['pool down (connection refused)', 'down', unreachable('The sign-in service cannot be reached.')],
-    [
-      '503',
-      { kind: 'status', status: 503, body: 'unavailable' },
-      unreachable('The sign-in service is unavailable (HTTP 503).', 503),
-    ],
-    [
-      '429',
-      { kind: 'status', status: 429, body: '{"error":"too_many_requests"}', contentType: 'application/json' },
-      unreachable('The sign-in service is rate limiting requests.', 429),
-    ],
-    ['hang past the timeout', { kind: 'hang' }, unreachable('The sign-in service did not answer in time.')],
-    ['connection reset', { kind: 'reset' }, unreachable('The sign-in service cannot be reached.')],
-    ['truncated JSON', { kind: 'truncated' }, unusable],
-    [
-      'HTML 502',
-      {
-        kind: 'status',
-        status: 502,
-        body: '<html><body>Bad gateway</body></html>',
-        contentType: 'text/html',
-      },
-      unreachable('The sign-in service is unavailable (HTTP 502).', 502),
-    ],
-    [
-      'HTML 200',
-      { kind: 'status', status: 200, body: '<html>proxy login</html>', contentType: 'text/html' },
-      { ...unusable, status: 200 },
-    ],
-  ];
-
-  for (const [name, fault, expected] of faults) {
+  for (const [name, fault, expected] of TRANSIENT_REFRESH_FAULTS) {
     it(`transient fault "${name}": refresh token kept, degraded state, old token still served, recovery`, async () => {
       const rtBefore = await h.storedRefreshToken();
       const oldToken = await session.getAccessToken();

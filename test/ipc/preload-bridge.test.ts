@@ -33,14 +33,17 @@ async function startPageServer(body: (origin: string) => string) {
  * the contract and the factory by anyone shows up here without editing this test.
  */
 function desktopSurface() {
-  let last: { kind: 'invoke' | 'on'; channel: string } | undefined;
+  type Call = { kind: 'invoke' | 'on'; channel: string };
+  const seen: { last?: Call } = {};
+  // Read through a function: TypeScript would narrow `seen.last` to undefined after the reset.
+  const lastCall = (): Call | undefined => seen.last;
   const api = createDesktopApi({
     invoke: async (channel) => {
-      last = { kind: 'invoke', channel };
+      seen.last = { kind: 'invoke', channel };
       return { ok: true, value: null };
     },
     on: (channel) => {
-      last = { kind: 'on', channel };
+      seen.last = { kind: 'on', channel };
       return () => undefined;
     },
   }) as unknown as Record<string, Record<string, (arg?: unknown) => unknown>>;
@@ -50,12 +53,13 @@ function desktopSurface() {
   for (const group of Reflect.ownKeys(api).map(String)) {
     members[group] = Reflect.ownKeys(api[group]!).map(String);
     for (const member of members[group]) {
-      last = undefined;
+      delete seen.last;
       // A function serves as a listener for subscriptions and is ignored as an invoke payload.
       void api[group]![member]!(() => undefined);
-      channelOf[`${group}.${member}`] = last?.channel ?? '';
+      const call = lastCall();
+      channelOf[`${group}.${member}`] = call?.channel ?? '';
       // In the page the invokes carry {}: only the channel matters, the pipeline may refuse it.
-      if (last?.kind === 'invoke') invokeCalls.push([group, member, {}]);
+      if (call?.kind === 'invoke') invokeCalls.push([group, member, {}]);
     }
   }
   return { members, channelOf, invokeCalls };

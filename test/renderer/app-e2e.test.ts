@@ -6,8 +6,8 @@
  * private test keyring. Writes the screenshots in docs/screenshots.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { startAppHarness, type AppHarness, type DemoUser } from '../support/app-harness';
+import { startAppHarness, type AppHarness } from '../support/app-harness';
+import { expectCountdownTrue, nav, serverNotes, signIn, signOut } from './app-e2e-steps';
 import { builtRendererCopy } from './built-renderer';
 import { screenshot, seriousA11yViolationsBothSchemes } from './page-checks';
 import { startRendererServer, type RendererServer } from './renderer-server';
@@ -24,67 +24,6 @@ afterAll(async () => {
   await server?.close();
   build?.dispose();
 });
-
-const accountMenu = (page: Page, user: string) =>
-  page.getByRole('button', { name: new RegExp(`^${user}.*account menu$`) });
-const nav = (page: Page, name: string) =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });
-
-/** The notes the demo API holds for the signed-in user, read directly (not through the screen). */
-async function serverNotes(h: AppHarness): Promise<Array<{ title: string; body: string }>> {
-  const res = await fetch(`${h.demoApi().url}/notes`, {
-    headers: { Authorization: `Bearer ${await h.session.getAccessToken()}` },
-  });
-  expect(res.status).toBe(200);
-  const { notes } = (await res.json()) as { notes: Array<{ title: string; body: string }> };
-  return notes.map(({ title, body }) => ({ title, body }));
-}
-
-/**
- * The countdown on screen against the session's own expiry, bounded by the time measured around
- * the read: the page renders once a second, so it may lag by a second, never more. The expiry is
- * taken before and after the read, so a refresh landing in between (5 s tokens) is not a failure.
- */
-async function expectCountdownTrue(h: AppHarness): Promise<void> {
-  const expiry = () => {
-    const state = h.session.getState();
-    return state.status === 'signed-in' ? state.accessTokenExpiresAt : 0;
-  };
-  const expiries = [expiry()];
-  const before = Date.now();
-  const text = (await h.page.getByTestId('token-countdown').textContent()) ?? '';
-  const after = Date.now();
-  expiries.push(expiry());
-  expect(text).toMatch(/^(\d+:)?\d{1,2}:\d\d$/);
-  const shown = text
-    .split(':')
-    .map(Number)
-    .reduce((total, part) => total * 60 + part, 0);
-  const bounds = expiries.map((at) => [
-    Math.floor((at - after) / 1000) - 1,
-    Math.ceil((at - before) / 1000) + 1,
-  ]);
-  expect(
-    bounds.some(([low, high]) => shown >= low! && shown <= high!),
-    `countdown ${text} (${shown} s) within ${JSON.stringify(bounds)}`,
-  ).toBe(true);
-}
-
-async function signIn(h: AppHarness, user: DemoUser): Promise<void> {
-  h.browserBehaviour = { kind: 'sign-in', user };
-  await h.page.getByRole('button', { name: 'Sign in' }).click();
-  await accountMenu(h.page, user).waitFor();
-}
-
-async function signOut(
-  h: AppHarness,
-  user: DemoUser,
-  choice: 'Sign out' | 'Sign out and forget this browser sign-in',
-) {
-  await accountMenu(h.page, user).click();
-  await h.page.getByRole('button', { name: choice, exact: true }).click();
-  await h.page.getByRole('button', { name: 'Sign in' }).waitFor();
-}
 
 describe('the app with the local user pool and demo API (1-hour tokens)', () => {
   let h: AppHarness;
