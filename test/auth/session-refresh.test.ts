@@ -11,6 +11,7 @@ import type { Session } from '../../src/main/auth/session';
 import { AppError } from '../../src/shared/errors';
 import type { SessionState } from '../../src/shared/session-state';
 import type { TokenFault } from '../../tools/user-pool/types';
+import { TRANSIENT_REFRESH_FAULTS } from './support/refresh-faults';
 import { CLIENT_ID, leakedSecrets, startHarness } from './support/harness';
 import type { Harness } from './support/harness';
 
@@ -46,37 +47,20 @@ describe('session refresh against the local user pool (1 h tokens)', () => {
     await h?.close();
   });
 
-  const faults: Array<[string, TokenFault | 'down']> = [
-    ['pool down (connection refused)', 'down'],
-    ['503', { kind: 'status', status: 503, body: 'unavailable' }],
-    [
-      '429',
-      { kind: 'status', status: 429, body: '{"error":"too_many_requests"}', contentType: 'application/json' },
-    ],
-    ['hang past the timeout', { kind: 'hang' }],
-    ['connection reset', { kind: 'reset' }],
-    ['truncated JSON', { kind: 'truncated' }],
-    [
-      'HTML 502',
-      {
-        kind: 'status',
-        status: 502,
-        body: '<html><body>Bad gateway</body></html>',
-        contentType: 'text/html',
-      },
-    ],
-    ['HTML 200', { kind: 'status', status: 200, body: '<html>proxy login</html>', contentType: 'text/html' }],
-  ];
-
-  for (const [name, fault] of faults) {
+  for (const [name, fault, expected] of TRANSIENT_REFRESH_FAULTS) {
     it(`transient fault "${name}": refresh token kept, degraded state, old token still served, recovery`, async () => {
       const rtBefore = await h.storedRefreshToken();
       const oldToken = await session.getAccessToken();
       if (fault === 'down') await h.pool.suspendListening();
       else h.pool.injectTokenFaults(fault);
       try {
-        const code = await codeOf(h, session.forceRefresh(oldToken));
-        expect(['IDP_UNREACHABLE', 'IDP_ERROR']).toContain(code);
+        const error = await session.forceRefresh(oldToken).then(
+          () => undefined,
+          (err: unknown) => h.recordError(err),
+        );
+        expect(error).toBeInstanceOf(AppError);
+        const { code, message, status } = error as AppError;
+        expect({ code, message, ...(status === undefined ? {} : { status }) }).toEqual(expected);
         const state = session.getState();
         expect(state).toMatchObject({ status: 'signed-in', connectivity: 'offline' });
         expect(state.status === 'signed-in' && state.nextRetryAt).toBeGreaterThan(Date.now());
@@ -228,6 +212,11 @@ describe('session with 5-second tokens', () => {
     await expect
       .poll(() => h.tokenRequests('refresh_token'), { timeout: 15_000, interval: 200 })
       .toBeGreaterThanOrEqual(before + 2);
+    // The pool counts a request when it arrives; the session has adopted it once it is online
+    // again (on a loaded machine that is a moment later, not a failure).
+    await expect
+      .poll(() => session.getState(), { timeout: 10_000 })
+      .toMatchObject({ connectivity: 'online' });
     const now = session.getState();
     expect(now.status === 'signed-in' && first.status === 'signed-in').toBe(true);
     if (now.status === 'signed-in' && first.status === 'signed-in') {
@@ -247,24 +236,29 @@ describe('session with 5-second tokens', () => {
       const session = h.newSession({ clock: skewed });
       await session.signIn();
       const before = h.tokenRequests('refresh_token');
-      const until = Date.now() + 8_000;
+      // At least 8 s (longer than a token's life, so refreshes are needed) and at least 20 tokens
+      // handed out, however slow the machine: every bound below is measured, not assumed.
+      const started = Date.now();
       let served = 0;
-      while (Date.now() < until) {
+      while (Date.now() - started < 8_000 || served < 20) {
         const token = await session.getAccessToken();
+        const handedOut = Date.now();
         h.secrets.add(token);
         const { exp } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
           exp: number;
         };
-        // The pool's clock is the real one: the token must still have most of the margin left.
-        expect(exp * 1000 - Date.now()).toBeGreaterThan(250);
+        // The pool's clock is the real one: the token was still live at the pool when the session
+        // handed it over (a session fooled by the skew hands out tokens dead for up to 2 minutes).
+        expect(exp * 1000 - handedOut).toBeGreaterThan(0);
         served++;
         await sleep(50);
       }
+      const elapsed = Date.now() - started;
       const refreshes = h.tokenRequests('refresh_token') - before;
-      // 8 s of 5 s tokens used nearly to the end: 2 or 3 refreshes (a storm would be dozens).
+      // 5 s tokens used nearly to the end: about one refresh per 4.5 s of the measured time (a
+      // storm would be one per call, dozens).
       expect(refreshes).toBeGreaterThanOrEqual(1);
-      expect(refreshes).toBeLessThanOrEqual(4);
-      expect(served).toBeGreaterThan(50);
+      expect(refreshes).toBeLessThanOrEqual(Math.ceil(elapsed / 2_500) + 1);
       await session.dispose();
     }
   });

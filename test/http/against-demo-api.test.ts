@@ -18,6 +18,7 @@ import { startUserPool, type RunningUserPool } from '../../tools/user-pool';
 import { launchBrowser } from '../support/browser';
 import { signInWithBrowser } from '../support/pool-sign-in';
 import { RecordingProfiles, RecordingSession } from '../ipc/controllers';
+import { startHarness, type Harness } from '../auth/support/harness';
 
 /**
  * The IPC pipeline and bearer client against the reference resource server (tools/demo-api),
@@ -206,5 +207,118 @@ describe('api:request against the demo API with tokens from the local user pool'
       error: { code: 'SIGN_IN_REQUIRED', message: 'The session has ended; sign in again.' },
     });
     expect(tokens.refreshes).toBe(1);
+  });
+});
+
+describe('a token-bearing failure at the pool, through the real session and IPC pipeline', () => {
+  let h: Harness;
+  let stranger: RunningDemoApi;
+  let dir: string;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    dir = mkdtempSync(path.join(tmpdir(), 'ipc-leak-'));
+    // Accepts another client's tokens only: every request of ours gets 401 invalid_token, so the
+    // client asks the real session for a refresh, which meets the injected faults below.
+    stranger = await startDemoApi({
+      issuer: h.pool.issuer,
+      clientId: 'someotherclient0000000001',
+      dbPath: path.join(dir, 'c.sqlite'),
+    });
+  });
+  afterAll(async () => {
+    await stranger?.close();
+    await h?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the pool echoing the refresh and access tokens in its error bodies: none reaches the renderer or the log', async () => {
+    const signedIn = h.newSession();
+    h.track(signedIn);
+    await signedIn.signIn();
+    await h.browserDone();
+    const refresh = await h.storedRefreshToken();
+    expect(refresh).toBeTruthy();
+    const secrets = new Set([refresh!, await signedIn.getAccessToken()]);
+    await signedIn.dispose();
+
+    const echo = (access: string) => `refresh_token ${refresh} (presented with Bearer ${access}) ${refresh}`;
+    const faults = [
+      (access: string) => ({
+        kind: 'status' as const,
+        status: 400,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          error: 'invalid_request',
+          error_description: echo(access),
+          error_uri: `https://x/?t=${refresh}`,
+        }),
+      }),
+      (access: string) => ({
+        kind: 'status' as const,
+        status: 502,
+        contentType: 'text/html',
+        body: `<h1>Bad gateway</h1><pre>${echo(access)}</pre>`,
+      }),
+      (access: string) => ({
+        kind: 'status' as const,
+        status: 401,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: 'invalid_client', error_description: echo(access) }),
+      }),
+      (access: string) => ({
+        kind: 'status' as const,
+        status: 200,
+        contentType: 'application/json',
+        body: `{"access_token":"${access}","token_type":"Bearer","x":"${refresh}`,
+      }),
+    ];
+    const results: unknown[] = [];
+    const logs: string[] = [];
+    for (const [i, fault] of faults.entries()) {
+      // A fresh start each time (restored from the keychain, a new access-token lifetime), so each
+      // fault meets that lifetime's first forced refresh.
+      const session = h.newSession();
+      h.track(session);
+      await session.start();
+      const access = await session.getAccessToken();
+      secrets.add(access);
+      const registrar = createInProcessRegistrar();
+      registerInvokeHandlers(
+        {
+          registrar,
+          senderPolicy: createSenderPolicy({ appUrls: [APP_URL], isAppWebContents: (id) => id === 1 }),
+          log: (line) => logs.push(line),
+        },
+        createHandlers({
+          session,
+          profiles: new RecordingProfiles(),
+          api: createApiClient({ apis: () => [{ name: 'demo', baseUrl: stranger.url }], tokens: session }),
+        }).invoke,
+      );
+      h.pool.injectTokenFaults(fault(access));
+      const before = h.tokenRequests('refresh_token');
+      results.push(
+        await registrar.invoke('api:request', SENDER, {
+          requestId: `leak${i}`,
+          api: 'demo',
+          method: 'GET',
+          path: '/me',
+        }),
+      );
+      // The fault really was met by a refresh the session made (not answered from a cache).
+      expect(h.tokenRequests('refresh_token') - before, `fault ${i}`).toBe(1);
+      await session.dispose();
+    }
+    for (const result of results) {
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: expect.stringMatching(/^(IDP_ERROR|IDP_UNREACHABLE|TOKEN_INVALID)$/) },
+      });
+    }
+    const seen = JSON.stringify(results) + '\n' + logs.join('\n') + '\n' + h.emitted.join('\n');
+    for (const secret of secrets) expect(seen).not.toContain(secret);
+    // The refresh token survived every one of these faults (none is proof it is dead).
+    expect(await h.storedRefreshToken()).toBe(refresh);
   });
 });

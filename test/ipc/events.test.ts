@@ -21,21 +21,39 @@ describe('session events', () => {
     const session = new RecordingSession();
     const appWindow = target(1);
     const closed = target(2, true);
-    const foreign = target(3); // a webContents the app did not create: not in appWindows()
-    const emit = createEventBroadcaster(() => [appWindow, closed]);
+    // A webContents that was an app window and then left the app's list (its window was replaced,
+    // or it was never the app's): appWindows() is asked on every event, so once it is out of the
+    // list it gets nothing more. A broadcaster that kept the list it saw first would still send.
+    const foreign = target(3);
+    let windows: EventTarget[] = [appWindow, closed, foreign];
+    let asked = 0;
+    const emit = createEventBroadcaster(() => {
+      asked++;
+      return windows;
+    });
     const api: ApiClient = { request: async () => Promise.reject(new Error('unused')), cancel: () => false };
     const handlers = createHandlers({ session, profiles: new RecordingProfiles(), api });
     const unsubscribe = handlers.subscribeEvents(emit);
 
     await session.signIn();
     expect(appWindow.received).toEqual([['session:changed', session.state]]);
+    expect(foreign.received).toEqual([['session:changed', session.state]]);
     expect(closed.received).toEqual([]);
-    expect(foreign.received).toEqual([]);
+
+    windows = [appWindow, closed];
+    await session.signOut({ endHostedUiSession: false });
+    expect(appWindow.received.map(([, s]) => (s as SessionState).status)).toEqual([
+      'signed-in',
+      'signed-out',
+    ]);
+    expect(foreign.received).toHaveLength(1);
+    expect(closed.received).toEqual([]);
+    expect(asked).toBe(2);
 
     unsubscribe();
     expect(session.listenerCount()).toBe(0);
-    await session.signOut({ endHostedUiSession: false });
-    expect(appWindow.received).toHaveLength(1);
+    await session.signIn();
+    expect(appWindow.received).toHaveLength(2);
   });
 
   it('a state carrying a token (not in the contract) is dropped, not forwarded', () => {

@@ -1,3 +1,4 @@
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/main/http/api-client';
 import { registerInvokeHandlers } from '../../src/main/ipc/handle';
@@ -249,24 +250,44 @@ describe('handle(): sender check, then payload validation, then the handler', ()
     });
   });
 
-  it('an unexpected error becomes INTERNAL with no stack, token or library text; the log is redacted', async () => {
-    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl';
+  it('a real library error carrying a token becomes INTERNAL with no stack or token; the log is redacted', async () => {
+    // A JWT-shaped token (the app's access and ID tokens are JWTs), signed for real so its shape is
+    // the genuine one, not a hand-made look-alike.
+    const jwt = await new SignJWT({ sub: 'user-1', token_use: 'access' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode('handle-test-key-handle-test-key!'));
+    // undici refuses a URL with credentials and quotes the whole URL, token included, in its
+    // message: a real library error a handler could let escape.
+    const real = await fetch(`http://user:${jwt}@127.0.0.1:9/?access_token=${jwt}`).catch((e: unknown) => e);
+    expect(real).toBeInstanceOf(TypeError);
+    expect((real as Error).message).toContain(jwt);
     session.signIn = async () => {
-      throw new TypeError(`boom with Bearer ${jwt} at https://x/?access_token=${jwt}`);
+      throw real;
     };
     const result = await registrar.invoke('auth:sign-in', trusted, {});
     expect(result).toEqual({
       ok: false,
       error: { code: 'INTERNAL', message: 'Something went wrong inside the app.' },
     });
-    expect(logs.join('\n')).toContain('TypeError');
+    expect(logs.join('\n')).toContain('ipc: unexpected TypeError: Request cannot be constructed');
     expect(logs.join('\n')).not.toContain(jwt);
+    expect(logs.join('\n')).not.toContain(jwt.split('.')[2]);
+
+    // The same text inside a coded error (a mapping that forwarded library text): the code
+    // crosses, the message crosses redacted, the token does not.
     session.signOut = async () => {
-      throw new AppError('IDP_ERROR', `revoke failed for refresh_token=${jwt}`);
+      throw new AppError('IDP_ERROR', `revoke failed: ${(real as Error).message}`);
     };
     const out = await registrar.invoke('auth:sign-out', trusted, { endHostedUiSession: true });
+    expect(out).toMatchObject({
+      ok: false,
+      error: {
+        code: 'IDP_ERROR',
+        message: expect.stringContaining('revoke failed: Request cannot be constructed'),
+      },
+    });
     expect(JSON.stringify(out)).not.toContain(jwt);
-    expect(out).toMatchObject({ ok: false, error: { code: 'IDP_ERROR' } });
+    expect(JSON.stringify(out)).not.toContain(jwt.split('.')[2]);
   });
 
   it('valid requests reach their handler and return contract-shaped results', async () => {

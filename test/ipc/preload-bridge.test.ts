@@ -4,7 +4,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/main/http/api-client';
 import { createHandlers } from '../../src/main/ipc/handlers';
-import type { DesktopApi } from '../../src/shared/desktop-api';
+import { createDesktopApi, type DesktopApi } from '../../src/shared/desktop-api';
+import { eventChannels, invokeChannels } from '../../src/shared/ipc-contract';
 import { launchBrowser } from '../support/browser';
 import { installTestTransport, type TestTransport } from '../support/test-transport';
 import { TestTokenAuthority, startTestApi, type Listener } from '../http/loopback-servers';
@@ -24,6 +25,44 @@ async function startPageServer(body: (origin: string) => string) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { origin, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/**
+ * The surface createDesktopApi builds, learnt by calling every method once over a recording
+ * transport: groups and members in order, and the channel each method uses. A method added to
+ * the contract and the factory by anyone shows up here without editing this test.
+ */
+function desktopSurface() {
+  type Call = { kind: 'invoke' | 'on'; channel: string };
+  const seen: { last?: Call } = {};
+  // Read through a function: TypeScript would narrow `seen.last` to undefined after the reset.
+  const lastCall = (): Call | undefined => seen.last;
+  const api = createDesktopApi({
+    invoke: async (channel) => {
+      seen.last = { kind: 'invoke', channel };
+      return { ok: true, value: null };
+    },
+    on: (channel) => {
+      seen.last = { kind: 'on', channel };
+      return () => undefined;
+    },
+  }) as unknown as Record<string, Record<string, (arg?: unknown) => unknown>>;
+  const members: Record<string, string[]> = {};
+  const channelOf: Record<string, string> = {};
+  const invokeCalls: Array<[string, string, unknown]> = [];
+  for (const group of Reflect.ownKeys(api).map(String)) {
+    members[group] = Reflect.ownKeys(api[group]!).map(String);
+    for (const member of members[group]) {
+      delete seen.last;
+      // A function serves as a listener for subscriptions and is ignored as an invoke payload.
+      void api[group]![member]!(() => undefined);
+      const call = lastCall();
+      channelOf[`${group}.${member}`] = call?.channel ?? '';
+      // In the page the invokes carry {}: only the channel matters, the pipeline may refuse it.
+      if (call?.kind === 'invoke') invokeCalls.push([group, member, {}]);
+    }
+  }
+  return { members, channelOf, invokeCalls };
 }
 
 describe('window.desktop in Chromium over the test transport', () => {
@@ -65,22 +104,37 @@ describe('window.desktop in Chromium over the test transport', () => {
     await Promise.all([api?.close(), app?.close(), other?.close()]);
   });
 
-  it('exposes exactly the documented members, and no Node or IPC objects', async () => {
+  it('runs the built preload, which exposes exactly window.desktop: one method per contract channel, nothing else', async () => {
+    // What the preload asked of Electron: the electron module only, one exposed key, no refused call.
+    const main = transport.preloadRuns.filter((r) => r.isMainFrame);
+    expect(main.at(-1)).toEqual({
+      frameUrl: `${app.origin}/index.html`,
+      isMainFrame: true,
+      requires: ['electron'],
+      exposed: ['desktop'],
+    });
+    expect(transport.preloadRuns.every((r) => r.error === undefined)).toBe(true);
+    expect(transport.refusedCalls).toEqual([]);
+
+    // The expected surface comes from the contract, not from a list here: every invoke channel
+    // and every event channel has exactly one method, and the page has exactly those methods.
+    const expected = desktopSurface();
+    expect(Object.keys(expected.channelOf).length).toBe(
+      Object.keys(invokeChannels).length + Object.keys(eventChannels).length,
+    );
+    expect(new Set(Object.values(expected.channelOf))).toEqual(
+      new Set([...Object.keys(invokeChannels), ...Object.keys(eventChannels)]),
+    );
+
     const shape = await page.evaluate(() => {
       const d = window.desktop as unknown as Record<string, Record<string, unknown>>;
-      const scope = window;
       return {
-        groups: Object.keys(d),
-        members: Object.fromEntries(Object.keys(d).map((k) => [k, Object.keys(d[k] ?? {})])),
+        members: Object.fromEntries(
+          Reflect.ownKeys(d).map((k) => [String(k), Reflect.ownKeys(d[String(k)] ?? {}).map(String)]),
+        ),
         types: Object.keys(d).flatMap((k) => Object.values(d[k] ?? {}).map((v) => typeof v)),
         frozen: Object.isFrozen(d) && Object.keys(d).every((k) => Object.isFrozen(d[k])),
-        ipcRenderer: typeof scope['ipcRenderer'],
-        require: typeof scope['require'],
-        process: typeof scope['process'],
-        electron: typeof scope['electron'],
-        bindingGlobals: Object.getOwnPropertyNames(window).filter((n) =>
-          /desktopTransport|DESKTOP_BINDING/i.test(n),
-        ),
+        prototypes: [d, ...Object.values(d)].every((o) => Object.getPrototypeOf(o) === Object.prototype),
         overwritten: (() => {
           try {
             (window as Record<string, unknown>)['desktop'] = { evil: true };
@@ -92,25 +146,26 @@ describe('window.desktop in Chromium over the test transport', () => {
       };
     });
     expect(shape).toEqual({
-      groups: ['auth', 'session', 'profiles', 'api', 'system', 'app', 'settings'],
-      members: {
-        auth: ['signIn', 'signInLink', 'cancelSignIn', 'reopenBrowser', 'signOut'],
-        session: ['get', 'onChanged'],
-        profiles: ['list', 'switch'],
-        api: ['request', 'cancel'],
-        system: ['preferredLanguages'],
-        app: ['about', 'onCommand'],
-        settings: ['get', 'update', 'onChanged'],
-      },
-      types: Array(17).fill('function'),
+      members: expected.members,
+      types: Array(Object.keys(expected.channelOf).length).fill('function'),
       frozen: true,
-      ipcRenderer: 'undefined',
-      require: 'undefined',
-      process: 'undefined',
-      electron: 'undefined',
-      bindingGlobals: [],
+      prototypes: true,
       overwritten: false,
     });
+
+    // Nothing else reached the page: its globals differ from a bare page of the same origin by
+    // exactly `desktop` (no ipcRenderer, require, process, electron, binding or raw invoke).
+    // The bare page gets a Playwright binding too, so Playwright's own plumbing
+    // (__playwright__binding__...) is on both sides and only what the preload adds differs.
+    const bare = await browser.newPage();
+    await bare.exposeBinding('__unusedBinding', () => null);
+    await bare.evaluate(() => undefined);
+    await bare.goto(`${app.origin}/index.html`);
+    const names = () => Object.getOwnPropertyNames(window).sort();
+    const [withPreload, without] = [await page.evaluate(names), await bare.evaluate(names)];
+    await bare.close();
+    expect(withPreload.filter((n) => !without.includes(n))).toEqual(['desktop']);
+    expect(without.filter((n) => !withPreload.includes(n))).toEqual(['__unusedBinding']);
   });
 
   it('runs a whole session through the real main-side pipeline; the trace carries no token', async () => {
@@ -195,5 +250,19 @@ describe('window.desktop in Chromium over the test transport', () => {
     expect(session.calls.length).toBe(calls);
     await page.goto(`${app.origin}/index.html`);
     expect(await page.evaluate(() => window.desktop.session.get())).toMatchObject({ ok: true });
+  });
+
+  it('each page method crosses on the channel its contract method names', async () => {
+    const expected = desktopSurface();
+    const before = transport.messages.length;
+    await page.evaluate(async (calls) => {
+      const d = window.desktop as unknown as Record<string, Record<string, (arg?: unknown) => unknown>>;
+      for (const [group, member, arg] of calls) await d[group]![member]!(arg);
+    }, expected.invokeCalls);
+    const crossed = transport.messages
+      .slice(before)
+      .filter((m) => m.direction === 'invoke')
+      .map((m) => m.channel);
+    expect(crossed).toEqual(expected.invokeCalls.map(([g, m]) => expected.channelOf[`${g}.${m}`]));
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The renderer's screens and error states in Chromium, driven by a scripted main side: the
- * built page, the real preload factory, and canned IPC results. This covers states that are
+ * built page, the built preload (out/preload/index.cjs), and canned IPC results. This covers states that are
  * slow or impossible to reach for real on one machine (every sign-in error code, memory-only
  * storage, several profiles, a configuration error); the end-to-end tests cover the flows.
  */
@@ -58,7 +58,7 @@ afterAll(async () => {
 
 /**
  * Stand-ins for the session engine, API client and profile store behind the REAL handlers,
- * handle() pipeline and preload factory (the IPC engineer's test transport).
+ * handle() pipeline and the built preload (test/support/test-transport.ts).
  */
 function scriptedHandlers(script: Script) {
   const listeners = new Set<(state: SessionState) => void>();
@@ -92,8 +92,14 @@ function scriptedHandlers(script: Script) {
   return createHandlers({ session, api, profiles });
 }
 
+/**
+ * Opens the built renderer over the scripted main. With `fixedTime`, the page's clock (Date.now,
+ * new Date) reads exactly that epoch ms while timers keep running (Playwright's clock): countdowns
+ * then show one exact value however slow the machine is, and a wrong computation still fails.
+ */
 async function openPage(
   initial: Partial<Script>,
+  options: { fixedTime?: number } = {},
 ): Promise<{ page: Page; script: Script; transport: TestTransport }> {
   const script: Script = {
     state: { status: 'signed-out', reason: 'none', storage: KEYCHAIN },
@@ -104,6 +110,7 @@ async function openPage(
   // axe-core needs a page from an explicit context.
   const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
   const page = await context.newPage();
+  if (options.fixedTime !== undefined) await page.clock.setFixedTime(options.fixedTime);
   const transport = await installTestTransport(page, scriptedHandlers(script), { appUrl: server.url });
   await page.goto(server.url);
   return {
@@ -230,12 +237,12 @@ describe('signed-in states (scripted main)', () => {
       nextRetryAt: now + 90_000,
       storage: { kind: 'memory', reason: 'No Secret Service is running on D-Bus' },
     };
-    const { page } = await openPage({ state });
+    const { page } = await openPage({ state }, { fixedTime: now });
     try {
       await page.getByRole('heading', { name: 'Welcome, carol' }).waitFor();
       expect(await page.getByText('Your sign-in is kept in memory only').isVisible()).toBe(true);
       expect(await page.getByText('No Secret Service is running on D-Bus').isVisible()).toBe(true);
-      expect(await page.getByTestId('offline-banner').textContent()).toMatch(/Next retry in 1:[23]\d/);
+      expect(await page.getByTestId('offline-banner').textContent()).toMatch(/Next retry in 1:30\b/);
       expect(await page.getByTestId('connectivity').textContent()).toMatch(/^Offline — next retry in/);
       // A user without the admin group gets no Admin link.
       expect(await page.getByRole('button', { name: 'Admin' }).count()).toBe(0);
@@ -247,16 +254,17 @@ describe('signed-in states (scripted main)', () => {
   });
 
   it('follows session:changed events pushed by main', async () => {
-    const { page, transport } = await openPage({});
+    const now = Date.now();
+    const { page, transport } = await openPage({}, { fixedTime: now });
     try {
       await page.getByRole('button', { name: 'Sign in' }).waitFor();
       transport.emit('session:changed', {
         status: 'signing-in',
-        startedAt: Date.now() - 65_000,
+        startedAt: now - 65_000,
         storage: KEYCHAIN,
       });
       await page.getByRole('heading', { name: 'Continue in your browser' }).waitFor();
-      expect(await page.getByTestId('elapsed').textContent()).toMatch(/^1:0\d$/);
+      expect(await page.getByTestId('elapsed').textContent()).toBe('1:05');
       transport.emit('session:changed', { status: 'signed-out', reason: 'revoked', storage: KEYCHAIN });
       await page.getByTestId('session-ended').waitFor();
       expect(await page.getByTestId('session-ended').textContent()).toMatch(/Sign in again/);

@@ -56,16 +56,106 @@ describe('deep-link parsing', () => {
     expect(parseDeepLink('com.example.cognitodesktop:/callback?code=a&state=b', {})).toBeUndefined();
   });
 
-  it('never throws and never accepts arbitrary strings', () => {
+  it('never throws, and accepts an arbitrary string only when it is our scheme', () => {
+    let accepted = 0;
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.webUrl(), fc.anything()), (value) => {
         const parsed = parseDeepLink(value, targets);
-        if (parsed !== undefined) {
-          expect(typeof value).toBe('string');
-          expect(String(value).startsWith('com.example.cognitodesktop:/')).toBe(true);
-        }
+        if (parsed === undefined) return;
+        accepted++;
+        expect(typeof value).toBe('string');
+        expect(String(value).startsWith('com.example.cognitodesktop:/')).toBe(true);
       }),
       { numRuns: 500 },
+    );
+    // Random strings essentially never form one of our links: this property is the "never throws"
+    // half; the generated links below are the half that must parse.
+    expect(accepted).toBe(0);
+  });
+
+  // Values a real redirect carries: URL-safe characters, percent-encoded when needed.
+  const paramValue = fc.string({ minLength: 1, maxLength: 64, unit: 'grapheme' });
+  const callbackParams = fc.oneof(
+    fc.record({ code: paramValue, state: paramValue }, { requiredKeys: ['code', 'state'] }),
+    fc.record(
+      { code: paramValue, state: paramValue, iss: fc.webUrl() },
+      { requiredKeys: ['code', 'state', 'iss'] },
+    ),
+    fc.record(
+      {
+        error: fc.constantFrom('access_denied', 'invalid_request', 'server_error'),
+        state: paramValue,
+        error_description: paramValue,
+      },
+      { requiredKeys: ['error'] },
+    ),
+  );
+  const linkOf = (params: Record<string, string>) =>
+    `${targets.callback}?${new URLSearchParams(Object.entries(params)).toString()}`;
+
+  it('accepts every well-formed callback, in any parameter order, and hands back exactly its parameters', () => {
+    fc.assert(
+      fc.property(callbackParams, fc.boolean(), (params, reversed) => {
+        const entries = Object.entries(params);
+        const raw = linkOf(Object.fromEntries(reversed ? entries.reverse() : entries));
+        const parsed = parseDeepLink(raw, targets);
+        expect(parsed?.kind, raw).toBe('callback');
+        if (parsed?.kind !== 'callback') return;
+        expect(parsed.redirectUri).toBe(targets.callback);
+        expect(Object.fromEntries(parsed.params)).toEqual(params);
+        // The signed-out target never matches a callback link.
+        expect(parseDeepLink(raw, { signedOut: targets.signedOut })).toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses each well-formed callback once one thing is wrong with it', () => {
+    const spoil = fc.oneof(
+      fc.record({
+        kind: fc.constant('unknown parameter' as const),
+        name: fc.stringMatching(/^[a-z_]{1,12}$/),
+      }),
+      fc.record({ kind: fc.constant('duplicate' as const) }),
+      fc.record({
+        kind: fc.constant('forbidden character' as const),
+        char: fc.constantFrom(' ', '"', "'", '<', '>', '\\', '`', '\n', '\t', '\u0000'),
+      }),
+      fc.record({ kind: fc.constant('fragment' as const) }),
+      fc.record({ kind: fc.constant('other path' as const), suffix: fc.constantFrom('/', '/x', 'x', '/..') }),
+      fc.record({ kind: fc.constant('too long' as const) }),
+    );
+    fc.assert(
+      fc.property(callbackParams, spoil, (params, fault) => {
+        const good = linkOf(params);
+        let raw: string;
+        switch (fault.kind) {
+          case 'unknown parameter':
+            fc.pre(!['code', 'state', 'error', 'error_description', 'error_uri', 'iss'].includes(fault.name));
+            raw = `${good}&${fault.name}=x`;
+            break;
+          case 'duplicate': {
+            const [key, value] = Object.entries(params)[0]!;
+            raw = `${good}&${key}=${encodeURIComponent(value)}`;
+            break;
+          }
+          case 'forbidden character':
+            raw = `${good}${fault.char}`;
+            break;
+          case 'fragment':
+            raw = `${good}#x`;
+            break;
+          case 'other path':
+            raw = good.replace('/callback?', `/callback${fault.suffix}?`);
+            break;
+          case 'too long':
+            raw = `${good}&error_uri=${'a'.repeat(4096)}`;
+            break;
+        }
+        expect(parseDeepLink(good, targets)?.kind).toBe('callback');
+        expect(parseDeepLink(raw, targets), `${fault.kind}: ${raw}`).toBeUndefined();
+      }),
+      { numRuns: 300 },
     );
   });
 });

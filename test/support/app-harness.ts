@@ -1,7 +1,7 @@
 /**
  * The whole app minus Electron, composed in the test process for renderer end-to-end tests:
  *
- *   app page (Chromium)  --window.desktop (real createDesktopApi over a Playwright binding)-->
+ *   app page (Chromium)  --window.desktop (the BUILT preload over a Playwright binding)-->
  *   real handle() pipeline + real handlers --> real session engine + real bearer API client
  *        --> local user pool (real OAuth, 127.0.0.1, free port) and demo API (real JWT checks)
  *   session engine's openExternal --> a SECOND Chromium context playing the system browser,
@@ -244,7 +244,7 @@ export async function startAppHarness(
       colorScheme: options.colorScheme ?? 'light',
     });
     const page = await appContext.newPage();
-    // The IPC engineer's transport: real createDesktopApi in the page, real handle() pipeline here.
+    // The built preload in the page (over a stand-in for require('electron')), real handle() pipeline here.
     const transport = await installTestTransport(page, handlers, { appUrl: rendererUrl });
     cleanups.push(() => transport.dispose());
     await page.goto(rendererUrl);

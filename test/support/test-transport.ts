@@ -3,16 +3,19 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import type { Frame, Page } from 'playwright-core';
 import { createEventBroadcaster, type EventEmitter } from '../../src/main/ipc/event-broadcaster';
+import { builtPreloadSource } from './built-preload';
 import { registerInvokeHandlers } from '../../src/main/ipc/handle';
 import type { AppIpcHandlers } from '../../src/main/ipc/handlers';
 import { createInProcessRegistrar } from '../../src/main/ipc/in-process-registrar';
 import { createSenderPolicy, type IpcSender, type SenderPolicy } from '../../src/main/ipc/sender-policy';
 
 /**
- * A DesktopTransport for Chromium pages: the page gets `window.desktop` built by the real
- * preload factory (createDesktopApi), and every call crosses a Playwright binding into this
- * process, where it runs through the real main-side pipeline (sender check, payload guard,
- * schema, handler). Only Electron's ipcRenderer/ipcMain are substituted.
+ * The app's IPC for Chromium pages: the page runs the BUILT preload (out/preload/index.cjs)
+ * against a recording stand-in for `require('electron')` (test-transport-page.ts), so
+ * `window.desktop` is what the shipped preload really builds. Every ipcRenderer call crosses a
+ * Playwright binding into this process, where it runs through the real main-side pipeline
+ * (sender check, payload guard, schema, handler). Only Electron's ipcRenderer/ipcMain and
+ * contextBridge are substituted.
  *
  *   const transport = await installTestTransport(page, createHandlers({ session, api, profiles }), {
  *     appUrl: `${origin}/index.html`,
@@ -41,8 +44,24 @@ export interface InstallTestTransportOptions {
   log?: (line: string) => void;
 }
 
+/** One run of the built preload in a frame, as the electron stand-in saw it. */
+export interface PreloadRun {
+  frameUrl: string;
+  isMainFrame: boolean;
+  /** Module ids the preload asked require() for, in order. */
+  requires: string[];
+  /** Keys passed to contextBridge.exposeInMainWorld, in order. */
+  exposed: string[];
+  /** The preload threw while running (name: message). */
+  error?: string;
+}
+
 export interface TestTransport {
   readonly messages: TransportMessage[];
+  /** Every run of the built preload (one per frame load). */
+  readonly preloadRuns: PreloadRun[];
+  /** Calls of electron APIs the stand-in refuses (ipcRenderer.send, sendSync, ...): should stay empty. */
+  readonly refusedCalls: string[];
   /** Sends an event to the page, through the same contract check as real events. */
   emit: EventEmitter;
   dispose(): Promise<void>;
@@ -50,6 +69,7 @@ export interface TestTransport {
 
 let bundle: Promise<string> | undefined;
 
+/** The stand-in's bundle with the built preload spliced in as the body of `__PRELOAD__`. */
 function pageScript(): Promise<string> {
   bundle ??= build({
     entryPoints: [path.join(import.meta.dirname, 'test-transport-page.ts')],
@@ -59,13 +79,23 @@ function pageScript(): Promise<string> {
     target: 'chrome120',
     write: false,
     logLevel: 'silent',
-  }).then((result) => result.outputFiles[0]?.text ?? '');
+  }).then((result) => {
+    const standIn = result.outputFiles[0]?.text ?? '';
+    // Spliced as text, not eval'd: the app page's CSP forbids eval, and an init script is not
+    // subject to it. The preload's closing comment (a source map URL) cannot swallow the brace.
+    const preload = builtPreloadSource();
+    return `const __PRELOAD__ = function (require, module, exports) {\n${preload}\n};\n${standIn}`;
+  });
   return bundle;
 }
 
 const PAGE_WEB_CONTENTS_ID = 1;
 
-type BindingMessage = { kind: 'invoke'; channel: string; payload: unknown } | { kind: 'next-events' };
+type BindingMessage =
+  | { kind: 'invoke'; channel: string; payload: unknown }
+  | { kind: 'next-events' }
+  | { kind: 'preload-ran'; requires: string[]; exposed: string[]; error?: string }
+  | { kind: 'refused'; method: string };
 
 export async function installTestTransport(
   page: Page,
@@ -74,6 +104,8 @@ export async function installTestTransport(
 ): Promise<TestTransport> {
   const record = options.record ?? true;
   const messages: TransportMessage[] = [];
+  const preloadRuns: PreloadRun[] = [];
+  const refusedCalls: string[] = [];
   const note = (message: TransportMessage) => {
     // A deep copy: what crossed, not a live object a handler may mutate later.
     if (record) messages.push(JSON.parse(JSON.stringify(message)) as TransportMessage);
@@ -125,6 +157,20 @@ export async function installTestTransport(
 
   const bindingName = `__desktopTransport_${randomBytes(6).toString('hex')}`;
   await page.exposeBinding(bindingName, async ({ frame }, message: BindingMessage) => {
+    if (message.kind === 'preload-ran') {
+      preloadRuns.push({
+        frameUrl: frame.url(),
+        isMainFrame: frame === page.mainFrame(),
+        requires: [...message.requires],
+        exposed: [...message.exposed],
+        ...(message.error ? { error: message.error } : {}),
+      });
+      return null;
+    }
+    if (message.kind === 'refused') {
+      refusedCalls.push(String(message.method));
+      return null;
+    }
     if (message.kind === 'next-events') {
       // Events go to the app window's main frame only, as webContents.send does.
       // A subframe's poll ends at once (null): it never receives events.
@@ -150,6 +196,8 @@ export async function installTestTransport(
 
   return {
     messages,
+    preloadRuns,
+    refusedCalls,
     emit,
     async dispose() {
       disposed = true;

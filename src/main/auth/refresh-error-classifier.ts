@@ -52,6 +52,12 @@ export function toTransientError(err: unknown): AppError {
       return new AppError('IDP_UNREACHABLE', `The sign-in service is unavailable (HTTP ${status}).`, {
         status,
       });
+    // A 2xx or 3xx the client could not use (a proxy's login page, a cut-off body) was not a
+    // refusal: say what it was.
+    if (status < 400)
+      return new AppError('IDP_ERROR', 'The sign-in service sent a response the app could not use.', {
+        status,
+      });
     const oauthError = field(err, 'error');
     const code =
       typeof oauthError === 'string' && /^[a-z_]{1,64}$/.test(oauthError) ? ` (${oauthError})` : '';

@@ -13,7 +13,11 @@ import type { ResolvedProfile } from '../../../src/main/config/profile';
 import { createLogger } from '../../../src/main/log/logger';
 import type { SessionState } from '../../../src/shared/session-state';
 import { startUserPool } from '../../../tools/user-pool/index';
-import type { PoolClientDefinition, RunningUserPool } from '../../../tools/user-pool/types';
+import type {
+  PoolClientDefinition,
+  PoolUserDefinition,
+  RunningUserPool,
+} from '../../../tools/user-pool/types';
 import { launchBrowser } from '../../support/browser';
 import { assertPrivateKeyring } from '../../support/keyring-guard';
 import { freePort } from './ports';
@@ -63,6 +67,8 @@ export interface HarnessOptions {
   clientSecret?: string;
   username?: string;
   password?: string;
+  /** More pool users beside alice (e.g. a second user whose tokens must never be adopted). */
+  extraUsers?: PoolUserDefinition[];
 }
 
 let counter = 0;
@@ -96,6 +102,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           emailVerified: true,
           groups: ['admin'],
         },
+        ...(options.extraUsers ?? []),
       ],
     },
   });

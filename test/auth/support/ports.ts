@@ -29,12 +29,9 @@ export function closeNet(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** The machine's first non-loopback IPv4 address, if any. */
-export function nonLoopbackIPv4(): string | undefined {
-  for (const list of Object.values(networkInterfaces())) {
-    for (const info of list ?? []) {
-      if (info.family === 'IPv4' && !info.internal) return info.address;
-    }
-  }
-  return undefined;
+/** Whether this machine has an IPv6 loopback address (::1 on an internal interface). */
+export function hasIPv6Loopback(): boolean {
+  return Object.values(networkInterfaces()).some((list) =>
+    (list ?? []).some((info) => info.family === 'IPv6' && info.internal && info.address === '::1'),
+  );
 }
