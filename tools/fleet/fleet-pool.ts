@@ -28,7 +28,7 @@ export async function startFleetPool(definition: PoolDefinition): Promise<FleetP
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
-  const request = <T>(type: string, timeoutMs = 10_000): Promise<T> =>
+  const request = <T>(type: string, timeoutMs = 60_000): Promise<T> =>
     new Promise((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`fleet pool: no ${type} answer in ${timeoutMs} ms`)),
