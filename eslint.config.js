@@ -14,7 +14,12 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const electronBan = {
   name: 'electron',
-  message: 'Only src/main/index.ts, src/main/window.ts and src/main/ipc/* may import electron.',
+  message: 'Only src/main/index.ts, src/main/window.ts and src/main/**/electron-*.ts may import electron.',
+};
+// electron-updater imports electron when loaded, so it is held to the same boundary.
+const electronUpdaterBan = {
+  name: 'electron-updater',
+  message: 'electron-updater loads electron: only src/main/**/electron-*.ts may import it.',
 };
 const noNode = {
   group: nodeBuiltins,
@@ -59,7 +64,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [electronBan], patterns: [noNode, noMain, noRenderer, noPreload, noTools, noReact] },
+        {
+          paths: [electronBan, electronUpdaterBan],
+          patterns: [noNode, noMain, noRenderer, noPreload, noTools, noReact],
+        },
       ],
     },
   },
@@ -71,7 +79,7 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       'no-restricted-imports': [
         'error',
-        { paths: [electronBan], patterns: [noNode, noMain, noPreload, noTools] },
+        { paths: [electronBan, electronUpdaterBan], patterns: [noNode, noMain, noPreload, noTools] },
       ],
     },
   },
@@ -83,16 +91,16 @@ export default tseslint.config(
   },
   {
     files: ['src/main/**'],
-    ignores: ['src/main/index.ts', 'src/main/window.ts', 'src/main/ipc/electron-*.ts'],
+    ignores: ['src/main/index.ts', 'src/main/window.ts', 'src/main/**/electron-*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [electronBan], patterns: [noRenderer, noPreload, noTools, noReact] },
+        { paths: [electronBan, electronUpdaterBan], patterns: [noRenderer, noPreload, noTools, noReact] },
       ],
     },
   },
   {
-    files: ['src/main/index.ts', 'src/main/window.ts', 'src/main/ipc/electron-*.ts'],
+    files: ['src/main/index.ts', 'src/main/window.ts', 'src/main/**/electron-*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [noRenderer, noPreload, noTools, noReact] }],
     },
@@ -100,7 +108,7 @@ export default tseslint.config(
   {
     files: ['test/**', 'tools/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [electronBan] }],
+      'no-restricted-imports': ['error', { paths: [electronBan, electronUpdaterBan] }],
     },
   },
 );

@@ -2,17 +2,28 @@ import path from 'node:path';
 import { createSession, type CreateSessionOptions, type Session } from './auth/session';
 import type { ResolvedProfile } from './config/profile';
 import { resolveProfileSources, type ProfileSourceInputs } from './config/profile-sources';
-import { createProfilesStore, loadProfiles, type ProfilesStore } from './config/profiles-store';
+import {
+  createProfilesStore,
+  loadProfiles,
+  type PolicyOutcome,
+  type ProfilesStore,
+} from './config/profiles-store';
 import { parseDeepLink } from './deep-link';
 import { createExternalOpener, type ExternalOpener } from './external-url-policy';
 import { createApiClient, type ApiClient } from './http/api-client';
 import { createHandlers, type AppIpcHandlers } from './ipc/handlers';
 import type { Logger } from './log/logger';
+import { defaultNodeTransport } from './net/default-transport';
+import type { NetTransport } from './net/transport';
 import { startOnlineWatcher } from './online-watcher';
 import { AppError } from '../shared/errors';
 import { SessionStateSchema, type SessionState } from '../shared/session-state';
 import type { SessionController } from './auth/session-controller';
 import type { AccessTokenSource } from './auth/access-token-source';
+import { SETTINGS_FILE_NAME } from './settings/settings-store';
+import { createUiServices, type UiServices } from './ui-services';
+import { hostedUiLanguage } from '../shared/languages';
+import type { AboutInfo } from '../shared/ipc-contract';
 
 /**
  * The whole app minus Electron: profiles, the session of the active profile, the API client, the
@@ -24,17 +35,32 @@ import type { AccessTokenSource } from './auth/access-token-source';
  * off, pending sign-in cancelled, keychain untouched) and starts the next profile's session, which
  * restores its own keychain entry (`<profileId>:<clientId>`). The handlers talk to a stable
  * facade, so a switch needs no re-registration.
+ *
+ * The API client does NOT use the facade: each request is bound to the session (and the APIs) of
+ * the profile active when it started. Once that session is no longer the active one, the request
+ * ends CANCELLED and sends nothing more; no token of another profile can reach its API.
  */
 export interface AppServicesOptions extends ProfileSourceInputs {
   /** Electron's shell.openExternal. Only ever called through the external-URL policy. */
   openExternal(url: string): Promise<void>;
   logger: Logger;
+  /**
+   * How main reaches the network (src/main/net): Electron's net.fetch in the app; omitted, the
+   * direct undici transport. Each profile's `network.proxy` is applied to it on activation.
+   */
+  transport?: NetTransport;
   /** net.isOnline in Electron; omitted: no online watching. */
   isOnline?: () => boolean;
   onlinePollMs?: number;
   /** Tests inject session options (short timeouts, a credential store) or a whole factory. */
   createSession?: (options: CreateSessionOptions) => Session;
   sessionOptions?: Partial<Omit<CreateSessionOptions, 'profile' | 'openExternal'>>;
+  /** The organisation policy read at start (policy/load-policy.ts); omitted: no policy. */
+  policy?: PolicyOutcome;
+  /** app.getPreferredSystemLanguages() in Electron; omitted: none (English). */
+  preferredSystemLanguages?: () => string[];
+  /** Versions and flags for the About panel. */
+  about?: Partial<AboutInfo>;
 }
 
 export interface AppServices {
@@ -42,8 +68,13 @@ export interface AppServices {
   readonly handlers: AppIpcHandlers;
   readonly external: ExternalOpener;
   readonly api: ApiClient;
-  /** The facade the handlers use (always the active profile's session). */
-  readonly session: SessionController & AccessTokenSource;
+  /**
+   * The facade the handlers use (always the active profile's session). It hands out no tokens:
+   * API requests get theirs from the session they are bound to.
+   */
+  readonly session: SessionController;
+  /** Settings (persisted in <userData>/settings.json), OS languages, About, menu commands. */
+  readonly ui: UiServices;
   /** Restores the active profile's session from the keychain. Never rejects. */
   start(): Promise<SessionState>;
   /**
@@ -72,8 +103,11 @@ function noProfileState(reason: string): SessionState {
 export function createAppServices(options: AppServicesOptions): AppServices {
   const log = options.logger.child('shell');
   const makeSession = options.createSession ?? createSession;
+  const transport = options.transport ?? defaultNodeTransport();
 
   let session: Session | undefined;
+  /** The profile `session` was made for (its APIs bind API requests). */
+  let sessionProfile: ResolvedProfile | undefined;
   let unsubscribeSession: (() => void) | undefined;
   const listeners = new Set<(state: SessionState) => void>();
   const publish = (state: SessionState) => {
@@ -89,13 +123,32 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     log: (line) => log.warn(line),
   });
 
+  const ui = createUiServices({
+    settingsFile: path.join(options.userDataDir, SETTINGS_FILE_NAME),
+    ...(options.preferredSystemLanguages
+      ? { preferredSystemLanguages: options.preferredSystemLanguages }
+      : {}),
+    ...(options.about ? { about: options.about } : {}),
+  });
+  const settingsProblem = ui.settings.get().problem;
+  if (settingsProblem) log.warn(`settings file not used: ${settingsProblem.message}`);
+
   const attach = (profile: ResolvedProfile) => {
+    // The transport waits for the proxy setting to apply before its next request. The
+    // organisation policy's proxy wins over the profile's (docs/policy.md, precedence).
+    transport.setProxy(loaded.policy.proxy ?? profile.network.proxy).catch((error: unknown) => {
+      log.error(`network proxy setting not applied: ${error instanceof Error ? error.message : 'unknown'}`);
+    });
     session = makeSession({
+      transport,
+      hostedUiLanguage: () => hostedUiLanguage(ui.language()),
       ...options.sessionOptions,
       logger: options.sessionOptions?.logger ?? options.logger,
       profile,
       openExternal: (url) => external.openHostedUi(url),
+      dataDir: options.sessionOptions?.dataDir ?? options.userDataDir,
     });
+    sessionProfile = profile;
     unsubscribeSession = session.onChanged(publish);
   };
 
@@ -104,10 +157,11 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     unsubscribeSession?.();
     unsubscribeSession = undefined;
     session = undefined;
+    sessionProfile = undefined;
     await old?.dispose();
   };
 
-  const loaded = loadProfiles(resolveProfileSources(options));
+  const loaded = loadProfiles(resolveProfileSources(options), options.policy);
   for (const warning of loaded.warnings) log.warn(warning);
   if (loaded.configError) log.error(`profile configuration error: ${loaded.configError.message}`);
 
@@ -132,7 +186,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     return session;
   };
 
-  const facade: SessionController & AccessTokenSource = {
+  const facade: SessionController = {
     signIn: async () => requireSession().signIn(),
     cancelSignIn: async () => session?.cancelSignIn(),
     reopenBrowser: async () => session?.reopenBrowser(),
@@ -144,12 +198,39 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         listeners.delete(listener);
       };
     },
-    getAccessToken: async () => requireSession().getAccessToken(),
-    forceRefresh: async (rejected) => requireSession().forceRefresh(rejected),
   };
 
-  const api = createApiClient({ apis: () => profiles.active()?.apis ?? [], tokens: facade });
-  const handlers = createHandlers({ session: facade, api, profiles });
+  /** A token source that serves only while `bound` is the active session. */
+  const boundTo = (bound: Session): AccessTokenSource => {
+    const ensureActive = () => {
+      if (session !== bound) {
+        throw new AppError(
+          'CANCELLED',
+          'The request was stopped because the profile changed while it was running; nothing was sent again.',
+        );
+      }
+    };
+    const guarded = async (get: () => Promise<string>) => {
+      ensureActive();
+      const token = await get();
+      ensureActive(); // switched while the token was being fetched: drop it, send nothing
+      return token;
+    };
+    return {
+      getAccessToken: () => guarded(() => bound.getAccessToken()),
+      forceRefresh: (rejected) => guarded(() => bound.forceRefresh(rejected)),
+    };
+  };
+
+  const api = createApiClient({
+    bind: () => {
+      const bound = session;
+      if (!bound || !sessionProfile) throw new AppError('CONFIG_INVALID', noProfileReason());
+      return { apis: sessionProfile.apis, tokens: boundTo(bound) };
+    },
+    transport,
+  });
+  const handlers = createHandlers({ session: facade, api, profiles, ui });
 
   const initial = profiles.active();
   if (initial) attach(initial);
@@ -171,6 +252,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     external,
     api,
     session: facade,
+    ui,
     async start() {
       if (!session) return noProfileState(noProfileReason());
       const state = await session.start();

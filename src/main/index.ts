@@ -1,12 +1,28 @@
-import { app, dialog, net, powerMonitor, shell, type BrowserWindow } from 'electron';
+import { app, dialog, nativeTheme, net, powerMonitor, shell, type BrowserWindow } from 'electron';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createAppServices, type AppServices } from './app-services';
 import { APP_SCHEME, findDeepLinkInArgv } from './deep-link';
+import { applyApplicationMenu } from './electron-menu';
 import { registerElectronIpc } from './ipc/electron-ipc';
+import { QUIT_DISPOSE_WAIT_MS, refusedDebugSwitch, settleWithin } from './launch-policy';
 import { createFileSink, type FileSink } from './log/file-sink';
-import { createLogger, type Logger } from './log/logger';
+import { createLogger, levelEnabled, type LogLevel, type Logger } from './log/logger';
+import { createElectronTransport } from './net/electron-net-transport';
+import { loadOrganisationPolicy } from './policy/load-policy';
+import { APP_ID, POLICY_ORGANISATION } from './policy/policy-sources';
+import { NO_POLICY } from './policy/effective-policy';
+import { createElectronUpdaterPort } from './updates/electron-updater-port';
+import {
+  createUpdateController,
+  installerFeedUrl,
+  OFF_PORT,
+  updateSettings,
+} from './updates/update-controller';
 import { RENDERER_ENTRY_URL } from './renderer-protocol';
 import { createMainWindow, guardAllWebContents, hardenSession, registerAppProtocolScheme } from './window';
+import { WINDOW_STATE_FILE_NAME } from './window-state';
 
 /**
  * Composition root: Electron lifecycle and wiring only. Everything it wires is electron-free and
@@ -16,12 +32,15 @@ import { createMainWindow, guardAllWebContents, hardenSession, registerAppProtoc
  * Order matters: the single-instance lock, the app:// scheme privileges, `open-url` and the
  * web-contents guards are set up synchronously at load, before `ready`, because macOS may deliver
  * the deep link that launched the app before `ready`, and scheme privileges cannot be granted later.
+ * Before all of that, a packaged app launched with a debugging switch exits (launch-policy.ts).
  */
 const isDevelopment = !app.isPackaged;
 const devServerUrl = isDevelopment ? process.env['ELECTRON_RENDERER_URL'] : undefined;
 const preloadPath = path.join(import.meta.dirname, '../preload/index.cjs');
 const rendererRoot = path.join(import.meta.dirname, '../renderer');
 const MAX_QUEUED_LINKS = 4;
+
+const logThreshold: { level: LogLevel } = { level: isDevelopment ? 'debug' : 'info' };
 
 function createMainLogger(): { logger: Logger; sink: FileSink | undefined } {
   let sink: FileSink | undefined;
@@ -32,13 +51,23 @@ function createMainLogger(): { logger: Logger; sink: FileSink | undefined } {
     console.error(`log file unavailable: ${error instanceof Error ? error.message : String(error)}`);
   }
   const logger = createLogger({
-    level: isDevelopment ? 'debug' : 'info',
+    level: 'debug',
     sink: (line, level) => {
+      // The threshold is the policy's logLevel once it has been read (see run()).
+      if (!levelEnabled(level, logThreshold.level)) return;
       sink?.write(line);
       if (isDevelopment) (level === 'error' || level === 'warn' ? console.error : console.log)(line);
     },
   });
   return { logger, sink };
+}
+
+function readOptional(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function registerProtocolClient(): void {
@@ -101,6 +130,8 @@ function run(): void {
       preloadPath,
       rendererUrl: devServerUrl ?? RENDERER_ENTRY_URL,
       isDevelopment,
+      windowStateFile: path.join(app.getPath('userData'), WINDOW_STATE_FILE_NAME),
+      log: (line) => log.warn(line),
     });
     mainWindow.on('closed', () => {
       mainWindow = undefined;
@@ -109,19 +140,76 @@ function run(): void {
 
   app
     .whenReady()
-    .then(() => {
+    .then(async () => {
       hardenSession({ rendererRoot, devServerUrl, log: (line) => log.warn(line) });
+      const policy = await loadOrganisationPolicy({
+        platform: process.platform,
+        appId: APP_ID,
+        organisation: POLICY_ORGANISATION,
+        productName: app.getName(),
+        username: os.userInfo().username,
+      });
+      if ('error' in policy) log.error(policy.error.message);
+      else if (policy.policy.logLevel) logThreshold.level = policy.policy.logLevel;
       const ready = createAppServices({
+        policy,
         ...(process.resourcesPath ? { resourcesDir: process.resourcesPath } : {}),
         userDataDir: app.getPath('userData'),
         argv: process.argv,
         env: process.env,
         allowDevOverrides: isDevelopment,
+        // Installed app: no demo / loopback-http profiles (config/profile.ts, packaged-mode rule).
+        packaged: app.isPackaged,
+        // Only the machine policy can lift that rule, for an organisation's development machines.
+        allowLoopbackProfiles: 'policy' in policy && policy.policy.allowLoopbackProfiles,
         openExternal: (url) => shell.openExternal(url),
         isOnline: () => net.isOnline(),
+        // Every main-process request on Chromium's stack: OS proxy/PAC, the OS trust store.
+        transport: createElectronTransport(),
+        preferredSystemLanguages: () => app.getPreferredSystemLanguages(),
+        about: {
+          name: app.getName(),
+          version: app.getVersion(),
+          electron: process.versions.electron ?? null,
+          chromium: process.versions.chrome ?? null,
+          node: process.versions.node,
+          isDevelopment,
+        },
         logger,
       });
       services = ready;
+      // Theme and menu follow the settings and the session; both are rebuilt from plain state.
+      const applySettings = () => {
+        nativeTheme.themeSource = ready.ui.settings.get().settings.theme;
+        applyApplicationMenu(
+          {
+            platform:
+              process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux',
+            isDevelopment,
+            signedIn: ready.session.getState().status === 'signed-in',
+            language: ready.ui.language(),
+            appName: app.getName(),
+          },
+          {
+            command: (command) => {
+              if (command === 'show-logs-folder') void shell.openPath(app.getPath('logs'));
+              else {
+                focusWindow();
+                ready.ui.sendCommand(command);
+              }
+            },
+          },
+        );
+      };
+      applySettings();
+      ready.ui.settings.onChanged(applySettings);
+      let wasSignedIn = false;
+      ready.session.onChanged((state) => {
+        if ((state.status === 'signed-in') !== wasSignedIn) {
+          wasSignedIn = state.status === 'signed-in';
+          applySettings();
+        }
+      });
       registerElectronIpc({
         handlers: ready.handlers,
         appUrls: [RENDERER_ENTRY_URL, ...(devServerUrl ? [devServerUrl] : [])],
@@ -130,6 +218,29 @@ function run(): void {
       });
       powerMonitor.on('resume', () => ready.resume());
       powerMonitor.on('unlock-screen', () => ready.resume());
+      const updateChoice = updateSettings({
+        policy: 'policy' in policy ? policy.policy : NO_POLICY,
+        // process.resourcesPath is undefined outside a packaged Electron (development, stand-in).
+        feedUrl: installerFeedUrl(
+          process.resourcesPath
+            ? readOptional(path.join(process.resourcesPath, 'app-update.yml'))
+            : undefined,
+        ),
+        packaged: app.isPackaged,
+      });
+      const updates = createUpdateController({
+        port: updateChoice.enabled ? await createElectronUpdaterPort() : OFF_PORT,
+        settings: updateChoice,
+        timers: {
+          now: Date.now,
+          setTimeout: (fn, ms) => setTimeout(fn, ms),
+          clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+        },
+        isSignInActive: () => ready.session.getState().status === 'signing-in',
+      });
+      updates.onChange((state) => log.info(`update: ${state.status}`));
+      updates.start();
+      app.on('before-quit', () => updates.stop());
       createWindow();
       void ready.start().then(() => {
         for (const link of queuedLinks.splice(0)) void ready.handleDeepLink(link);
@@ -153,14 +264,26 @@ function run(): void {
       sink?.close();
       return;
     }
-    // Dispose the session (timers, a pending sign-in's listener) before the process ends.
+    // Dispose the session (timers, a pending sign-in's listener, a refresh still saving its
+    // rotated refresh token) before the process ends; bounded, so a hung keychain cannot keep
+    // the app from quitting.
     event.preventDefault();
     disposed = true;
-    void services.dispose().finally(() => app.quit());
+    void settleWithin(services.dispose(), QUIT_DISPOSE_WAIT_MS).then((outcome) => {
+      if (outcome === 'timeout') log.warn('quit: the session did not finish in time');
+      app.quit();
+    });
   });
 }
 
-if (app.requestSingleInstanceLock()) {
+const debugSwitch = refusedDebugSwitch(process.argv, { packaged: app.isPackaged });
+if (debugSwitch) {
+  // Before any window, session or lock: someone could drive the app through this switch.
+  console.error(
+    `Cognito Desktop refuses to start with --${debugSwitch}: debugging switches are disabled in the installed app.`,
+  );
+  app.exit(1);
+} else if (app.requestSingleInstanceLock()) {
   run();
 } else {
   // Another instance is running: it receives our argv (and deep link) in `second-instance`.

@@ -1,10 +1,17 @@
-import { BrowserWindow, app, protocol, session, type Session, type WebContents } from 'electron';
+import { BrowserWindow, app, protocol, screen, session, type Session, type WebContents } from 'electron';
 import {
   APP_PROTOCOL,
   CONTENT_SECURITY_POLICY,
   devServerCsp,
   serveRendererRequest,
 } from './renderer-protocol';
+import {
+  readWindowState,
+  rememberWindowBounds,
+  restoreWindowBounds,
+  writeWindowState,
+  type DisplayInfo,
+} from './window-state';
 
 /**
  * The app's only window and the rules every webContents lives under. Electron's security
@@ -92,12 +99,27 @@ export interface WindowOptions {
   preloadPath: string;
   rendererUrl: string;
   isDevelopment: boolean;
+  /** Where the window's size and position per display are kept (window-state.ts). */
+  windowStateFile?: string;
+  log?(message: string): void;
 }
 
+const displays = (): DisplayInfo[] =>
+  screen.getAllDisplays().map((d) => ({ id: d.id, bounds: d.bounds, workArea: d.workArea }));
+
 export function createMainWindow(options: WindowOptions): BrowserWindow {
+  const stateFile = options.windowStateFile;
+  const primary = screen.getPrimaryDisplay();
+  const restored = restoreWindowBounds(
+    stateFile ? readWindowState(stateFile) : { version: 1, displays: {} },
+    displays(),
+    { id: primary.id, bounds: primary.bounds, workArea: primary.workArea },
+    { width: 1100, height: 760 },
+  );
   const window = new BrowserWindow({
-    width: 1100,
-    height: 760,
+    ...(restored.x === undefined || restored.y === undefined ? {} : { x: restored.x, y: restored.y }),
+    width: restored.width,
+    height: restored.height,
     minWidth: 640,
     minHeight: 480,
     show: false,
@@ -120,6 +142,23 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
       devTools: options.isDevelopment,
     },
   });
+  if (restored.maximized) window.maximize();
+  if (stateFile) {
+    // Saved on close (the normal bounds, so a maximised window comes back maximised over them).
+    window.on('close', () => {
+      try {
+        const next = rememberWindowBounds(
+          readWindowState(stateFile),
+          displays(),
+          window.getNormalBounds(),
+          window.isMaximized(),
+        );
+        writeWindowState(stateFile, next);
+      } catch (error) {
+        options.log?.(`window state not saved: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+  }
   window.once('ready-to-show', () => window.show());
   void window.loadURL(options.rendererUrl);
   return window;

@@ -44,6 +44,18 @@ export function createDesktopApi(transport: DesktopTransport) {
       request: (request: RequestOf<'api:request'>) => call('api:request', request),
       cancel: (request: RequestOf<'api:cancel-request'>) => call('api:cancel-request', request),
     }),
+    system: Object.freeze({
+      preferredLanguages: () => call('system:preferred-languages', {}),
+    }),
+    app: Object.freeze({
+      about: () => call('app:about', {}),
+      onCommand: subscribe('app:command'),
+    }),
+    settings: Object.freeze({
+      get: () => call('settings:get', {}),
+      update: (patch: RequestOf<'settings:update'>) => call('settings:update', patch),
+      onChanged: subscribe('settings:changed'),
+    }),
   });
 }
 

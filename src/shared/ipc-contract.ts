@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './errors';
+import { LANGUAGE_SETTINGS } from './languages';
 import { SessionStateSchema } from './session-state';
 
 /**
@@ -103,6 +104,8 @@ export const ProfileSummarySchema = z
     label: z.string(),
     demo: z.boolean(),
     apis: z.array(z.object({ name: z.string(), baseUrl: z.string() }).strict()),
+    /** From the organisation's profile file: the user may not change or remove it. */
+    managed: z.boolean().optional(),
   })
   .strict();
 export type ProfileSummary = z.infer<typeof ProfileSummarySchema>;
@@ -116,6 +119,50 @@ export const ProfilesSchema = z
   })
   .strict();
 export type Profiles = z.infer<typeof ProfilesSchema>;
+
+/** The user's app settings, kept by main (src/main/settings/settings-store.ts). */
+export const ThemeSettingSchema = z.enum(['system', 'light', 'dark']);
+export const SettingsSchema = z
+  .object({
+    /** 'system' follows the OS languages (app.getPreferredSystemLanguages()). */
+    language: z.enum(LANGUAGE_SETTINGS),
+    /** 'system' follows the OS (nativeTheme.themeSource). */
+    theme: ThemeSettingSchema,
+  })
+  .strict();
+export type Settings = z.infer<typeof SettingsSchema>;
+export const SettingsPatchSchema = SettingsSchema.partial().strict();
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+export const SettingsViewSchema = z
+  .object({
+    settings: SettingsSchema,
+    /** False when the settings live in memory only (no app data folder). */
+    persisted: z.boolean(),
+    /** The settings file could not be read: defaults apply, the file is kept. */
+    problem: AppErrorSchema.optional(),
+  })
+  .strict();
+export type SettingsView = z.infer<typeof SettingsViewSchema>;
+
+/** What the About panel shows. Versions are null outside Electron (tests, tools). */
+export const AboutInfoSchema = z
+  .object({
+    name: z.string().max(100),
+    version: z.string().max(50),
+    electron: z.string().max(50).nullable(),
+    chromium: z.string().max(50).nullable(),
+    node: z.string().max(50),
+    licence: z.string().max(100),
+    isDevelopment: z.boolean(),
+  })
+  .strict();
+export type AboutInfo = z.infer<typeof AboutInfoSchema>;
+
+/** Commands main sends the window (from the application menu). */
+export const AppCommandSchema = z
+  .object({ command: z.enum(['open-settings', 'show-about', 'sign-out']) })
+  .strict();
+export type AppCommand = z.infer<typeof AppCommandSchema>;
 
 export const invokeChannels = {
   'auth:sign-in': { request: Empty, response: SessionStateSchema },
@@ -133,10 +180,20 @@ export const invokeChannels = {
   },
   'api:request': { request: ApiRequestSchema, response: ApiResponseSchema },
   'api:cancel-request': { request: z.object({ requestId: RequestId }).strict(), response: z.null() },
+  /** The OS's preferred languages, most preferred first (app.getPreferredSystemLanguages()). */
+  'system:preferred-languages': {
+    request: Empty,
+    response: z.array(z.string().max(64)).max(32),
+  },
+  'app:about': { request: Empty, response: AboutInfoSchema },
+  'settings:get': { request: Empty, response: SettingsViewSchema },
+  'settings:update': { request: SettingsPatchSchema, response: SettingsViewSchema },
 } as const;
 
 export const eventChannels = {
   'session:changed': SessionStateSchema,
+  'settings:changed': SettingsViewSchema,
+  'app:command': AppCommandSchema,
 } as const;
 
 export type InvokeChannel = keyof typeof invokeChannels;

@@ -33,6 +33,14 @@ export const SessionStateSchema = z.discriminatedUnion('status', [
         .object({ code: z.string().max(64), message: z.string().max(1000) })
         .strict()
         .optional(),
+      /**
+       * Something the user should know although signing out worked, e.g. code
+       * KEYCHAIN_ENTRY_LEFT: "the saved sign-in could not be removed from the keychain".
+       */
+      warning: z
+        .object({ code: z.string().max(64), message: z.string().max(1000) })
+        .strict()
+        .optional(),
       storage: SecretStorageSchema,
     })
     .strict(),
@@ -55,6 +63,8 @@ export const SessionStateSchema = z.discriminatedUnion('status', [
       connectivity: z.enum(['online', 'refreshing', 'offline']),
       /** When offline: epoch ms of the next refresh attempt. */
       nextRetryAt: z.number().optional(),
+      /** When online: epoch ms the next proactive refresh is planned for (a time, not a token). */
+      nextRefreshAt: z.number().optional(),
       storage: SecretStorageSchema,
     })
     .strict(),

@@ -86,6 +86,12 @@ describe('contract coverage', () => {
       'profiles.switch': 'profiles:switch',
       'api.request': 'api:request',
       'api.cancel': 'api:cancel-request',
+      'system.preferredLanguages': 'system:preferred-languages',
+      'app.about': 'app:about',
+      'app.onCommand': 'app:command',
+      'settings.get': 'settings:get',
+      'settings.update': 'settings:update',
+      'settings.onChanged': 'settings:changed',
     });
   });
 });

@@ -92,14 +92,17 @@ describe('window.desktop in Chromium over the test transport', () => {
       };
     });
     expect(shape).toEqual({
-      groups: ['auth', 'session', 'profiles', 'api'],
+      groups: ['auth', 'session', 'profiles', 'api', 'system', 'app', 'settings'],
       members: {
         auth: ['signIn', 'cancelSignIn', 'reopenBrowser', 'signOut'],
         session: ['get', 'onChanged'],
         profiles: ['list', 'switch'],
         api: ['request', 'cancel'],
+        system: ['preferredLanguages'],
+        app: ['about', 'onCommand'],
+        settings: ['get', 'update', 'onChanged'],
       },
-      types: Array(10).fill('function'),
+      types: Array(16).fill('function'),
       frozen: true,
       ipcRenderer: 'undefined',
       require: 'undefined',

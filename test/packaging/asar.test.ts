@@ -1,10 +1,9 @@
 import { listPackage, extractFile, statFile } from '@electron/asar';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseProfile } from '../../src/main/config/profile';
 import { packWithStandIn, type StandInPack } from '../../tools/packaging/pack-with-stand-in';
 import { devDependencyNames, packagesInListing, productionClosure } from './package-closure';
 
@@ -138,13 +137,25 @@ describe('app.asar', () => {
     expect(leftovers).toEqual([]);
   });
 
-  it('ships the organisation profile at resources/profiles/organisation.json, valid per the profile schema', () => {
-    const file = path.join(pack.resourcesDir, 'profiles', 'organisation.json');
-    const shipped = readFileSync(file, 'utf8');
-    expect(shipped).toBe(readFileSync(path.join(root, 'assets/profiles/organisation.json'), 'utf8'));
-    const { profile } = parseProfile(JSON.parse(shipped));
-    expect(profile.redirect.customScheme).toBe('com.example.cognitodesktop:/callback');
-    expect(profile.clientSecret).toBeUndefined();
+  it('ships no demo profile: nothing under resources trusts the loopback demo ports (issue 14 defect 7)', () => {
+    // The repo keeps only assets/profiles/organisation.example.json (documented in
+    // docs/installers.md); extraResources copies organisation.json alone, which an organisation
+    // adds for its own build.
+    expect(existsSync(path.join(root, 'assets/profiles/organisation.json'))).toBe(false);
+    const profilesDir = path.join(pack.resourcesDir, 'profiles');
+    expect(existsSync(profilesDir) ? readdirSync(profilesDir) : []).toEqual([]);
+    const shippedFiles = (readdirSync(pack.resourcesDir, { recursive: true }) as string[])
+      .map((name) => path.join(pack.resourcesDir, name))
+      .filter(
+        (file) => statSync(file).isFile() && !file.endsWith('.asar') && statSync(file).size < 1_000_000,
+      );
+    for (const file of shippedFiles) {
+      const text = readFileSync(file, 'latin1');
+      expect(text, file).not.toMatch(/"demo"\s*:\s*true/);
+      expect(text, file).not.toMatch(/127\.0\.0\.1:923[09]/);
+    }
+    // Nor inside the archive.
+    expect([...entries].filter((entry) => /organisation|\/profiles\//.test(entry))).toEqual([]);
   });
 
   it('ran the afterPack fuses hook, which recognised the stand-in and said so', () => {

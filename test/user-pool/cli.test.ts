@@ -163,7 +163,10 @@ describe('npm run user-pool (the CLI)', () => {
     ['an unknown field', (d) => ({ ...d, extra: true }), /extra/],
     [
       'a retry grace period over 60 s',
-      (d) => ({ ...d, clients: [{ ...d.clients[0], refreshTokenRotation: { retryGracePeriodSeconds: 61 } }] }),
+      (d) => ({
+        ...d,
+        clients: [{ ...d.clients[0], refreshTokenRotation: { retryGracePeriodSeconds: 61 } }],
+      }),
       /clients\[0\]\.refreshTokenRotation/,
     ],
     [
@@ -207,7 +210,11 @@ describe('npm run user-pool (the CLI)', () => {
       fetch(`${domain}/oauth2/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x', client_id: TEST_CLIENT_ID }),
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: 'x',
+          client_id: TEST_CLIENT_ID,
+        }),
       });
     const first = await refresh();
     expect(first.status).toBe(400);

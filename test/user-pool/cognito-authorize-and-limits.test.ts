@@ -37,7 +37,9 @@ describe('authorize, resource binding and rate limits as Cognito answers them', 
 
   beforeAll(async () => {
     callbacks = await startCallbackServer();
-    pool = await startUserPool({ definition: fidelityPoolDefinition(callbacks.callbackUrl, callbacks.signedOutUrl) });
+    pool = await startUserPool({
+      definition: fidelityPoolDefinition(callbacks.callbackUrl, callbacks.signedOutUrl),
+    });
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -142,7 +144,11 @@ describe('authorize, resource binding and rate limits as Cognito answers them', 
       const hop = await firstHop({ resource: 'https://elsewhere.example.test' });
       expect(hop.href.startsWith(callbacks.callbackUrl)).toBe(true);
       expect(hop.searchParams.get('error')).toBe('invalid_target');
-      const plain = await signInForTokens(pool, { clientId: FULL_CLIENT_ID, redirectUri: callbacks.callbackUrl, ...erin });
+      const plain = await signInForTokens(pool, {
+        clientId: FULL_CLIENT_ID,
+        redirectUri: callbacks.callbackUrl,
+        ...erin,
+      });
       expect(decodeJwt(plain.access_token)).not.toHaveProperty('aud');
     });
   });
@@ -165,12 +171,20 @@ describe('authorize, resource binding and rate limits as Cognito answers them', 
 
   describe('UserAuthentication rate limit (throttling)', () => {
     it('over the quota: HTTP 429 {"error":"too_many_requests"}, no Retry-After; the quota refills', async () => {
-      const tokens = await signInForTokens(pool, { clientId: FULL_CLIENT_ID, redirectUri: callbacks.callbackUrl, ...erin });
+      const tokens = await signInForTokens(pool, {
+        clientId: FULL_CLIENT_ID,
+        redirectUri: callbacks.callbackUrl,
+        ...erin,
+      });
       pool.setRateLimit('userAuthentication', 2);
       pool.resetCounters();
       try {
         const refresh = () =>
-          tokenRequest(pool, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: FULL_CLIENT_ID });
+          tokenRequest(pool, {
+            grant_type: 'refresh_token',
+            refresh_token: tokens.refresh_token,
+            client_id: FULL_CLIENT_ID,
+          });
         const answers = await Promise.all(Array.from({ length: 6 }, refresh));
         const throttled = answers.filter((a) => a.status === 429);
         expect(answers.filter((a) => a.status === 200).length).toBeLessThanOrEqual(2);
@@ -215,11 +229,19 @@ describe('authorize, resource binding and rate limits as Cognito answers them', 
     it('the over-quota answer is configurable (rateLimits.throttledResponse)', async () => {
       const custom = await startUserPool({
         definition: fidelityPoolDefinition(callbacks.callbackUrl, callbacks.signedOutUrl, {
-          rateLimits: { userAuthentication: 1, throttledResponse: { status: 400, error: 'TooManyRequestsException' } },
+          rateLimits: {
+            userAuthentication: 1,
+            throttledResponse: { status: 400, error: 'TooManyRequestsException' },
+          },
         }),
       });
       try {
-        const bad = () => tokenRequest(custom, { grant_type: 'refresh_token', refresh_token: 'x', client_id: FULL_CLIENT_ID });
+        const bad = () =>
+          tokenRequest(custom, {
+            grant_type: 'refresh_token',
+            refresh_token: 'x',
+            client_id: FULL_CLIENT_ID,
+          });
         expect((await bad()).body).toEqual({ error: 'invalid_grant' });
         const over = await bad();
         expect(over.status).toBe(400);

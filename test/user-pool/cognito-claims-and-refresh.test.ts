@@ -28,7 +28,9 @@ describe('claims, refresh tokens and codes as Cognito issues them', () => {
 
   beforeAll(async () => {
     callbacks = await startCallbackServer();
-    pool = await startUserPool({ definition: fidelityPoolDefinition(callbacks.callbackUrl, callbacks.signedOutUrl) });
+    pool = await startUserPool({
+      definition: fidelityPoolDefinition(callbacks.callbackUrl, callbacks.signedOutUrl),
+    });
   });
   afterAll(async () => {
     await pool?.close();
@@ -43,7 +45,9 @@ describe('claims, refresh tokens and codes as Cognito issues them', () => {
       ...(scope !== undefined ? { scope } : {}),
     });
   const userInfo = async (accessToken: string) => {
-    const res = await fetch(`${pool.domain}/oauth2/userInfo`, { headers: { authorization: `Bearer ${accessToken}` } });
+    const res = await fetch(`${pool.domain}/oauth2/userInfo`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
     return (await res.json()) as Record<string, unknown>;
   };
   const attributesOf = (claims: Record<string, unknown>) =>
@@ -53,7 +57,18 @@ describe('claims, refresh tokens and codes as Cognito issues them', () => {
 
   describe('attributes per scope (item 1)', () => {
     const cases: Array<[string, string[]]> = [
-      ['openid', ['custom:team', 'email', 'email_verified', 'given_name', 'name', 'phone_number', 'phone_number_verified']],
+      [
+        'openid',
+        [
+          'custom:team',
+          'email',
+          'email_verified',
+          'given_name',
+          'name',
+          'phone_number',
+          'phone_number_verified',
+        ],
+      ],
       ['openid email', ['email', 'email_verified']],
       ['openid phone', ['phone_number', 'phone_number_verified']],
       ['openid profile', ['custom:team', 'given_name', 'name']],
@@ -77,7 +92,9 @@ describe('claims, refresh tokens and codes as Cognito issues them', () => {
     it('aws.cognito.signin.user.admin changes nothing in userInfo', async () => {
       const plain = await signIn(erin, FULL_CLIENT_ID, 'openid email');
       const admin = await signIn(erin, FULL_CLIENT_ID, 'openid email aws.cognito.signin.user.admin');
-      expect(attributesOf(await userInfo(admin.access_token))).toEqual(attributesOf(await userInfo(plain.access_token)));
+      expect(attributesOf(await userInfo(admin.access_token))).toEqual(
+        attributesOf(await userInfo(plain.access_token)),
+      );
     });
 
     it("a client's readAttributes bound what it sees, whatever the scopes", async () => {
@@ -89,7 +106,12 @@ describe('claims, refresh tokens and codes as Cognito issues them', () => {
 
   describe('refresh token rotation grace period (item 2)', () => {
     const refresh = (clientId: string, refreshToken: string, extra: Record<string, string> = {}) =>
-      tokenRequest(pool, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId, ...extra });
+      tokenRequest(pool, {
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+        client_id: clientId,
+        ...extra,
+      });
 
     it(`within ${GRACE_SECONDS} s the rotated-away token still works; after it, invalid_grant for that token only`, async () => {
       const tokens = await signIn(erin, GRACE_CLIENT_ID);
@@ -127,10 +149,11 @@ describe('claims, refresh tokens and codes as Cognito issues them', () => {
       const tokens = await signIn(erin, FULL_CLIENT_ID, 'openid email profile');
       const narrowed = await refresh(FULL_CLIENT_ID, tokens.refresh_token, { scope: 'openid email phone' });
       expect(narrowed.status).toBe(200);
-      expect(String(decodeJwt(String(narrowed.body['access_token']))['scope']).split(' ').sort()).toEqual([
-        'email',
-        'openid',
-      ]);
+      expect(
+        String(decodeJwt(String(narrowed.body['access_token']))['scope'])
+          .split(' ')
+          .sort(),
+      ).toEqual(['email', 'openid']);
       const nothingHeld = await refresh(FULL_CLIENT_ID, tokens.refresh_token, { scope: 'phone' });
       expect(nothingHeld.status).toBe(200);
     });
@@ -156,7 +179,11 @@ describe('claims, refresh tokens and codes as Cognito issues them', () => {
     expect(new Set(seen).size).toBe(seen.length);
     const last = seen[seen.length - 1] ?? '';
     const forged = `${last.slice(0, -8)}AAAAAAAA`;
-    const res = await tokenRequest(pool, { grant_type: 'refresh_token', refresh_token: forged, client_id: ROTATING_CLIENT_ID });
+    const res = await tokenRequest(pool, {
+      grant_type: 'refresh_token',
+      refresh_token: forged,
+      client_id: ROTATING_CLIENT_ID,
+    });
     expect(res.body).toEqual({ error: 'invalid_grant' });
     expect(await pool.isRefreshTokenActive(last)).toBe(true);
   });

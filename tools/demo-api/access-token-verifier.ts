@@ -119,11 +119,12 @@ export function toTokenRejected(err: unknown): TokenRejectedError {
  */
 export function createAccessTokenVerifier(
   config: VerifierConfig,
-  options: { refetchWaitSeconds?: number; failureCooldownMs?: number } = {},
+  options: { refetchWaitSeconds?: number; failureCooldownMs?: number; ca?: string } = {},
 ): AccessTokenVerifier & VerifierInternals {
-  const fetcher = new GuardedJwksFetcher(
-    options.failureCooldownMs === undefined ? {} : { failureCooldownMs: options.failureCooldownMs },
-  );
+  const fetcher = new GuardedJwksFetcher({
+    ...(options.failureCooldownMs === undefined ? {} : { failureCooldownMs: options.failureCooldownMs }),
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
+  });
   // The penalty box: after a fetch that did not contain the token's kid, further unknown kids
   // are refused without fetching for refetchWaitSeconds, so forged kids cannot cause a fetch storm.
   const jwksCache = new SimpleJwksCache({

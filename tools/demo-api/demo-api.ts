@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { AppError } from '../../src/shared/errors';
@@ -24,6 +25,7 @@ function buildVerifier(options: StartDemoApiOptions) {
     ...(options.jwksFailureCooldownMs === undefined
       ? {}
       : { failureCooldownMs: options.jwksFailureCooldownMs }),
+    ...(options.tls?.ca === undefined ? {} : { ca: options.tls.ca }),
   };
   if (!options.clientId) throw new AppError('CONFIG_INVALID', 'clientId is required');
   if (options.userPoolId !== undefined) {
@@ -97,7 +99,9 @@ export async function startDemoApi(options: StartDemoApiOptions): Promise<Runnin
     }
   };
 
-  const server = http.createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
+  const createServer = (options.tls ? https.createServer : http.createServer) as typeof http.createServer;
+  const tls = options.tls ? { key: options.tls.key, cert: options.tls.cert } : {};
+  const server = createServer({ maxHeaderSize: 16 * 1024, ...tls }, (req, res) => {
     const started = process.hrtime.bigint();
     let sub: string | undefined;
     res.on('finish', () => {
@@ -166,7 +170,7 @@ export async function startDemoApi(options: StartDemoApiOptions): Promise<Runnin
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   log(JSON.stringify({ event: 'listening', url, dbPath }));
 
   let closing: Promise<void> | undefined;

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { AppError } from '../../src/shared/errors';
 import { isLoopbackHost } from '../../src/shared/loopback';
@@ -32,6 +33,8 @@ export interface JwksFetcherOptions {
   /** After a failure, fail fast for this long: an unreachable IdP gets one request per pause, not one per token. */
   failureCooldownMs?: number;
   now?: () => number;
+  /** Extra trusted root (PEM) for an https JWKS, besides Node's (a test CA). */
+  ca?: string;
 }
 
 /**
@@ -45,11 +48,13 @@ export class GuardedJwksFetcher implements Fetcher {
   private readonly failureCooldownMs: number;
   private readonly now: () => number;
   private failedAt: number | undefined;
+  private readonly ca: string | undefined;
 
   constructor(options: JwksFetcherOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 3000;
     this.failureCooldownMs = options.failureCooldownMs ?? 1000;
     this.now = options.now ?? Date.now;
+    this.ca = options.ca;
   }
 
   async fetch(uri: string): Promise<ArrayBuffer> {
@@ -73,7 +78,11 @@ export class GuardedJwksFetcher implements Fetcher {
     return new Promise((resolve, reject) => {
       const req = client.get(
         url,
-        { timeout: this.timeoutMs, headers: { accept: 'application/json' } },
+        {
+          timeout: this.timeoutMs,
+          headers: { accept: 'application/json' },
+          ...(this.ca && url.protocol === 'https:' ? { ca: [...tls.rootCertificates, this.ca] } : {}),
+        },
         (res) => {
           if (res.statusCode !== 200) {
             res.resume();

@@ -41,6 +41,11 @@ export interface StartDemoApiOptions {
   jwksFailureCooldownMs?: number;
   /** Clock for the token cache (ms since the epoch); tests inject one. */
   now?: () => number;
+  /**
+   * Serve https with this key and certificate (PEM); `ca` (PEM) is trusted, besides Node's
+   * roots, for the JWKS fetch (a pool on the same test CA). Tests of the TLS world only.
+   */
+  tls?: { key: string; cert: string; ca?: string };
 }
 
 export interface RunningDemoApi {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ResolvedProfile } from '../../src/main/config/profile';
+import type { NetTransport, RouteDescription } from '../../src/main/net/transport';
 import { isLoopbackHost } from '../../src/shared/loopback';
 import { redact } from '../../src/shared/redact';
 import { followWithinOrigin, probe, type ProbeResult } from './http-probe';
@@ -16,6 +17,8 @@ export interface CheckResult {
   status: CheckStatus;
   detail: string;
   fix?: string;
+  /** Which proxy and which trust source the check's request used. */
+  network?: RouteDescription;
 }
 
 interface Discovery {
@@ -26,7 +29,21 @@ interface Discovery {
   token_endpoint?: unknown;
 }
 
-function networkFix(what: string, url: string): string {
+function networkFix(what: string, url: string, code?: string): string {
+  switch (code) {
+    case 'CERT_UNTRUSTED':
+      return `Your network may inspect encrypted traffic; ask IT whether its root certificate is installed. The app trusts the OS certificate store; this check uses Node's list: pass its root with --ca-file FILE to check the same path.`;
+    case 'CERT_NAME_MISMATCH':
+      return `The certificate served for ${new URL(url).host} is for another name: check the profile's ${what}, or ask IT what on the network answers for it.`;
+    case 'PROXY_UNREACHABLE':
+      return "The proxy did not answer: check --proxy (or the profile's network.proxy) and that the proxy is reachable from here.";
+    case 'PROXY_AUTH_REQUIRED':
+      return 'The proxy wants credentials (HTTP 407): ask IT for a proxy exception for this host, or run the doctor where the OS signs in to the proxy for you.';
+    case 'DNS_FAILED':
+      return `The name ${new URL(url).hostname} does not resolve here: check the profile's ${what}, the VPN, or pass --proxy if this network only reaches it through a proxy.`;
+    default:
+      break;
+  }
   const { hostname, origin } = new URL(url);
   if (isLoopbackHost(hostname.replace(/^\[|\]$/g, ''))) {
     return `Nothing answers on ${origin} on this machine: start the local user pool (npm run user-pool -- --port ${new URL(url).port || 80}) or whatever this profile's ${what} points at.`;
@@ -48,10 +65,13 @@ export interface DiscoveryOutcome {
   jwksUri?: string;
 }
 
-export async function checkDiscovery(profile: ResolvedProfile): Promise<DiscoveryOutcome> {
+export async function checkDiscovery(
+  profile: ResolvedProfile,
+  transport: NetTransport,
+): Promise<DiscoveryOutcome> {
   const url = `${profile.issuer}/.well-known/openid-configuration`;
   const title = 'OpenID discovery document and issuer';
-  const result = await probe(url);
+  const result = await probe(transport, url);
   if (result.kind === 'network-error') {
     return {
       results: [
@@ -60,7 +80,7 @@ export async function checkDiscovery(profile: ResolvedProfile): Promise<Discover
           title,
           status: 'fail',
           detail: `${url} did not answer (${result.message})`,
-          fix: networkFix('issuer (or region and userPoolId)', url),
+          fix: networkFix('issuer (or region and userPoolId)', url, result.code),
         },
       ],
     };
@@ -110,17 +130,21 @@ export async function checkDiscovery(profile: ResolvedProfile): Promise<Discover
   return { results, ...(jwksUri === undefined ? {} : { jwksUri }) };
 }
 
-export async function checkJwks(profile: ResolvedProfile, jwksUri?: string): Promise<CheckResult> {
+export async function checkJwks(
+  profile: ResolvedProfile,
+  transport: NetTransport,
+  jwksUri?: string,
+): Promise<CheckResult> {
   const url = jwksUri ?? `${profile.issuer}/.well-known/jwks.json`;
   const title = 'Signing keys (JWKS)';
-  const result = await probe(url);
+  const result = await probe(transport, url);
   if (result.kind === 'network-error') {
     return {
       id: 'jwks',
       title,
       status: 'fail',
       detail: `${url} did not answer (${result.message})`,
-      fix: networkFix('issuer', url),
+      fix: networkFix('issuer', url, result.code),
     };
   }
   const body = parseJson(result) as { keys?: unknown } | undefined;
@@ -180,18 +204,22 @@ function clientFix(profile: ResolvedProfile, error: string | undefined, redirect
 }
 
 /** The Hosted UI must show its sign-in page for this client and redirect URI, not its error page. */
-export async function checkRedirectUri(profile: ResolvedProfile, redirectUri: string): Promise<CheckResult> {
+export async function checkRedirectUri(
+  profile: ResolvedProfile,
+  transport: NetTransport,
+  redirectUri: string,
+): Promise<CheckResult> {
   const id = `redirect:${redirectUri}`;
   const title = `Hosted UI accepts client and redirect URI ${redirectUri}`;
   const origin = new URL(profile.domain).origin;
-  const { result, visited } = await followWithinOrigin(authorizeUrl(profile, redirectUri), origin);
+  const { result, visited } = await followWithinOrigin(transport, authorizeUrl(profile, redirectUri), origin);
   if (result.kind === 'network-error') {
     return {
       id,
       title,
       status: 'fail',
       detail: `${profile.domain} did not answer (${result.message})`,
-      fix: networkFix('domain (the Hosted UI base URL)', profile.domain),
+      fix: networkFix('domain (the Hosted UI base URL)', profile.domain, result.code),
     };
   }
   const last = visited[visited.length - 1] ?? '';
@@ -241,7 +269,10 @@ export async function checkRedirectUri(profile: ResolvedProfile, redirectUri: st
 }
 
 /** /logout must redirect to the registered sign-out URL, not to the error page. */
-export async function checkSignOutUrl(profile: ResolvedProfile): Promise<CheckResult> {
+export async function checkSignOutUrl(
+  profile: ResolvedProfile,
+  transport: NetTransport,
+): Promise<CheckResult> {
   const signOutUrl = profile.signOutUrl;
   if (!signOutUrl) {
     return {
@@ -257,14 +288,14 @@ export async function checkSignOutUrl(profile: ResolvedProfile): Promise<CheckRe
   url.searchParams.set('client_id', profile.clientId);
   url.searchParams.set('logout_uri', signOutUrl);
   const origin = url.origin;
-  const { result, visited } = await followWithinOrigin(url.toString(), origin);
+  const { result, visited } = await followWithinOrigin(transport, url.toString(), origin);
   if (result.kind === 'network-error') {
     return {
       id,
       title,
       status: 'fail',
       detail: `${profile.domain} did not answer (${result.message})`,
-      fix: networkFix('domain', profile.domain),
+      fix: networkFix('domain', profile.domain, result.code),
     };
   }
   if (result.location && result.location.startsWith(signOutUrl)) {
@@ -290,21 +321,26 @@ export async function checkSignOutUrl(profile: ResolvedProfile): Promise<CheckRe
 }
 
 /** Any HTTP answer counts (401 without a token is expected); silence or a refused connection does not. */
-export async function checkApi(api: { name: string; baseUrl: string }): Promise<CheckResult> {
+export async function checkApi(
+  api: { name: string; baseUrl: string },
+  transport: NetTransport,
+): Promise<CheckResult> {
   const id = `api:${api.name}`;
   const title = `API "${api.name}" answers at ${api.baseUrl}`;
-  const result = await probe(api.baseUrl);
+  const result = await probe(transport, api.baseUrl);
   if (result.kind === 'network-error') {
     return {
       id,
       title,
       status: 'fail',
       detail: `no answer (${result.message})`,
-      fix: `Start the API or correct apis[].baseUrl for "${api.name}"${
-        api.name === 'demo'
-          ? " (the demo API: npm run demo-api -- --pool-json '<ready line of npm run user-pool>')"
-          : ''
-      }; the app sends bearer tokens to this exact origin only.`,
+      fix: result.code
+        ? networkFix('apis[].baseUrl', api.baseUrl, result.code)
+        : `Start the API or correct apis[].baseUrl for "${api.name}"${
+            api.name === 'demo'
+              ? " (the demo API: npm run demo-api -- --pool-json '<ready line of npm run user-pool>')"
+              : ''
+          }; the app sends bearer tokens to this exact origin only.`,
     };
   }
   return { id, title, status: 'pass', detail: `answered HTTP ${result.status}` };

@@ -36,7 +36,10 @@ export function guardAuthorize(definition: PoolDefinition, url: URL, res: Server
     !client.callbackUrls.includes(redirectUri) ||
     q.getAll('redirect_uri').length > 1
   ) {
-    redirect(res, `/error?${new URLSearchParams({ error: 'redirect_mismatch', client_id: clientId }).toString()}`);
+    redirect(
+      res,
+      `/error?${new URLSearchParams({ error: 'redirect_mismatch', client_id: clientId }).toString()}`,
+    );
     return false;
   }
   const fail = (error: string) => {
@@ -71,7 +74,10 @@ export function guardAuthorize(definition: PoolDefinition, url: URL, res: Server
   }
   const resources = q.getAll('resource');
   if (resources.length > 1) return fail('invalid_target');
-  if (resources.length === 1 && !(definition.resourceServers ?? []).some((r) => r.identifier === resources[0])) {
+  if (
+    resources.length === 1 &&
+    !(definition.resourceServers ?? []).some((r) => r.identifier === resources[0])
+  ) {
     return fail('invalid_target');
   }
   // Without openid there is no ID token, and Cognito ignores `nonce` where oidc-provider refuses it.

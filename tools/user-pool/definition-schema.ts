@@ -117,8 +117,12 @@ export const poolDefinitionSchema = z
     resourceServers: z
       .array(
         z.strictObject({
-          identifier: z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,256}$/, 'must be 1-256 visible characters'),
-          scopes: z.array(z.string().regex(/^[\x21\x23-\x2e\x30-\x5b\x5d-\x7e]{1,256}$/, 'must be a scope name')),
+          identifier: z
+            .string()
+            .regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,256}$/, 'must be 1-256 visible characters'),
+          scopes: z.array(
+            z.string().regex(/^[\x21\x23-\x2e\x30-\x5b\x5d-\x7e]{1,256}$/, 'must be a scope name'),
+          ),
         }),
       )
       .optional(),
@@ -130,7 +134,10 @@ export const poolDefinitionSchema = z
         throttledResponse: z
           .strictObject({
             status: z.number().int().min(400).max(599).optional(),
-            error: z.string().regex(/^[\x20-\x21\x23-\x5b\x5d-\x7e]{1,64}$/).optional(),
+            error: z
+              .string()
+              .regex(/^[\x20-\x21\x23-\x5b\x5d-\x7e]{1,64}$/)
+              .optional(),
           })
           .optional(),
       })
@@ -161,7 +168,11 @@ export const poolDefinitionSchema = z
     const identifiers = new Set<string>();
     (pool.resourceServers ?? []).forEach((r, i) => {
       if (identifiers.has(r.identifier)) {
-        ctx.addIssue({ code: 'custom', path: ['resourceServers', i, 'identifier'], message: 'duplicate identifier' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['resourceServers', i, 'identifier'],
+          message: 'duplicate identifier',
+        });
       }
       identifiers.add(r.identifier);
     });

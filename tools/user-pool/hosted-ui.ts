@@ -67,9 +67,14 @@ export function createHostedUi(deps: HostedUiDeps) {
       return;
     }
     if (!deps.userAuthentication.take()) {
-      deps.counters.throttled['userAuthentication'] = (deps.counters.throttled['userAuthentication'] ?? 0) + 1;
+      deps.counters.throttled['userAuthentication'] =
+        (deps.counters.throttled['userAuthentication'] ?? 0) + 1;
       deps.log('user pool: sign-in over the UserAuthentication rate limit');
-      sendHtml(res, definition.rateLimits?.throttledResponse?.status ?? 429, renderErrorHtml('Too many requests. Try again in a moment.'));
+      sendHtml(
+        res,
+        definition.rateLimits?.throttledResponse?.status ?? 429,
+        renderErrorHtml('Too many requests. Try again in a moment.'),
+      );
       return;
     }
     const username = form.get('username') ?? '';

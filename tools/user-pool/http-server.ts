@@ -4,12 +4,13 @@
  * garbage on the socket with a bare 400, and can stop and listen again on the same port.
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 export const HOST = '127.0.0.1';
 
 export interface PoolHttpServer {
-  /** `http://127.0.0.1:PORT` once listening. */
+  /** `http://127.0.0.1:PORT` (or the https origin) once listening. */
   readonly origin: string;
   readonly port: number;
   /** Stop accepting connections and end every open one. Idempotent. */
@@ -30,9 +31,19 @@ async function listen(server: Server, port: number): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-export async function startPoolHttpServer(handler: RequestListener, port: number): Promise<PoolHttpServer> {
+/**
+ * `tls`: serve https with this key and certificate (tests of the TLS world); `host` is the name in
+ * the origin (it still listens on 127.0.0.1 only), e.g. a name a test's proxy maps to 127.0.0.1.
+ */
+export async function startPoolHttpServer(
+  handler: RequestListener,
+  port: number,
+  tls?: { key: string; cert: string; host?: string },
+): Promise<PoolHttpServer> {
   const sockets = new Set<Socket>();
-  const server = createServer({ requestTimeout: 30_000 }, handler);
+  const server: Server = tls
+    ? createHttpsServer({ requestTimeout: 30_000, key: tls.key, cert: tls.cert }, handler)
+    : createServer({ requestTimeout: 30_000 }, handler);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
@@ -44,7 +55,7 @@ export async function startPoolHttpServer(handler: RequestListener, port: number
   const bound = await listen(server, port);
   let listening = true;
   return {
-    origin: `http://${HOST}:${bound}`,
+    origin: tls ? `https://${tls.host ?? HOST}:${bound}` : `http://${HOST}:${bound}`,
     port: bound,
     async stop() {
       if (!listening) return;

@@ -103,7 +103,8 @@ export function createMemoryAdapterFactory(now: () => number = () => Date.now())
         const entry = live(name, id);
         return entry ? [[id, entry.payload] as [string, AdapterPayload]] : [];
       }),
-    consumedAt: (name, id) => (live(name, id)?.payload.consumed ? consumedAtMs.get(`${name}:${id}`) : undefined),
+    consumedAt: (name, id) =>
+      live(name, id)?.payload.consumed ? consumedAtMs.get(`${name}:${id}`) : undefined,
     unconsume: (name, id) => {
       const entry = live(name, id);
       if (entry) delete entry.payload.consumed;

@@ -64,7 +64,10 @@ export interface ProviderDeps {
 }
 
 /** Whether the client rotates refresh tokens, and the grace (s) a rotated-away token keeps working. */
-export function rotationOf(client: PoolClientDefinition | undefined): { enabled: boolean; graceSeconds: number } {
+export function rotationOf(client: PoolClientDefinition | undefined): {
+  enabled: boolean;
+  graceSeconds: number;
+} {
   const setting = client?.refreshTokenRotation;
   if (setting === undefined || setting === false) return { enabled: false, graceSeconds: 0 };
   // `true` means Cognito's API default: RetryGracePeriodSeconds absent, i.e. 0.
@@ -208,7 +211,8 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     // Cognito issues a refresh token on every code exchange, with no offline_access scope.
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
-    rotateRefreshToken: (ctx) => rotationOf(clientDefinition(definition, ctx.oidc.client?.clientId ?? '')).enabled,
+    rotateRefreshToken: (ctx) =>
+      rotationOf(clientDefinition(definition, ctx.oidc.client?.clientId ?? '')).enabled,
     // Tokens outlive the Hosted UI session: /logout revokes nothing.
     expiresWithSession: () => false,
     // A fresh grant per authorization: each sign-in is its own origin_jti family, so revoking one
@@ -283,7 +287,8 @@ export function createProvider(deps: ProviderDeps): Provider {
           const old = parts.payload;
           const revocable = revocationEnabled(clientDefinition(definition, at.clientId ?? ''));
           // A refresh with `scope` narrows it: then the token's own (filtered) scope is the truth.
-          const narrowed = ctx?.oidc?.params?.['scope'] !== undefined && ctx.oidc.params['grant_type'] === 'refresh_token';
+          const narrowed =
+            ctx?.oidc?.params?.['scope'] !== undefined && ctx.oidc.params['grant_type'] === 'refresh_token';
           const audience = old['aud'];
           const payload: Record<string, unknown> = {
             sub: old['sub'],

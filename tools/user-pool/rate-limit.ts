@@ -1,7 +1,8 @@
 /**
  * Cognito's request-rate quotas, for one category (UserAuthentication: token grants and Hosted UI
- * sign-ins). A token bucket holding one second's worth of requests, refilled continuously: at most
- * `rps` requests in any one second, and a steady `rps` per second after that. No limit = always yes.
+ * sign-ins). A token bucket holding one second's worth of requests (at least one), refilled
+ * continuously: at most `rps` requests in any one second, a steady `rps` per second after that.
+ * No limit = always yes.
  */
 export class RateLimiter {
   #rps: number | undefined;
@@ -16,7 +17,7 @@ export class RateLimiter {
 
   set(rps: number | undefined): void {
     this.#rps = rps;
-    this.#tokens = rps ?? 0;
+    this.#tokens = rps === undefined ? 0 : Math.max(1, rps);
     this.#last = this.#now();
   }
 
@@ -25,7 +26,7 @@ export class RateLimiter {
     const rps = this.#rps;
     if (rps === undefined) return true;
     const now = this.#now();
-    this.#tokens = Math.min(rps, this.#tokens + ((now - this.#last) / 1000) * rps);
+    this.#tokens = Math.min(Math.max(1, rps), this.#tokens + ((now - this.#last) / 1000) * rps);
     this.#last = now;
     if (this.#tokens < 1) return false;
     this.#tokens -= 1;

@@ -49,7 +49,9 @@ export class RefreshTokenCodec {
     const target = randomInt(REFRESH_TOKEN_LENGTH.min + 4, REFRESH_TOKEN_LENGTH.max - 4);
     const bytes = Math.floor(((target - this.#overhead) * 3) / 4);
     const head = `${internal}.`;
-    const padding = randomBytes(bytes).toString('base64url').slice(0, Math.max(0, bytes - head.length));
+    const padding = randomBytes(bytes)
+      .toString('base64url')
+      .slice(0, Math.max(0, bytes - head.length));
     const external = await encrypt(this.#key, head + padding);
     this.#external.set(external, internal);
     this.#internal.set(internal, external);

@@ -36,7 +36,11 @@ export interface TokenFrontDeps {
 }
 
 /** The over-quota answer: Cognito documents none for its OAuth endpoints (see docs/user-pool.md). */
-export function sendThrottled(definition: PoolDefinition, counters: UserPoolCounters, res: ServerResponse): void {
+export function sendThrottled(
+  definition: PoolDefinition,
+  counters: UserPoolCounters,
+  res: ServerResponse,
+): void {
   const answer = definition.rateLimits?.throttledResponse;
   counters.throttled['userAuthentication'] = (counters.throttled['userAuthentication'] ?? 0) + 1;
   sendJson(res, answer?.status ?? 429, { error: answer?.error ?? 'too_many_requests' }, CORS);
@@ -56,10 +60,15 @@ export function createTokenFront(deps: TokenFrontDeps) {
       return await readBody(req);
     } catch (err) {
       // The rest of an oversized body is never read: the connection cannot be reused.
-      sendJson(res, err instanceof BodyTooLargeError ? 413 : 400, { error: 'invalid_request' }, {
-        ...CORS,
-        Connection: 'close',
-      });
+      sendJson(
+        res,
+        err instanceof BodyTooLargeError ? 413 : 400,
+        { error: 'invalid_request' },
+        {
+          ...CORS,
+          Connection: 'close',
+        },
+      );
       return undefined;
     }
   }
@@ -129,7 +138,10 @@ export function createTokenFront(deps: TokenFrontDeps) {
     const body = await readFormBody(req, res);
     if (!body) return;
     const form = new URLSearchParams(body.toString('utf8'));
-    const client = clientDefinition(definition, form.get('client_id') ?? basicClientId(req.headers.authorization) ?? '');
+    const client = clientDefinition(
+      definition,
+      form.get('client_id') ?? basicClientId(req.headers.authorization) ?? '',
+    );
     if (client && client.enableTokenRevocation === false) {
       sendJson(res, 400, { error: 'invalid_request' }, CORS);
       return;

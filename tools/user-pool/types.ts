@@ -82,6 +82,12 @@ export interface StartUserPoolOptions {
   demoMode?: boolean;
   /** Log lines (already redacted) go here; default: nowhere. */
   log?: (line: string) => void;
+  /**
+   * Serve https with this key and certificate (PEM) instead of http. `host` is the name in the
+   * pool's URLs (default 127.0.0.1; it still listens on 127.0.0.1 only), e.g. a name a test's
+   * proxy maps to 127.0.0.1.
+   */
+  tls?: { key: string; cert: string; host?: string };
 }
 
 export interface UserPoolCounters {

@@ -52,7 +52,8 @@ export async function handleUserInfo(
       400,
       { error: 'invalid_request' },
       {
-        'WWW-Authenticate': 'error="invalid_request", error_description="Bad OAuth2 request at UserInfo Endpoint"',
+        'WWW-Authenticate':
+          'error="invalid_request", error_description="Bad OAuth2 request at UserInfo Endpoint"',
         'Access-Control-Allow-Origin': '*',
       },
     );
@@ -98,7 +99,8 @@ export async function handleUserInfo(
   // Cognito's userInfo answers booleans as strings ("true"), unlike its ID tokens.
   const client = clientDefinition(deps.definition, String(claims['client_id'] ?? ''));
   const body: Record<string, string> = { sub: user.sub };
-  for (const [name, value] of Object.entries(attributesForScopes(user, client, scopes))) body[name] = String(value);
+  for (const [name, value] of Object.entries(attributesForScopes(user, client, scopes)))
+    body[name] = String(value);
   body['username'] = user.username;
   sendJson(res, 200, body, { 'Access-Control-Allow-Origin': '*' });
 }

@@ -48,18 +48,22 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
   let accessKeyIndex = 0;
 
   // The port (and so the issuer) is known only once listening; until the provider exists, say so.
-  let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
-  const http = await startPoolHttpServer((req, res) => {
-    if (!handle) {
-      sendJson(res, 503, { error: 'server_error' }, { 'Retry-After': '1' });
-      return;
-    }
-    handle(req, res).catch((err: unknown) => {
-      log(`user pool: internal error on ${req.method} ${req.url}: ${String(err)}`);
-      if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });
-      else res.destroy();
-    });
-  }, options.port ?? 0);
+  let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined = undefined;
+  const http = await startPoolHttpServer(
+    (req, res) => {
+      if (!handle) {
+        sendJson(res, 503, { error: 'server_error' }, { 'Retry-After': '1' });
+        return;
+      }
+      handle(req, res).catch((err: unknown) => {
+        log(`user pool: internal error on ${req.method} ${req.url}: ${String(err)}`);
+        if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });
+        else res.destroy();
+      });
+    },
+    options.port ?? 0,
+    options.tls,
+  );
 
   const domain = http.origin;
   const issuer = `${domain}/${definition.userPoolId}`;
@@ -75,7 +79,9 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
   const grantAlive = async (grantId: string) => Boolean(await grantAdapter.find(grantId));
   const revokeGrant = async (grantId: string) => {
     await Promise.all(
-      ['AccessToken', 'RefreshToken', 'AuthorizationCode'].map((m) => adapters.factory(m).revokeByGrantId(grantId)),
+      ['AccessToken', 'RefreshToken', 'AuthorizationCode'].map((m) =>
+        adapters.factory(m).revokeByGrantId(grantId),
+      ),
     );
     await grantAdapter.destroy(grantId);
   };

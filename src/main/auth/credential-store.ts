@@ -1,4 +1,8 @@
 import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { AppError } from '../../shared/errors';
+import { SessionUserSchema } from '../../shared/session-state';
+import { readRemovals, REMOVALS_FILE, updateRemovals } from './keychain-removals';
 import type { SecretStorage, SessionUser } from '../../shared/session-state';
 import { silentLogger } from '../log/logger';
 import type { Logger } from '../log/logger';
@@ -10,9 +14,10 @@ import type { Logger } from '../log/logger';
  * API:
  *   createCredentialStore({ profileId, clientId, backend?, logger? }) -> CredentialStore
  *   store.init()  -> SecretStorage        probes the keychain once; memory mode with a reason if absent
- *   store.load()  -> LoadResult           { kind: 'empty' | 'found' | 'corrupt' }
+ *   store.load()  -> LoadResult           { kind: 'empty' | 'found' | 'corrupt' | 'removal-pending' }
  *   store.save({ refreshToken, user })    persists (keychain) or keeps in memory (memory mode)
- *   store.clear()                         removes every entry of this profile
+ *   store.clear()                         removes every entry of this profile; rejects
+ *                                         KEYCHAIN_UNAVAILABLE when the keychain refused
  *   store.storage                         current SecretStorage (token-free, for SessionState)
  *
  * The value is a small versioned envelope `{"v":1,"rt":...,"u":{...}}`. Windows caps a
@@ -23,6 +28,15 @@ import type { Logger } from '../log/logger';
  *
  * Nothing is ever written to disk in plaintext: without a keychain the token stays in this
  * process's memory only, and the state says so.
+ *
+ * Removal is never skipped: clear() asks the OS keychain again even after an earlier call of this
+ * run failed (the backend may be back). If it still cannot delete, and a `dataDir` is given, the
+ * account name (token-free) is recorded in `<dataDir>/keychain-removals.json`; the next load()
+ * of that account answers `removal-pending` (so the session revokes and removes it) instead of
+ * restoring it.
+ *
+ * A stored user is validated with the published state's limits (SessionUserSchema): an entry
+ * that parses but breaks them is corrupt (removed, never logged), never a wedged session.
  */
 export const KEYCHAIN_SERVICE = 'com.example.cognitodesktop';
 
@@ -53,13 +67,16 @@ export type LoadResult =
   | { kind: 'empty' }
   | { kind: 'found'; credential: StoredCredential }
   /** An unreadable entry was found and removed; treat as signed out. */
-  | { kind: 'corrupt' };
+  | { kind: 'corrupt' }
+  /** An entry an earlier sign-out could not remove: revoke it and clear(), never restore it. */
+  | { kind: 'removal-pending'; credential: StoredCredential };
 
 export interface CredentialStore {
   readonly storage: SecretStorage;
   init(): Promise<SecretStorage>;
   load(): Promise<LoadResult>;
   save(credential: { refreshToken: string; user?: SessionUser }): Promise<void>;
+  /** Rejects AppError KEYCHAIN_UNAVAILABLE when the entry could not be removed (memory wiped anyway). */
   clear(): Promise<void>;
 }
 
@@ -72,7 +89,11 @@ export interface CredentialStoreOptions {
   now?: () => number;
   /** Longest single entry: CHUNK_CHARS on Windows, UNSPLIT_ENTRY_CHARS elsewhere (tests force either). */
   entryLimitChars?: number;
+  /** The app's data folder, for the token-free record of entries a sign-out could not remove. */
+  dataDir?: string;
 }
+
+export { REMOVALS_FILE };
 
 export function keychainAccount(profileId: string, clientId: string): string {
   return `${profileId}:${clientId}`;
@@ -118,17 +139,19 @@ function parseEnvelope(text: string): Envelope | undefined {
   const u = v['u'];
   let user: SessionUser | undefined;
   if (u !== undefined) {
+    // The same limits as the published state: a user that parses but breaks them would make
+    // every state publication throw, so it is as unreadable as broken JSON.
     if (typeof u !== 'object' || u === null) return undefined;
-    const r = u as Record<string, unknown>;
-    if (typeof r['sub'] !== 'string' || typeof r['username'] !== 'string' || !Array.isArray(r['groups'])) {
-      return undefined;
-    }
-    user = {
-      sub: r['sub'],
-      username: r['username'],
-      groups: r['groups'].filter((g): g is string => typeof g === 'string'),
-      ...(typeof r['email'] === 'string' ? { email: r['email'] } : {}),
-    };
+    // Fields another app version may have added are dropped, not fatal; the known ones must fit.
+    const { sub, username, groups, email } = u as Record<string, unknown>;
+    const parsed = SessionUserSchema.safeParse({
+      sub,
+      username,
+      groups,
+      ...(email === undefined ? {} : { email }),
+    });
+    if (!parsed.success) return undefined;
+    user = parsed.data;
   }
   return { v: 1, rt: v['rt'], t: v['t'], ...(user ? { u: user } : {}) };
 }
@@ -211,12 +234,16 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
     log.warn('keychain unavailable, using memory only', { reason });
   };
 
+  const removalsFile = options.dataDir === undefined ? undefined : path.join(options.dataDir, REMOVALS_FILE);
+  const acquireBackend = async (): Promise<KeytarLike> => {
+    const given = options.backend;
+    return given === undefined ? await loadKeytar() : typeof given === 'function' ? await given() : given;
+  };
+
   const init = (): Promise<SecretStorage> => {
     initialised ??= (async () => {
       try {
-        const given = options.backend;
-        const b =
-          given === undefined ? await loadKeytar() : typeof given === 'function' ? await given() : given;
+        const b = await acquireBackend();
         backend = b;
         // A read proves D-Bus and the Secret Service are there. It reads our own head entry, so
         // the load() that follows at start costs no second keychain round trip.
@@ -306,17 +333,21 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
       if (!b) return memory ? { kind: 'found', credential: { ...memory } } : { kind: 'empty' };
       try {
         const env = await serialised(() => readEnvelope(b));
-        if (env === 'empty') return { kind: 'empty' };
+        const pendingRemoval =
+          removalsFile !== undefined && (await readRemovals(removalsFile)).includes(account);
+        if (env === 'empty') {
+          if (pendingRemoval)
+            await updateRemovals(removalsFile!, (a) => a.delete(account)).catch(() => undefined);
+          return { kind: 'empty' };
+        }
         if (env === 'corrupt') {
           // Never log the value: it may be a damaged token.
           log.warn('stored session entry was unreadable and has been removed');
           await serialised(() => removeAll(b)).catch(() => undefined);
           return { kind: 'corrupt' };
         }
-        return {
-          kind: 'found',
-          credential: { refreshToken: env.rt, savedAt: env.t, ...(env.u ? { user: env.u } : {}) },
-        };
+        const credential = { refreshToken: env.rt, savedAt: env.t, ...(env.u ? { user: env.u } : {}) };
+        return pendingRemoval ? { kind: 'removal-pending', credential } : { kind: 'found', credential };
       } catch (err) {
         // Keychain went away between init and now: behave as memory-only from here on.
         backend = undefined;
@@ -358,14 +389,31 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
       memory = undefined;
       await init();
       probedHead = undefined;
-      const b = backend;
-      if (!b) return;
+      // Always ask the keychain, even after an earlier failure of this run: the backend may be
+      // back, and an entry of an earlier run must not survive a sign-out.
       try {
+        const b = backend ?? (await acquireBackend());
         await serialised(() => removeAll(b));
+        if (!backend) {
+          backend = b;
+          storage = { kind: 'keychain' };
+          log.info('keychain reachable again');
+        }
       } catch (err) {
         backend = undefined;
-        toMemory(err);
+        if (storage.kind === 'keychain') toMemory(err);
+        if (removalsFile !== undefined) {
+          await updateRemovals(removalsFile, (a) => a.add(account)).catch(() =>
+            log.warn('could not record the keychain entry for removal at the next start'),
+          );
+        }
+        throw new AppError(
+          'KEYCHAIN_UNAVAILABLE',
+          'The saved sign-in could not be removed from the keychain.',
+        );
       }
+      if (removalsFile !== undefined)
+        await updateRemovals(removalsFile, (a) => a.delete(account)).catch(() => undefined);
     },
   };
 }

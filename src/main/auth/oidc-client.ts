@@ -2,6 +2,8 @@ import * as client from 'openid-client';
 import { AppError } from '../../shared/errors';
 import { isLoopbackHttpUrl } from '../config/profile';
 import type { ResolvedProfile } from '../config/profile';
+import { asFetch } from '../net/fetch-adapters';
+import type { NetTransport } from '../net/transport';
 import { toTransientError } from './refresh-error-classifier';
 
 /**
@@ -12,6 +14,10 @@ import { toTransientError } from './refresh-error-classifier';
  * Cognito's discovery document lives on the issuer host while the Hosted UI endpoints live on the
  * pool domain: we insist that the authorize endpoint is on the profile's `domain`, because that
  * URL is handed to the system browser.
+ *
+ * Every request openid-client makes (discovery, token, revoke) goes through the given
+ * NetTransport as its `customFetch`: Chromium's stack in the app, the explicit undici transport in
+ * plain Node. A typed network failure (proxy, certificate, DNS) keeps its code here.
  */
 export interface OidcClient {
   readonly config: client.Configuration;
@@ -21,8 +27,9 @@ export interface OidcClient {
 
 export async function discoverOidcClient(
   profile: ResolvedProfile,
-  options: { timeoutMs: number; fetch?: client.CustomFetch },
+  options: { timeoutMs: number; transport: NetTransport },
 ): Promise<OidcClient> {
+  const customFetch = asFetch(options.transport) as client.CustomFetch;
   const issuer = new URL(profile.issuer);
   const insecure = isLoopbackHttpUrl(issuer);
   const auth = profile.clientSecret ? client.ClientSecretBasic(profile.clientSecret) : client.None();
@@ -31,7 +38,7 @@ export async function discoverOidcClient(
     config = await client.discovery(issuer, profile.clientId, undefined, auth, {
       execute: insecure ? [client.allowInsecureRequests] : [],
       timeout: options.timeoutMs / 1000,
-      ...(options.fetch ? { [client.customFetch]: options.fetch } : {}),
+      [client.customFetch]: customFetch,
     });
   } catch (err) {
     const mapped = toTransientError(err);
@@ -40,7 +47,7 @@ export async function discoverOidcClient(
     });
   }
   config.timeout = options.timeoutMs / 1000;
-  if (options.fetch) config[client.customFetch] = options.fetch;
+  config[client.customFetch] = customFetch;
   const meta = config.serverMetadata();
   const domain = new URL(profile.domain);
   const authorizationEndpoint = meta.authorization_endpoint

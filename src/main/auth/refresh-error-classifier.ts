@@ -1,11 +1,14 @@
 import { AppError } from '../../shared/errors';
+import { findNetworkError } from '../net/network-errors';
 
 /**
  * Sorts a failed refresh into the only two classes that matter for the refresh token:
  *  - `invalid_grant`: the token is dead (revoked, expired, user disabled): wipe it.
  *  - `transient`: anything else (refused, reset, timeout, 5xx, 429, HTML or truncated body,
  *    other OAuth errors): keep the refresh token and retry later. A refresh token is never
- *    deleted for a fault we cannot prove is final.
+ *    deleted for a fault we cannot prove is final. Throttling (Cognito's UserAuthentication
+ *    quota: HTTP 429, or a `too_many_requests` / `TooManyRequestsException` error at any status,
+ *    since Cognito documents no answer for its OAuth endpoints) is named as rate limiting.
  */
 export type RefreshFailure =
   { kind: 'invalid_grant'; reason: 'expired' | 'revoked' } | { kind: 'transient'; error: AppError };
@@ -26,6 +29,9 @@ export function classifyRefreshError(err: unknown): RefreshFailure {
 /** A token-free AppError describing a transient failure, in plain words. */
 export function toTransientError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  // The transport's typed failures (proxy, certificate, DNS), however the library wrapped them.
+  const network = findNetworkError(err);
+  if (network) return network;
   // oauth4webapi puts the HTTP status on the error, or on the Response it keeps as `cause`.
   const ownStatus = field(err, 'status');
   const status = typeof ownStatus === 'number' ? ownStatus : field(field(err, 'cause'), 'status');
@@ -36,8 +42,11 @@ export function toTransientError(err: unknown): AppError {
   if (name === 'TimeoutError' || name === 'AbortError' || /timed? ?out|aborted/i.test(message)) {
     return new AppError('IDP_UNREACHABLE', 'The sign-in service did not answer in time.');
   }
+  const oauthCode = field(err, 'error');
+  const throttled =
+    status === 429 || oauthCode === 'too_many_requests' || oauthCode === 'TooManyRequestsException';
   if (typeof status === 'number') {
-    if (status === 429)
+    if (throttled)
       return new AppError('IDP_UNREACHABLE', 'The sign-in service is rate limiting requests.', { status });
     if (status >= 500)
       return new AppError('IDP_UNREACHABLE', `The sign-in service is unavailable (HTTP ${status}).`, {

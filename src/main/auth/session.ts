@@ -18,7 +18,9 @@
  *   session.resume(); session.online();  // from powerMonitor 'resume' / network back
  *   session.handleRedirectUrl(url); // custom-scheme deep links from the OS
  *   await session.signOut({ endHostedUiSession: true });
- *   await session.dispose();        // app quit: timers off, pending sign-in cancelled, nothing wiped
+ *   await session.dispose();        // app quit / profile switch: timers off, pending sign-in
+ *                                   // cancelled, a refresh already sent may finish persisting
+ *                                   // (bounded by timeouts.disposeMs); the keychain is never wiped
  *
  * Decisions:
  *  - Repeat sign-in while one is pending joins it (same promise, no second listener); the UI's
@@ -30,43 +32,57 @@
  *    revocation can never leave anything behind.
  *  - While offline, getAccessToken() honours the backoff (no request storm): it returns the old
  *    access token while still valid, or rejects IDP_UNREACHABLE; resume()/online() retry at once.
+ *  - Dispose is not sign-out: only signOut() and invalid_grant remove a refresh token. After
+ *    dispose, getAccessToken()/forceRefresh() reject CANCELLED and request nothing.
+ *  - At most one forced refresh per access-token lifetime (see session-refresh.ts).
+ *
+ * The parts: session-core.ts (shared state, published state, discovery), session-refresh.ts
+ * (refresh engine), session-persistence.ts (keychain save/remove), session-sign-out.ts.
  */
-import * as client from 'openid-client';
 import { AppError, isAppError } from '../../shared/errors';
 import { SessionStateSchema } from '../../shared/session-state';
-import type { SessionState, SessionUser, SignedOutReason } from '../../shared/session-state';
-import { isLoopbackHttpUrl } from '../config/profile';
+import type { SessionState } from '../../shared/session-state';
 import type { ResolvedProfile } from '../config/profile';
 import { silentLogger } from '../log/logger';
 import type { Logger } from '../log/logger';
+import { defaultNodeTransport } from '../net/default-transport';
+import type { NetTransport } from '../net/transport';
 import type { AccessTokenSource } from './access-token-source';
-import { backoffDelay, DEFAULT_BACKOFF } from './backoff';
+import { DEFAULT_BACKOFF } from './backoff';
 import { systemClock } from './clock';
 import type { Clock } from './clock';
 import { createCredentialStore } from './credential-store';
 import type { CredentialStore } from './credential-store';
-import { openLoopbackListener } from './loopback-listener';
-import { discoverOidcClient } from './oidc-client';
-import type { OidcClient } from './oidc-client';
-import { classifyRefreshError } from './refresh-error-classifier';
+import { clearTimers, computeState, createCore, oidcAccess, publish } from './session-core';
+import { isFresh } from './session-core';
 import type { SessionController } from './session-controller';
+import { removeStoredEntry } from './session-persistence';
+import { createRefreshEngine } from './session-refresh';
+import { closeSignedOutPage, revokeBounded, signOutSession } from './session-sign-out';
 import { startSignInAttempt } from './sign-in-flow';
 import type { SignInAttempt } from './sign-in-flow';
 import { TokenExpiryEstimator } from './token-expiry-estimator';
-import { TokenSet } from './token-set';
-import { createTokenVerifier, remoteKeySet } from './token-verifier';
-import type { RemoteKeySet, TokenVerifier } from './token-verifier';
 
 export interface CreateSessionOptions {
   profile: ResolvedProfile;
   openExternal: (url: string) => Promise<void>;
   credentialStore?: CredentialStore;
+  /**
+   * The app's data folder. With the default credential store, a keychain entry that sign-out
+   * could not remove is recorded here (token-free) and removed at the next start.
+   */
+  dataDir?: string;
   logger?: Logger;
   clock?: Clock;
   random?: () => number;
-  timeouts?: { requestMs?: number; signInMs?: number; revokeMs?: number };
+  /** disposeMs: how long dispose() lets a refresh already sent finish persisting. */
+  timeouts?: { requestMs?: number; signInMs?: number; revokeMs?: number; disposeMs?: number };
   refreshMarginMs?: number;
   backoff?: { baseMs?: number; capMs?: number };
+  /** How discovery, JWKS, token and revoke requests reach the network; default: direct undici. */
+  transport?: NetTransport;
+  /** The Hosted UI language for the next sign-in (the app's language); omitted: none sent. */
+  hostedUiLanguage?: () => string | undefined;
 }
 
 export interface Session extends SessionController, AccessTokenSource {
@@ -78,24 +94,17 @@ export interface Session extends SessionController, AccessTokenSource {
   online(): void;
   /** A URL the OS handed in (custom scheme). True if it completed the pending sign-in. */
   handleRedirectUrl(url: string): boolean;
+  /**
+   * Quit or profile switch (not sign-out): timers off, pending sign-in cancelled, a refresh
+   * already sent allowed to finish saving its rotated token (bounded). Never clears the keychain.
+   */
   dispose(): Promise<void>;
 }
 
 export const DEFAULT_TIMEOUTS = { requestMs: 10_000, signInMs: 5 * 60_000, revokeMs: 5_000 } as const;
 export const DEFAULT_REFRESH_MARGIN_MS = 60_000;
-const SIGNED_OUT_PAGE_MS = 2 * 60_000;
-
-/**
- * The one-shot loopback "signed out" page listener, process-wide: any session's sign-in closes
- * it first, because it may hold a port the sign-in needs (signOutUrl often shares the first
- * redirect port).
- */
-let signedOutListener: { close(): Promise<void> } | undefined;
-async function closeSignedOutPage(): Promise<void> {
-  const current = signedOutListener;
-  signedOutListener = undefined;
-  await current?.close().catch(() => undefined);
-}
+/** Allowance on top of the request timeout for the keychain write at dispose. */
+const DISPOSE_SAVE_ALLOWANCE_MS = 5_000;
 
 interface PendingSignIn {
   attempt?: SignInAttempt;
@@ -106,345 +115,44 @@ interface PendingSignIn {
   startedAt: number;
 }
 
-const OFFLINE_PLACEHOLDER_USER: SessionUser = { sub: 'unknown', username: 'unknown', groups: [] };
-
-/**
- * Discovery documents and key sets, shared by every session of the same profile settings in this
- * process: a profile switch or a new session object does not repeat discovery or the JWKS fetch.
- * Failures are not cached.
- */
-const discoveryCache = new Map<string, Promise<{ oidc: OidcClient; keySet: RemoteKeySet }>>();
-
-function discoverShared(profile: ResolvedProfile, requestMs: number) {
-  const key = JSON.stringify([
-    profile.issuer,
-    profile.domain,
-    profile.clientId,
-    profile.clientSecret ?? '',
-    requestMs,
-  ]);
-  let entry = discoveryCache.get(key);
-  if (!entry) {
-    entry = discoverOidcClient(profile, { timeoutMs: requestMs }).then((oidc) => ({
-      oidc,
-      keySet: remoteKeySet(oidc.jwksUri, requestMs),
-    }));
-    discoveryCache.set(key, entry);
-    entry.catch(() => discoveryCache.delete(key));
-  }
-  return entry;
-}
-
 export function createSession(options: CreateSessionOptions): Session {
   const { profile } = options;
-  const log = (options.logger ?? silentLogger).child('session');
-  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
   const random = options.random ?? Math.random;
   const requestMs = options.timeouts?.requestMs ?? DEFAULT_TIMEOUTS.requestMs;
-  const signInMs = options.timeouts?.signInMs ?? DEFAULT_TIMEOUTS.signInMs;
-  const revokeMs = options.timeouts?.revokeMs ?? DEFAULT_TIMEOUTS.revokeMs;
-  const marginMs = options.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS;
-  const expiry = new TokenExpiryEstimator();
-  const backoff = { ...DEFAULT_BACKOFF, ...options.backoff, random };
-  const store =
-    options.credentialStore ??
-    createCredentialStore({
-      profileId: profile.id,
-      clientId: profile.clientId,
-      logger: options.logger ?? silentLogger,
-    });
-
-  // ---- mutable session state (closure variables: nothing here is enumerable or printable) ----
-  let status: 'signed-out' | 'signing-in' | 'signed-in' = 'signed-out';
-  let signedOutReason: SignedOutReason = 'none';
-  let lastError: { code: string; message: string } | undefined;
-  let tokens: TokenSet | undefined;
-  let refreshToken: string | undefined;
-  let user: SessionUser | undefined;
-  let lastRefreshAt = 0;
-  let connectivity: 'online' | 'refreshing' | 'offline' = 'online';
-  let nextRetryAt: number | undefined;
-  let attempt = 0;
-  /** Bumped by sign-out/dispose: any in-flight work from an older generation is discarded. */
-  let generation = 0;
-  let refreshInFlight: Promise<TokenSet> | undefined;
-  let proactiveTimer: unknown;
-  let retryTimer: unknown;
-  let pending: PendingSignIn | undefined;
-  let oidcPromise: Promise<{ oidc: OidcClient; verifier: TokenVerifier }> | undefined;
-  const listeners = new Set<(state: SessionState) => void>();
-  let published: SessionState | undefined;
-  let publishedJson = '';
-
-  const computeState = (): SessionState => {
-    const storage = store.storage;
-    if (status === 'signing-in') {
-      return { status: 'signing-in', startedAt: pending?.startedAt ?? clock.now(), storage };
-    }
-    if (status === 'signed-in') {
-      return {
-        status: 'signed-in',
-        user: tokens?.user ?? user ?? OFFLINE_PLACEHOLDER_USER,
-        accessTokenExpiresAt: tokens?.accessTokenExpiresAt ?? 0,
-        lastRefreshAt,
-        connectivity,
-        ...(connectivity === 'offline' && nextRetryAt !== undefined ? { nextRetryAt } : {}),
-        storage,
-      };
-    }
-    return {
-      status: 'signed-out',
-      reason: signedOutReason,
-      ...(lastError ? { error: lastError } : {}),
-      storage,
-    };
-  };
-
-  const publish = () => {
-    // Parsing with the strict schema guarantees only the documented, token-free fields go out.
-    const state = SessionStateSchema.parse(computeState());
-    const json = JSON.stringify(state);
-    if (json === publishedJson) return;
-    published = state;
-    publishedJson = json;
-    for (const listener of [...listeners]) {
-      try {
-        listener(state);
-      } catch {
-        // A faulty listener must not break the engine or the other listeners.
-      }
-    }
-  };
-
-  const getOidc = () => {
-    oidcPromise ??= (async () => {
-      const { oidc, keySet } = await discoverShared(profile, requestMs);
-      const verifier = createTokenVerifier({
-        issuer: profile.issuer,
+  const disposeMs = options.timeouts?.disposeMs ?? requestMs + DISPOSE_SAVE_ALLOWANCE_MS;
+  const core = createCore({
+    profile,
+    log: logger.child('session'),
+    clock: options.clock ?? systemClock,
+    random,
+    requestMs,
+    signInMs: options.timeouts?.signInMs ?? DEFAULT_TIMEOUTS.signInMs,
+    revokeMs: options.timeouts?.revokeMs ?? DEFAULT_TIMEOUTS.revokeMs,
+    marginMs: options.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS,
+    backoff: { ...DEFAULT_BACKOFF, ...options.backoff, random },
+    expiry: new TokenExpiryEstimator(),
+    store:
+      options.credentialStore ??
+      createCredentialStore({
+        profileId: profile.id,
         clientId: profile.clientId,
-        jwksUri: oidc.jwksUri,
-        now: () => clock.now(),
-        timeoutMs: requestMs,
-        keySet,
-      });
-      return { oidc, verifier };
-    })();
-    // A failed discovery is retried next time rather than cached.
-    oidcPromise.catch(() => {
-      oidcPromise = undefined;
-    });
-    return oidcPromise;
-  };
-
-  // The expiry estimate already allows for whole-second `exp`, so the margin only has to cover a
-  // request's time in flight and the API's clock: a tenth of the lifetime for short tokens.
-  const effectiveMargin = (t: TokenSet) => Math.min(marginMs, t.lifetimeMs / 10);
-  const isFresh = (t: TokenSet) => clock.now() < t.accessTokenExpiresAt - effectiveMargin(t);
-  const isUnexpired = (t: TokenSet) => clock.now() < t.accessTokenExpiresAt;
-
-  const clearTimers = () => {
-    clock.clearTimeout(proactiveTimer);
-    clock.clearTimeout(retryTimer);
-    proactiveTimer = undefined;
-    retryTimer = undefined;
-  };
-
-  const scheduleProactive = () => {
-    clock.clearTimeout(proactiveTimer);
-    if (!tokens) return;
-    const t = tokens;
-    // Shortly ahead of the staleness point, so callers of getAccessToken() rarely wait for a
-    // refresh, yet each token serves nearly its whole lifetime (one token request per lifetime).
-    // The lead is jittered: clients signed in at the same moment do not refresh in lockstep, and
-    // refreshes land at varied sub-second phases, which is what sharpens the expiry estimate.
-    const lead = Math.min(marginMs, t.lifetimeMs / 20) * (0.5 + 0.5 * Math.min(1, Math.max(0, random())));
-    const at = t.accessTokenExpiresAt - effectiveMargin(t) - lead;
-    proactiveTimer = clock.setTimeout(() => {
-      void refresh().catch(() => undefined);
-    }, at - clock.now());
-  };
-
-  const wipe = async (reason: SignedOutReason, error?: { code: string; message: string }) => {
-    generation++;
-    clearTimers();
-    tokens = undefined;
-    refreshToken = undefined;
-    user = undefined;
-    refreshInFlight = undefined;
-    nextRetryAt = undefined;
-    attempt = 0;
-    connectivity = 'online';
-    status = 'signed-out';
-    signedOutReason = reason;
-    lastError = error;
-    try {
-      await store.clear();
-    } catch {
-      log.warn('could not remove the keychain entry');
-    }
-    // Published only now: whoever sees "signed out" may rely on the keychain entry being gone
-    // (and storage may have changed to memory-only while clearing).
-    publish();
-  };
-
-  const adopt = async (next: TokenSet, gen: number, previousRefreshToken: string | undefined) => {
-    // Rotation: persist the new refresh token before dropping the old one from memory.
-    if (next.refreshToken !== previousRefreshToken || !previousRefreshToken) {
-      await store.save({ refreshToken: next.refreshToken, user: next.user });
-      if (gen !== generation) {
-        // Signed out while we were saving: undo, the sign-out wins.
-        await store.clear().catch(() => undefined);
-        throw new AppError('SIGN_IN_REQUIRED', 'Signed out.');
-      }
-    }
-    tokens = next;
-    refreshToken = next.refreshToken;
-    user = next.user;
-    lastRefreshAt = clock.now();
-    status = 'signed-in';
-    connectivity = 'online';
-    nextRetryAt = undefined;
-    attempt = 0;
-    lastError = undefined;
-    clock.clearTimeout(retryTimer);
-    scheduleProactive();
-    publish();
-  };
-
-  const refresh = (): Promise<TokenSet> => {
-    if (refreshInFlight) return refreshInFlight;
-    const rt = refreshToken;
-    if (!rt || status !== 'signed-in') {
-      return Promise.reject(new AppError('SIGN_IN_REQUIRED', 'Sign in to continue.'));
-    }
-    const gen = generation;
-    const discarded = () => new AppError('SIGN_IN_REQUIRED', 'Signed out while refreshing the session.');
-    const run = async (): Promise<TokenSet> => {
-      clock.clearTimeout(retryTimer);
-      connectivity = 'refreshing';
-      publish();
-      try {
-        const { oidc, verifier } = await getOidc();
-        const sentAt = clock.now();
-        const response = await client.refreshTokenGrant(oidc.config, rt);
-        const receivedAt = clock.now();
-        if (gen !== generation) throw discarded();
-        if (!response.id_token || typeof response.expires_in !== 'number') {
-          throw new AppError('TOKEN_INVALID', 'The sign-in service did not return the expected tokens.');
-        }
-        // Independent checks: run them together (WebCrypto verifies off the main thread).
-        const [nextUser, accessClaims] = await Promise.all([
-          verifier.verifyIdToken(response.id_token),
-          verifier.verifyAccessToken(response.access_token),
-        ]);
-        // OIDC Core 12.2: a refreshed ID token must be about the same user.
-        const knownSub = (tokens?.user ?? user)?.sub;
-        if (knownSub !== undefined && nextUser.sub !== knownSub) {
-          throw new AppError('TOKEN_INVALID', 'The refreshed session belongs to another user.');
-        }
-        if (gen !== generation) throw discarded();
-        const next = new TokenSet({
-          accessToken: response.access_token,
-          idToken: response.id_token,
-          // Cognito's default omits refresh_token on refresh: keep the old one.
-          refreshToken: response.refresh_token ?? rt,
-          receivedAt: sentAt,
-          expiresInSeconds: response.expires_in,
-          estimatedExpiresAt: expiry.estimate({
-            sentAt,
-            receivedAt,
-            expiresInSeconds: response.expires_in,
-            iat: accessClaims.iat,
-            exp: accessClaims.exp,
-          }),
-          user: nextUser,
-        });
-        await adopt(next, gen, rt);
-        const rotated = next.refreshToken !== rt;
-        log.info('session refreshed', { expiresIn: response.expires_in, rotated });
-        return next;
-      } catch (err) {
-        if (gen !== generation) throw discarded();
-        const failure = classifyRefreshError(err);
-        if (failure.kind === 'invalid_grant') {
-          log.warn('refresh token rejected (invalid_grant): signed out', { reason: failure.reason });
-          const message =
-            failure.reason === 'revoked'
-              ? 'Your session was revoked. Sign in again.'
-              : 'Your session has expired. Sign in again.';
-          await wipe(failure.reason, { code: 'SESSION_EXPIRED', message });
-          throw new AppError('SESSION_EXPIRED', message);
-        }
-        const delay = backoffDelay(attempt, backoff);
-        attempt++;
-        nextRetryAt = clock.now() + delay;
-        connectivity = 'offline';
-        clock.clearTimeout(retryTimer);
-        retryTimer = clock.setTimeout(() => {
-          void refresh().catch(() => undefined);
-        }, delay);
-        log.warn('refresh failed, will retry', {
-          code: failure.error.code,
-          message: failure.error.message,
-          retryInMs: delay,
-        });
-        publish();
-        throw failure.error;
-      }
-    };
-    const p = run();
-    refreshInFlight = p;
-    const clear = () => {
-      if (refreshInFlight === p) refreshInFlight = undefined;
-    };
-    p.then(clear, clear);
-    return p;
-  };
-
-  const isSignedIn = () => status === 'signed-in';
-
-  const requireSignedIn = () => {
-    if (status !== 'signed-in' || !refreshToken)
-      throw new AppError('SIGN_IN_REQUIRED', 'Sign in to continue.');
-  };
-
-  const getAccessToken = async (): Promise<string> => {
-    requireSignedIn();
-    const t = tokens;
-    if (t && isFresh(t)) return t.accessToken;
-    if (
-      connectivity === 'offline' &&
-      !refreshInFlight &&
-      nextRetryAt !== undefined &&
-      clock.now() < nextRetryAt
-    ) {
-      if (t && isUnexpired(t)) return t.accessToken;
-      throw new AppError('IDP_UNREACHABLE', 'The sign-in service cannot be reached; retrying shortly.');
-    }
-    try {
-      return (await refresh()).accessToken;
-    } catch (err) {
-      // Transient failure: keep using the old access token while it is still valid.
-      const final = isAppError(err) && (err.code === 'SESSION_EXPIRED' || err.code === 'SIGN_IN_REQUIRED');
-      if (!final && t && t === tokens && isUnexpired(t)) {
-        return t.accessToken;
-      }
-      throw err;
-    }
-  };
-
-  const forceRefresh = async (rejectedToken: string): Promise<string> => {
-    requireSignedIn();
-    const t = tokens;
-    if (refreshInFlight) return (await refreshInFlight).accessToken;
-    if (t && t.accessToken !== rejectedToken && isFresh(t)) return t.accessToken;
-    return (await refresh()).accessToken;
-  };
+        logger,
+        ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+      }),
+    openExternal: options.openExternal,
+    transport: options.transport ?? defaultNodeTransport(),
+  });
+  const { clock, log, store } = core;
+  const getOidc = oidcAccess(core);
+  const engine = createRefreshEngine(core, getOidc);
+  let pending: PendingSignIn | undefined;
 
   const signIn = (): Promise<SessionState> => {
     if (pending) return pending.promise; // join the attempt in progress
-    if (status === 'signed-in') return Promise.resolve(computeState());
-    const gen = generation;
+    if (core.status === 'signed-in') return Promise.resolve(computeState(core));
+    if (core.disposed) return Promise.reject(new AppError('SIGN_IN_CANCELLED', 'Sign-in was cancelled.'));
+    const gen = core.generation;
     let markStarted!: () => void;
     const entry: PendingSignIn = {
       attemptStarted: new Promise<void>((resolve) => (markStarted = resolve)),
@@ -453,9 +161,11 @@ export function createSession(options: CreateSessionOptions): Session {
       promise: Promise.resolve(undefined as unknown as SessionState),
     };
     pending = entry;
-    status = 'signing-in';
-    lastError = undefined;
-    publish();
+    core.status = 'signing-in';
+    core.signingInSince = entry.startedAt;
+    core.lastError = undefined;
+    core.warning = undefined;
+    publish(core);
     entry.promise = (async () => {
       try {
         await store.init();
@@ -469,29 +179,30 @@ export function createSession(options: CreateSessionOptions): Session {
           verifier,
           openExternal: options.openExternal,
           clock,
-          expiry,
-          timeoutMs: signInMs,
+          expiry: core.expiry,
+          timeoutMs: core.signInMs,
           logger: log,
+          uiLanguage: options.hostedUiLanguage?.(),
         });
         entry.attempt = attemptHandle;
         markStarted();
         if (entry.cancelled) attemptHandle.cancel();
         const next = await attemptHandle.result;
         await attemptHandle.closed;
-        if (gen !== generation || entry.cancelled)
+        if (gen !== core.generation || entry.cancelled)
           throw new AppError('SIGN_IN_CANCELLED', 'Sign-in was cancelled.');
-        await adopt(next, gen, undefined);
+        await engine.adopt(next, gen, undefined);
         log.info('signed in', { storage: store.storage.kind });
-        return computeState();
+        return computeState(core);
       } catch (err) {
         const error = isAppError(err) ? err : new AppError('INTERNAL', 'Sign-in failed.');
         await entry.attempt?.closed;
-        if (gen === generation && !isSignedIn()) {
-          status = 'signed-out';
-          signedOutReason = error.code === 'SIGN_IN_CANCELLED' ? 'none' : 'error';
-          lastError =
+        if (gen === core.generation && core.status !== 'signed-in') {
+          core.status = 'signed-out';
+          core.signedOutReason = error.code === 'SIGN_IN_CANCELLED' ? 'none' : 'error';
+          core.lastError =
             error.code === 'SIGN_IN_CANCELLED' ? undefined : { code: error.code, message: error.message };
-          publish();
+          publish(core);
         }
         log.warn('sign-in ended without a session', { code: error.code, message: error.message });
         throw error;
@@ -509,102 +220,46 @@ export function createSession(options: CreateSessionOptions): Session {
     pending.attempt?.cancel();
   };
 
-  const revokeBounded = async (rt: string) => {
-    let timer: unknown;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = clock.setTimeout(() => resolve('timeout'), revokeMs);
-    });
-    const revoke = (async () => {
-      const { oidc } = await getOidc();
-      await client.tokenRevocation(oidc.config, rt, { token_type_hint: 'refresh_token' });
-      return 'revoked' as const;
-    })().catch(() => 'failed' as const);
-    const outcome = await Promise.race([revoke, timeout]);
-    clock.clearTimeout(timer);
-    return outcome;
-  };
-
-  const logoutUrl = (): string | undefined => {
-    if (!profile.signOutUrl) return undefined;
-    const url = new URL('/logout', `${profile.domain}/`);
-    url.searchParams.set('client_id', profile.clientId);
-    url.searchParams.set('logout_uri', profile.signOutUrl);
-    return url.href;
-  };
-
-  /**
-   * The Hosted UI logout ends by redirecting the browser to signOutUrl. When that is a loopback
-   * URL, answer it once with a fixed "signed out" page instead of a connection error; the
-   * listener closes after one request or SIGNED_OUT_PAGE_MS. A busy port just skips the page.
-   */
-  const serveSignedOutPage = async () => {
-    const target = profile.signOutUrl ? new URL(profile.signOutUrl) : undefined;
-    if (!target || !isLoopbackHttpUrl(target) || !target.port) return;
-    await closeSignedOutPage();
-    try {
-      const listener = await openLoopbackListener({
-        redirectUris: [target.href],
-        onCallback: (callbackUrl) =>
-          callbackUrl.search === ''
-            ? {
-                kind: 'accept',
-                completion: Promise.resolve({
-                  ok: true,
-                  title: 'Signed out',
-                  message: 'You are signed out.',
-                }),
-              }
-            : { kind: 'reject', message: 'This is not a sign-out page.' },
-        logger: log,
-      });
-      const timer = clock.setTimeout(() => void listener.close(), SIGNED_OUT_PAGE_MS);
-      signedOutListener = { close: () => (clock.clearTimeout(timer), listener.close()) };
-    } catch {
-      log.info('sign-out page port busy; the browser will show its own page');
-    }
-  };
-
   const signOut = async (signOutOptions: { endHostedUiSession: boolean }): Promise<SessionState> => {
     cancelPendingSignIn();
-    const rt = refreshToken;
-    await wipe('user');
-    if (rt) {
-      const outcome = await revokeBounded(rt);
-      log.info('signed out', { revocation: outcome });
-    }
-    if (signOutOptions.endHostedUiSession) {
-      const url = logoutUrl();
-      if (url) {
-        await serveSignedOutPage();
-        await options.openExternal(url).catch(() => log.warn('could not open the Hosted UI sign-out page'));
-      }
-    }
-    return computeState();
+    return signOutSession(core, getOidc, signOutOptions);
   };
 
   const start = async (): Promise<SessionState> => {
     await store.init();
     const loaded = await store.load();
+    if (loaded.kind === 'removal-pending') {
+      // An earlier run's sign-out could not remove this entry: finish that sign-out now
+      // (revoke, remove) instead of restoring it.
+      const outcome = await revokeBounded(core, getOidc, loaded.credential.refreshToken);
+      const removed = await removeStoredEntry(core);
+      log.info('removed a keychain entry left by an earlier sign-out', { revocation: outcome, removed });
+      core.status = 'signed-out';
+      core.signedOutReason = 'none';
+      core.lastError = undefined;
+      publish(core);
+      return computeState(core);
+    }
     if (loaded.kind !== 'found') {
-      status = 'signed-out';
-      signedOutReason = loaded.kind === 'corrupt' ? 'error' : 'none';
-      lastError =
+      core.status = 'signed-out';
+      core.signedOutReason = loaded.kind === 'corrupt' ? 'error' : 'none';
+      core.lastError =
         loaded.kind === 'corrupt'
           ? {
               code: 'SIGN_IN_REQUIRED',
               message: 'The saved session could not be read and was removed. Sign in again.',
             }
           : undefined;
-      publish();
-      return computeState();
+      publish(core);
+      return computeState(core);
     }
-    refreshToken = loaded.credential.refreshToken;
-    user = loaded.credential.user;
-    status = 'signed-in';
-    connectivity = 'refreshing';
-    publish();
-    await refresh().catch(() => undefined);
-    return computeState();
+    core.refreshToken.set(loaded.credential.refreshToken);
+    core.user = loaded.credential.user;
+    core.status = 'signed-in';
+    core.connectivity = 'refreshing';
+    publish(core);
+    await engine.refresh().catch(() => undefined);
+    return computeState(core);
   };
 
   return {
@@ -623,41 +278,44 @@ export function createSession(options: CreateSessionOptions): Session {
       await entry.attempt?.reopenBrowser();
     },
     signOut,
-    getState: () => published ?? SessionStateSchema.parse(computeState()),
+    getState: () => core.published ?? SessionStateSchema.parse(computeState(core)),
     onChanged(listener) {
-      listeners.add(listener);
+      core.listeners.add(listener);
       return () => {
-        listeners.delete(listener);
+        core.listeners.delete(listener);
       };
     },
-    getAccessToken,
-    forceRefresh,
+    getAccessToken: engine.getAccessToken,
+    forceRefresh: engine.forceRefresh,
     resume() {
-      if (status !== 'signed-in') return;
-      if (!tokens || !isFresh(tokens) || connectivity === 'offline') {
-        attempt = 0;
-        void refresh().catch(() => undefined);
+      if (core.status !== 'signed-in' || core.disposed) return;
+      if (!core.tokens || !isFresh(core, core.tokens) || core.connectivity === 'offline') {
+        core.attempt = 0;
+        void engine.refresh().catch(() => undefined);
       } else {
-        scheduleProactive();
+        engine.scheduleProactive();
+        // The new plan (nextRefreshAt) is part of the published state.
+        publish(core);
       }
     },
     online() {
-      if (status !== 'signed-in') return;
-      if (connectivity === 'offline' || !tokens || !isFresh(tokens)) {
-        attempt = 0;
-        void refresh().catch(() => undefined);
+      if (core.status !== 'signed-in' || core.disposed) return;
+      if (core.connectivity === 'offline' || !core.tokens || !isFresh(core, core.tokens)) {
+        core.attempt = 0;
+        void engine.refresh().catch(() => undefined);
       }
     },
     handleRedirectUrl(url: string) {
       return pending?.attempt?.handleRedirectUrl(url) ?? false;
     },
     async dispose() {
-      generation++;
-      clearTimers();
+      // Not a sign-out: the generation stays, so a refresh already sent still persists.
+      core.disposed = true;
+      clearTimers(core);
       await closeSignedOutPage();
       cancelPendingSignIn();
-      listeners.clear();
-      await pending?.promise.catch(() => undefined);
+      core.listeners.clear();
+      await Promise.all([engine.settle(disposeMs), pending?.promise.catch(() => undefined)]);
     },
   };
 }

@@ -36,6 +36,8 @@ export interface SignInAttemptOptions {
   timeoutMs: number;
   logger: Logger;
   strategy?: 'loopback' | 'custom-scheme';
+  /** The Hosted UI's `lang` (the app's language, e.g. 'de'); omitted: the pool's default. */
+  uiLanguage?: string | undefined;
 }
 
 export interface SignInAttempt {
@@ -201,6 +203,7 @@ export async function startSignInAttempt(options: SignInAttemptOptions): Promise
     code_challenge_method: 'S256',
     state,
     nonce,
+    ...(options.uiLanguage ? { lang: options.uiLanguage } : {}),
   });
   // openExternal only ever receives the profile's own Hosted UI authorize endpoint.
   if (

@@ -1,13 +1,20 @@
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createRemoteJWKSet, customFetch, jwtVerify } from 'jose';
 import type { JWTPayload } from 'jose';
 import { AppError } from '../../shared/errors';
+import { asFetch } from '../net/fetch-adapters';
+import { findNetworkError } from '../net/network-errors';
+import type { NetTransport } from '../net/transport';
+import { SessionUserSchema } from '../../shared/session-state';
 import type { SessionUser } from '../../shared/session-state';
+import type { z } from 'zod';
 
 /**
  * Client-side checks of the tokens Cognito returns, with jose against the pool's JWKS (keys only
  * from the discovered jwks_uri, RS256 only):
  *  - ID token: signature, exact `iss`, `aud` = client id, `exp`, `iat` (bounded), `token_use` = id,
- *    and `nonce` when the sign-in sent one.
+ *    and `nonce` when the sign-in sent one; the user it describes must fit the published
+ *    state's limits (sub and username 256 characters, at most 500 groups of 256, email 320):
+ *    otherwise TOKEN_INVALID, never a truncated or oversized user.
  *  - Access token: signature, exact `iss`, `exp`, `token_use` = access, `client_id` = ours.
  * openid-client already checks the ID token's claims on the token response; this adds the
  * signature and the Cognito-specific claims.
@@ -31,9 +38,37 @@ export interface TokenVerifierOptions {
 
 export type RemoteKeySet = ReturnType<typeof createRemoteJWKSet>;
 
-/** The pool's JWKS, fetched on demand and cached (jose re-fetches on an unknown `kid`). */
-export function remoteKeySet(jwksUri: URL, timeoutMs: number): RemoteKeySet {
-  return createRemoteJWKSet(jwksUri, { timeoutDuration: timeoutMs });
+/**
+ * The pool's JWKS, fetched on demand and cached (jose re-fetches on an unknown `kid`), through
+ * the main process's NetTransport when one is given (the app always gives one).
+ */
+export function remoteKeySet(jwksUri: URL, timeoutMs: number, transport?: NetTransport): RemoteKeySet {
+  return createRemoteJWKSet(jwksUri, {
+    timeoutDuration: timeoutMs,
+    ...(transport ? { [customFetch]: asFetch(transport) as never } : {}),
+  });
+}
+
+/** Which user field broke which limit, in words (never the value: it came from the token). */
+function describeUserProblem(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const field = issue?.path[0] === undefined ? 'user' : String(issue.path[0]);
+  const names: Record<string, string> = {
+    sub: 'sub',
+    username: 'username',
+    groups: 'cognito:groups',
+    email: 'email',
+  };
+  const what = names[field] ?? field;
+  if (issue?.code === 'too_big') {
+    if (field === 'groups') {
+      return issue.path.length === 1
+        ? `more than ${String(issue.maximum)} groups`
+        : `a group name longer than ${String(issue.maximum)} characters`;
+    }
+    return `${what} longer than ${String(issue.maximum)} characters`;
+  }
+  return `${what} has the wrong type`;
 }
 
 function invalid(what: string): AppError {
@@ -58,6 +93,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       });
       return payload;
     } catch (err) {
+      const network = findNetworkError(err);
+      if (network) throw network;
       const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
       if (code === 'ERR_JWKS_TIMEOUT' || (err instanceof Error && /fetch failed/.test(err.message))) {
         throw new AppError('IDP_UNREACHABLE', 'The sign-in service keys could not be fetched.');
@@ -74,16 +111,24 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         throw invalid('ID token');
       }
       const username = p['cognito:username'] ?? p['username'] ?? p.sub;
-      const groups = p['cognito:groups'];
+      const groups = p['cognito:groups'] ?? [];
       const email = p['email'];
-      return {
-        sub: String(p.sub),
-        username: typeof username === 'string' ? username.slice(0, 256) : String(p.sub),
-        groups: Array.isArray(groups)
-          ? groups.filter((g): g is string => typeof g === 'string').slice(0, 500)
-          : [],
-        ...(typeof email === 'string' ? { email: email.slice(0, 320) } : {}),
+      // The user becomes published state and a keychain entry: it must fit the state's limits
+      // (SessionUserSchema) exactly, or the IdP could store a user that wedges every start.
+      const candidate = {
+        sub: p.sub,
+        username,
+        groups: Array.isArray(groups) ? groups : [groups],
+        ...(email === undefined ? {} : { email }),
       };
+      const parsed = SessionUserSchema.safeParse(candidate);
+      if (!parsed.success) {
+        throw new AppError(
+          'TOKEN_INVALID',
+          `The ID token from the sign-in service failed validation: ${describeUserProblem(parsed.error)}.`,
+        );
+      }
+      return parsed.data;
     },
     async verifyAccessToken(accessToken) {
       const p = await verify(accessToken, 'access token');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { redact } from '../../shared/redact';
-import { ProfileSchema, parseProfile, type ResolvedProfile } from './profile';
+import { ProfileSchema, packagedProfileProblem, parseProfile, type ResolvedProfile } from './profile';
 
 /**
  * Reading one profile file. A file holds either one profile object or
@@ -11,7 +11,14 @@ import { ProfileSchema, parseProfile, type ResolvedProfile } from './profile';
  * A file is all-or-nothing: one bad field rejects the whole file, so the app never signs in
  * against a profile that is half valid. The error names the file and the field path (e.g.
  * `profiles[1].redirect.loopback[0]`), never a value: a profile may hold a client secret.
+ *
+ * `rules.packaged` applies the packaged-mode rule (profile.ts, packagedProfileProblem): in an
+ * installed app a demo or loopback-http profile rejects its file like any other bad field.
  */
+export interface ProfileFileRules {
+  /** Set in a packaged app; `allowLoopback` only when the organisation's policy says so. */
+  packaged?: { allowLoopback: boolean };
+}
 
 export const MAX_PROFILE_FILE_BYTES = 256 * 1024;
 
@@ -68,7 +75,11 @@ function firstIssue(
 }
 
 /** Validates already-parsed JSON as the contents of `file`. Throws ProfileFileError. */
-export function parseProfileFileJson(file: string, json: unknown): ProfileFileContents {
+export function parseProfileFileJson(
+  file: string,
+  json: unknown,
+  rules: ProfileFileRules = {},
+): ProfileFileContents {
   let entries: unknown[];
   let prefix: (i: number) => PropertyKey[];
   let defaultProfileId: string | undefined;
@@ -97,6 +108,10 @@ export function parseProfileFileJson(file: string, json: unknown): ProfileFileCo
       throw new ProfileFileError(file, field, message);
     }
     const parsed = parseProfile(entry);
+    const refused = rules.packaged ? packagedProfileProblem(parsed.profile, rules.packaged) : undefined;
+    if (refused) {
+      throw new ProfileFileError(file, formatFieldPath([...prefix(i), ...refused.path]), refused.message);
+    }
     if (profiles.some((p) => p.id === parsed.profile.id)) {
       throw new ProfileFileError(
         file,
@@ -118,7 +133,7 @@ export function parseProfileFileJson(file: string, json: unknown): ProfileFileCo
 }
 
 /** Reads and validates a profile file. Throws ProfileFileError (also for unreadable files and bad JSON). */
-export function readProfileFile(file: string): ProfileFileContents {
+export function readProfileFile(file: string, rules: ProfileFileRules = {}): ProfileFileContents {
   let text: string;
   try {
     const buffer = readFileSync(file);
@@ -139,5 +154,5 @@ export function readProfileFile(file: string): ProfileFileContents {
     const where = /position \d+(?: \(line \d+ column \d+\))?/.exec((error as Error).message)?.[0];
     throw new ProfileFileError(file, '', `is not valid JSON${where ? ` (at ${where})` : ''}`);
   }
-  return parseProfileFileJson(file, json);
+  return parseProfileFileJson(file, json, rules);
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { ProfileFileRules } from './profile-file';
 
 /**
  * Where profiles come from, in order:
@@ -10,6 +11,9 @@ import path from 'node:path';
  *      COGNITO_DESKTOP_PROFILE environment variable. A value naming an existing file (or ending in
  *      .json) adds that file and makes its default profile active; any other value selects a
  *      profile id from 1 and 2.
+ * In a packaged app every file is also held to the packaged-mode rule (config/profile.ts): no
+ * demo profile, no loopback-http issuer, domain or API, unless the organisation's policy allows
+ * loopback profiles for its development builds.
  */
 export const PROFILE_FILE_NAME = 'profiles.json';
 export const ORG_PROFILE_RELATIVE_PATH = path.join('profiles', 'organisation.json');
@@ -24,6 +28,10 @@ export interface ProfileSourceInputs {
   env: Readonly<Record<string, string | undefined>>;
   /** False in a packaged app: the command line and environment cannot redirect sign-in there. */
   allowDevOverrides: boolean;
+  /** app.isPackaged: applies the packaged-mode profile rule (no demo / loopback-http profiles). */
+  packaged?: boolean;
+  /** Organisation (machine) policy: allow loopback profiles in a packaged development build. */
+  allowLoopbackProfiles?: boolean;
 }
 
 export interface ProfileSources {
@@ -32,6 +40,8 @@ export interface ProfileSources {
   devFile?: string;
   /** A profile id asked for on the command line or in the environment. */
   devProfileId?: string;
+  /** How every profile file is checked (the packaged-mode rule). */
+  rules?: ProfileFileRules;
 }
 
 /** The value of `--profile X` / `--profile=X`; the last one wins, like most CLIs. */
@@ -45,7 +55,10 @@ export function profileFlag(argv: readonly string[]): string | undefined {
 }
 
 export function resolveProfileSources(inputs: ProfileSourceInputs): ProfileSources {
-  const sources: ProfileSources = { userFile: path.join(inputs.userDataDir, PROFILE_FILE_NAME) };
+  const sources: ProfileSources = {
+    userFile: path.join(inputs.userDataDir, PROFILE_FILE_NAME),
+    rules: inputs.packaged ? { packaged: { allowLoopback: inputs.allowLoopbackProfiles === true } } : {},
+  };
   if (inputs.resourcesDir) {
     const orgFile = path.join(inputs.resourcesDir, ORG_PROFILE_RELATIVE_PATH);
     if (existsSync(orgFile)) sources.orgFile = orgFile;

@@ -11,9 +11,19 @@ import { isLoopbackHost } from '../../shared/loopback';
  *                               AppError('CONFIG_INVALID') naming the first bad field.
  *   ResolvedProfile          Profile with `issuer` always present (derived when absent).
  *   cognitoIssuer(region, userPoolId), isLoopbackHttpUrl(url) (hosts: src/shared/loopback.ts).
+ *   packagedProfileProblem(profile, { allowLoopback }) -> { path, message } | undefined: the
+ *                               packaged-mode rule (see below).
  *
  * http is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost), because the local user
  * pool serves plain http on 127.0.0.1 and nothing else may.
+ *
+ * Packaged-mode rule: an installed app never starts the local user pool or the demo API, so a
+ * loopback-http issuer, Hosted UI domain or API there is whatever local process (another OS
+ * user's too) binds that port first: it would become the sign-in page, the token issuer and the
+ * API. A packaged build therefore refuses `demo: true` profiles and loopback-http `issuer`,
+ * `domain` and `apis[].baseUrl`, unless the organisation's (machine) policy allows loopback
+ * profiles for its own development builds. Loopback redirect URIs and sign-out URLs are the
+ * normal RFC 8252 case and stay allowed.
  */
 
 /** True for an http: URL whose host is a loopback host. */
@@ -54,6 +64,46 @@ const webUrl = (what: string) =>
         ctx.addIssue({ code: 'custom', message: `${what} must not contain a query or fragment` });
       }
     });
+
+/**
+ * `network.proxy`: "system" (the default: the OS proxy settings, PAC/WPAD) or a pinned proxy
+ * `{ url, bypass }`. The URL is http(s)://host:port with no credentials or path (a proxy password
+ * does not belong in a profile file; integrated proxy authentication comes from the OS).
+ */
+const pinnedProxy = z
+  .object({
+    url: z
+      .string()
+      .max(2048)
+      .superRefine((value, ctx) => {
+        const url = parseUrl(value);
+        if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'network.proxy.url must be http://host:port or https://host:port',
+          });
+          return;
+        }
+        if (url.username || url.password) {
+          ctx.addIssue({ code: 'custom', message: 'network.proxy.url must not contain credentials' });
+        }
+        if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+          ctx.addIssue({ code: 'custom', message: 'network.proxy.url must be just scheme, host and port' });
+        }
+      }),
+    bypass: z
+      .array(
+        z
+          .string()
+          .regex(/^(?:<local>|[A-Za-z0-9*.\-[\]:]{1,253})$/, 'bypass: host names, *.suffix, IPs, <local>'),
+      )
+      .max(100)
+      .default([]),
+  })
+  .strict();
+
+/** The proxy setting as profiles and the organisation policy write it. */
+export const ProxySettingSchema = z.union([z.literal('system'), pinnedProxy]);
 
 /** A registered loopback redirect URI: http, a loopback host, an explicit port, a path. */
 const loopbackRedirectUri = z
@@ -130,6 +180,10 @@ export const ProfileSchema = z
       )
       .max(50)
       .default([]),
+    network: z
+      .object({ proxy: ProxySettingSchema.default('system') })
+      .strict()
+      .default({ proxy: 'system' }),
     demo: z.boolean().optional(),
   })
   .strict()
@@ -193,4 +247,30 @@ export function parseProfile(input: unknown): ParsedProfile {
   const domain = p.domain.replace(/\/+$/, '');
   const issuer = (p.issuer ?? cognitoIssuer(p.region, p.userPoolId)).replace(/\/+$/, '');
   return { profile: { ...p, domain, issuer }, warnings };
+}
+
+/** What a packaged build refuses in a profile (field path relative to the profile, and why). */
+export function packagedProfileProblem(
+  profile: Pick<ResolvedProfile, 'demo' | 'domain' | 'issuer' | 'apis'>,
+  rule: { allowLoopback: boolean },
+): { path: Array<string | number>; message: string } | undefined {
+  if (rule.allowLoopback) return undefined;
+  const loopbackHttp = (value: string) => {
+    const url = parseUrl(value);
+    return url !== undefined && isLoopbackHttpUrl(url);
+  };
+  const why = 'the installed app refuses loopback http sign-in services and APIs';
+  if (profile.demo === true) {
+    return {
+      path: ['demo'],
+      message: 'demo profiles are refused by the installed app (development builds only)',
+    };
+  }
+  if (loopbackHttp(profile.domain))
+    return { path: ['domain'], message: `${why} (use the https Hosted UI domain)` };
+  if (loopbackHttp(profile.issuer)) return { path: ['issuer'], message: `${why} (use the https issuer)` };
+  for (const [i, api] of profile.apis.entries()) {
+    if (loopbackHttp(api.baseUrl)) return { path: ['apis', i, 'baseUrl'], message: `${why} (use https)` };
+  }
+  return undefined;
 }

@@ -3,8 +3,10 @@ import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { ProfileSummary, Profiles } from '../../shared/ipc-contract';
 import type { ResolvedProfile } from './profile';
-import { ProfileFileError, readProfileFile } from './profile-file';
+import { ProfileFileError, parseProfileFileJson, readProfileFile } from './profile-file';
 import type { ProfileSources } from './profile-sources';
+import { NO_POLICY, type EffectivePolicy } from '../policy/effective-policy';
+import type { PolicyError } from '../policy/policy-forms';
 import type { ProfilesController } from './profiles-controller';
 
 /**
@@ -26,19 +28,59 @@ export interface LoadedProfiles {
   preferredId?: string;
   /** True when the preferred source was rejected: start with no active profile. */
   blockActive: boolean;
+  /** The organisation policy these profiles were loaded under. */
+  policy: EffectivePolicy;
+  /** Ids of the profiles from the organisation (its policy or the installer's file): read-only. */
+  managedIds?: string[];
 }
 
-export function loadProfiles(sources: ProfileSources): LoadedProfiles {
-  const loaded: LoadedProfiles = { profiles: [], warnings: [], blockActive: false };
-  const files: Array<{ file: string; optional: boolean; dev: boolean }> = [];
-  if (sources.orgFile) files.push({ file: sources.orgFile, optional: true, dev: false });
-  files.push({ file: sources.userFile, optional: true, dev: false });
-  if (sources.devFile) files.push({ file: sources.devFile, optional: false, dev: true });
+/** The policy in force, or the reason it could not be used (then nobody is signed in). */
+export type PolicyOutcome = { policy: EffectivePolicy } | { error: PolicyError };
 
-  for (const { file, optional, dev } of files) {
-    if (optional && !existsSync(file)) continue;
+/**
+ * Precedence: machine policy > user policy (both settled in `policy/effective-policy.ts`) > the
+ * organisation file in the installer > the user's profiles.json > development flags. A policy
+ * list of profiles replaces the installer's file; with user profiles not allowed, the user's
+ * file and the development flags that add files are not read at all.
+ */
+export function loadProfiles(
+  sources: ProfileSources,
+  outcome: PolicyOutcome = { policy: NO_POLICY },
+): LoadedProfiles {
+  if ('error' in outcome) {
+    // Fail closed: a policy that does not validate signs nobody in, whatever the other files say.
+    const { error } = outcome;
+    return {
+      profiles: [],
+      warnings: [],
+      configError: { file: error.source, field: error.key, message: error.message },
+      blockActive: true,
+      policy: NO_POLICY,
+    };
+  }
+  const { policy } = outcome;
+  const loaded: LoadedProfiles = { profiles: [], warnings: [], blockActive: false, policy };
+  const files: Array<{ file: string; optional: boolean; dev: boolean; json?: unknown }> = [];
+  if (policy.profiles) {
+    const { source, entries, defaultProfileId } = policy.profiles;
+    files.push({ file: source, optional: false, dev: false, json: { profiles: entries, defaultProfileId } });
+  } else if (sources.orgFile) files.push({ file: sources.orgFile, optional: true, dev: false });
+  if (policy.allowUserProfiles) {
+    files.push({ file: sources.userFile, optional: true, dev: false });
+    if (sources.devFile) files.push({ file: sources.devFile, optional: false, dev: true });
+  } else if (sources.devFile) {
+    loaded.warnings.push(
+      `Organisation policy does not allow profiles of your own; ${sources.devFile} was not read.`,
+    );
+  }
+
+  for (const { file, optional, dev, json } of files) {
+    if (json === undefined && optional && !existsSync(file)) continue;
     try {
-      const contents = readProfileFile(file);
+      const contents =
+        json === undefined
+          ? readProfileFile(file, sources.rules)
+          : parseProfileFileJson(file, json, sources.rules);
       const clash = contents.profiles.find((p) => loaded.profiles.some((q) => q.id === p.id));
       if (clash) {
         const index = contents.profiles.indexOf(clash);
@@ -50,6 +92,9 @@ export function loadProfiles(sources: ProfileSources): LoadedProfiles {
       }
       loaded.profiles.push(...contents.profiles);
       loaded.warnings.push(...contents.warnings);
+      if (file === sources.orgFile || json !== undefined) {
+        loaded.managedIds = [...(loaded.managedIds ?? []), ...contents.profiles.map((p) => p.id)];
+      }
       if (dev) loaded.preferredId = contents.defaultProfileId ?? contents.profiles[0]?.id;
       else if (loaded.preferredId === undefined && contents.defaultProfileId) {
         loaded.preferredId = contents.defaultProfileId;
@@ -58,6 +103,10 @@ export function loadProfiles(sources: ProfileSources): LoadedProfiles {
       if (!(error instanceof ProfileFileError)) throw error;
       loaded.configError ??= { file: error.file, field: error.field, message: error.message };
       if (dev) loaded.blockActive = true;
+      if (json !== undefined) {
+        // A policy's own profile list that does not validate: fail closed, no profile at all.
+        return { ...loaded, profiles: [], blockActive: true };
+      }
     }
   }
   if (sources.devProfileId !== undefined) {
@@ -91,12 +140,13 @@ export interface ProfilesStoreOptions {
   onSwitch?: (next: ResolvedProfile, previous: ResolvedProfile | undefined) => Promise<void>;
 }
 
-function summary(profile: ResolvedProfile): ProfileSummary {
+function summary(profile: ResolvedProfile, managed: boolean): ProfileSummary {
   return {
     id: profile.id,
     label: profile.label,
     demo: profile.demo === true,
     apis: profile.apis.map((api) => ({ name: api.name, baseUrl: api.baseUrl })),
+    ...(managed ? { managed: true } : {}),
   };
 }
 
@@ -134,7 +184,10 @@ export function createProfilesStore(options: ProfilesStoreOptions): ProfilesStor
 
   const list = (): Profiles => ({
     activeProfileId: active?.id ?? null,
-    profiles: loaded.profiles.map(summary),
+    // With user profiles off (policy), every profile is the organisation's to change.
+    profiles: loaded.profiles.map((p) =>
+      summary(p, !loaded.policy.allowUserProfiles || loaded.managedIds?.includes(p.id) === true),
+    ),
     ...(loaded.configError
       ? { configError: { file: loaded.configError.file, message: loaded.configError.message } }
       : {}),

@@ -1,5 +1,8 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { AppError, isAppError } from '../../shared/errors';
+import { defaultNodeTransport } from '../net/default-transport';
+import { axiosTransportConfig } from '../net/fetch-adapters';
+import type { NetTransport } from '../net/transport';
 import { MAX_API_BODY_BYTES, type ApiRequest, type ApiResponse } from '../../shared/ipc-contract';
 import { redact } from '../../shared/redact';
 import type { AccessTokenSource } from '../auth/access-token-source';
@@ -21,8 +24,17 @@ const redactIfNeeded = (text: string) => (mayNeedRedaction(text) ? redact(text) 
  *   one exception is a 401 invalid_token that survives a forced refresh: that is TOKEN_INVALID,
  *   because the session itself is in doubt.
  * - No redirect is followed (maxRedirects 0): the 3xx is returned with `redirect` describing
- *   where it pointed, so a bearer can never ride a redirect to another origin.
+ *   where it pointed, so a bearer can never ride a redirect to another origin. (In the app,
+ *   Chromium cannot hand a manual redirect back: the request fails with REDIRECT_BLOCKED.)
+ * - Requests go through the NetTransport (src/main/net) by axios's fetch adapter; axios's own
+ *   http adapter, which follows proxy environment variables, is never used.
  * - Non-text bodies come back as base64 within the same size cap.
+ * - A request is bound, for its whole life (retry included), to the profile it started under:
+ *   its URL comes from that profile's APIs and every token, the forced refresh's too, from that
+ *   profile's session (`bind()`). Nothing asks "the current session" mid-request, so a profile
+ *   switch can never send one profile's token to another profile's API.
+ * - The forced refresh after a 401 invalid_token is the session's, capped at one per access-token
+ *   lifetime; when it is spent the API's 401 is the answer: TOKEN_INVALID (status 401).
  */
 export interface ApiClient {
   request(request: ApiRequest): Promise<ApiResponse>;
@@ -30,11 +42,29 @@ export interface ApiClient {
   cancel(requestId: string): boolean;
 }
 
-export interface ApiClientOptions {
-  /** The active profile's APIs, read on every request so a profile switch takes effect at once. */
-  apis: () => readonly ApiDefinition[];
+/** What a request is bound to when it starts: one profile's APIs and that profile's session. */
+export interface RequestBinding {
+  apis: readonly ApiDefinition[];
   tokens: AccessTokenSource;
-  /** Injectable for tests (e.g. an instance routed through a recording proxy). */
+}
+
+export interface ApiClientOptions {
+  /**
+   * Called once when a request starts; the request keeps what it returns to the end. May throw
+   * an AppError (e.g. no profile). The app binds to the active profile's session.
+   */
+  bind?: () => RequestBinding;
+  /** Without bind(): the APIs, read when each request starts. */
+  apis?: () => readonly ApiDefinition[];
+  /** Without bind(): the one token source of every request. */
+  tokens?: AccessTokenSource;
+  /**
+   * How requests reach the network (src/main/net): Electron's net.fetch in the app, an explicit
+   * undici transport elsewhere. axios sends through it with its fetch adapter, never through its
+   * own http adapter (which would follow http_proxy/HTTPS_PROXY from the environment).
+   */
+  transport?: NetTransport;
+  /** Injectable for tests; when given, `transport` is not used. */
   http?: AxiosInstance;
   maxResponseBytes?: number;
   defaultTimeoutMs?: number;
@@ -78,12 +108,19 @@ function encodeBody(request: ApiRequest, headers: Record<string, string>): strin
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
-  const http = options.http ?? axios.create();
+  const http =
+    options.http ?? axios.create(axiosTransportConfig(options.transport ?? defaultNodeTransport()));
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxInFlight = options.maxInFlight ?? 64;
   const now = options.now ?? Date.now;
   const inFlight = new Map<string, RequestAbort>();
+  const bind =
+    options.bind ??
+    ((): RequestBinding => {
+      if (!options.apis || !options.tokens) throw new Error('createApiClient needs bind, or apis and tokens');
+      return { apis: options.apis(), tokens: options.tokens };
+    });
 
   // One sweeper for all request deadlines instead of a timer per request: timeouts fire at most
   // SWEEP_MS late, and the interval runs only while requests are in flight.
@@ -105,7 +142,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   async function request(req: ApiRequest): Promise<ApiResponse> {
     const started = now();
     // Everything that can refuse the request runs before a token is fetched or a socket opened.
-    const apis = options.apis();
+    // The binding is fixed here: the retry below uses the same session, never "the current" one.
+    const { apis, tokens } = bind();
     const href = resolveApiHref(apis, req.api, req.path);
     const headers = checkRequestHeaders(req.headers);
     const data = encodeBody(req, headers);
@@ -142,12 +180,23 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     try {
       // The token wait is raced against the abort (a refresh may be slow); axios itself rejects
       // on the abort signal, so the sends need no race.
-      const token = await Promise.race([options.tokens.getAccessToken(), abort.whenAborted]);
+      const token = await Promise.race([tokens.getAccessToken(), abort.whenAborted]);
       let response = await send(token);
       let retried = false;
       if (hasInvalidTokenChallenge(response)) {
         // One forced refresh and one retry; a second rejection ends here, never a loop.
-        const fresh = await Promise.race([options.tokens.forceRefresh(token), abort.whenAborted]);
+        const fresh = await Promise.race([
+          tokens.forceRefresh(token).catch((error: unknown) => {
+            // The session's one forced refresh of this token lifetime is spent: the 401 stands.
+            if (isAppError(error) && error.code === 'TOKEN_INVALID' && error.status === 401) {
+              throw new AppError('TOKEN_INVALID', `The API "${req.api}" rejected the access token.`, {
+                status: 401,
+              });
+            }
+            throw error;
+          }),
+          abort.whenAborted,
+        ]);
         response = await send(fresh);
         retried = true;
         if (hasInvalidTokenChallenge(response)) {

@@ -87,6 +87,22 @@ function refuse(apiName: string, why: string): AppError {
   return new AppError('ORIGIN_NOT_ALLOWED', `Refused a request to the API "${apiName}": ${why}.`);
 }
 
+/**
+ * A segment some server resolves as "." or "..": after percent-decoding, and once `;` path
+ * parameters are removed (Tomcat, Jetty and some gateways strip them before resolving, so
+ * `..;x` and `..%3b` climb out of the base path there, while the WHATWG URL parser keeps them).
+ */
+function isDotSegment(segment: string): boolean {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {
+    return true; // undecodable: treat as the worst case
+  }
+  const bare = decoded.split(';', 1)[0] ?? '';
+  return bare === '.' || bare === '..';
+}
+
 /** Why a request path is unacceptable, or null. */
 export function pathProblem(path: string): string | null {
   if (!path.startsWith('/')) return 'the path must start with "/"';
@@ -98,8 +114,8 @@ export function pathProblem(path: string): string | null {
   const queryAt = path.indexOf('?');
   const pathname = queryAt === -1 ? path : path.slice(0, queryAt);
   if (FORBIDDEN_ESCAPES.test(pathname)) return 'the path contains an encoded "/", "\\", "." or "%"';
-  if (pathname.split('/').some((segment) => segment === '.' || segment === '..')) {
-    return 'the path must not contain "." or ".." segments';
+  if (pathname.split('/').some(isDotSegment)) {
+    return 'the path must not contain "." or ".." segments (also with ";" parameters or escapes)';
   }
   return null;
 }

@@ -51,6 +51,8 @@ export class RequestAbort implements GenericAbortSignal {
     this.rejectWaiters(reason);
     const listeners = this.listeners;
     this.listeners = [];
-    for (const listener of listeners) listener();
+    // Called with `this` = the signal, as an EventTarget would: axios's fetch adapter reads
+    // `this.reason` in its listener.
+    for (const listener of listeners) listener.call(this);
   }
 }

@@ -1,9 +1,12 @@
 import { isAxiosError } from 'axios';
 import { AppError } from '../../shared/errors';
+import { findNetworkError } from '../net/network-errors';
 
 /**
- * Maps what axios and Node's sockets throw to the shared error codes, once, here. Messages are
- * plain words the UI can show; the raw library message (which may quote a URL) stays out.
+ * Maps what axios and the network transport throw to the shared error codes, once, here.
+ * Messages are plain words the UI can show; the raw library message (which may quote a URL)
+ * stays out. The transport's typed failures (proxy, certificate, DNS: src/main/net) keep their
+ * code and gain the API's name.
  */
 const NETWORK_TEXT: Record<string, string> = {
   ECONNREFUSED: 'refused the connection',
@@ -25,8 +28,17 @@ export function mapTransportError(
   context: { api: string; timeoutMs: number; maxResponseBytes: number },
 ): AppError {
   const { api } = context;
+  const typed = findNetworkError(error);
+  if (typed) {
+    return new AppError(typed.code, `The API "${api}" could not be reached safely. ${typed.message}`, {
+      ...(typed.status === undefined ? {} : { status: typed.status }),
+    });
+  }
   if (isAxiosError(error)) {
-    const code = error.code ?? '';
+    const code = typeof error.code === 'string' ? error.code : '';
+    if (error.name === 'TimeoutError') {
+      return new AppError('TIMEOUT', `The API "${api}" did not answer in time.`);
+    }
     if (code === 'ERR_CANCELED') return new AppError('CANCELLED', 'The request was cancelled.');
     if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
       return new AppError('TIMEOUT', `The API "${api}" did not answer in time.`);

@@ -1,6 +1,7 @@
 import type { SessionController } from '../auth/session-controller';
 import type { ProfilesController } from '../config/profiles-controller';
 import type { ApiClient } from '../http/api-client';
+import { createUiServices, type UiServices } from '../ui-services';
 import type { InvokeHandlers } from './handle';
 import type { EventEmitter } from './event-broadcaster';
 
@@ -13,6 +14,11 @@ export interface HandlerDependencies {
   session: SessionController;
   api: ApiClient;
   profiles: ProfilesController;
+  /**
+   * Settings, OS languages, About, menu commands. Omitted (tests that do not exercise them):
+   * in-memory settings, no OS languages (the page then follows navigator.languages).
+   */
+  ui?: UiServices;
 }
 
 export interface AppIpcHandlers {
@@ -21,7 +27,8 @@ export interface AppIpcHandlers {
   subscribeEvents(emit: EventEmitter): () => void;
 }
 
-export function createHandlers({ session, api, profiles }: HandlerDependencies): AppIpcHandlers {
+export function createHandlers({ session, api, profiles, ui: given }: HandlerDependencies): AppIpcHandlers {
+  const ui = given ?? createUiServices();
   return {
     invoke: {
       'auth:sign-in': () => session.signIn(),
@@ -42,9 +49,20 @@ export function createHandlers({ session, api, profiles }: HandlerDependencies):
         api.cancel(request.requestId);
         return null;
       },
+      'system:preferred-languages': async () => ui.preferredSystemLanguages(),
+      'app:about': async () => ui.about(),
+      'settings:get': async () => ui.settings.get(),
+      'settings:update': (request) => ui.settings.update(request),
     },
     subscribeEvents(emit) {
-      return session.onChanged((state) => emit('session:changed', state));
+      const unsubscribers = [
+        session.onChanged((state) => emit('session:changed', state)),
+        ui.settings.onChanged((view) => emit('settings:changed', view)),
+        ui.onCommand((command) => emit('app:command', command)),
+      ];
+      return () => {
+        for (const unsubscribe of unsubscribers) unsubscribe();
+      };
     },
   };
 }

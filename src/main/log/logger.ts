@@ -53,6 +53,11 @@ export function formatLine(
   return redact(text);
 }
 
+/** True when a line of `level` passes a `min` threshold (the shell's sink filters by policy). */
+export function levelEnabled(level: LogLevel, min: LogLevel): boolean {
+  return RANK[level] >= RANK[min];
+}
+
 export function createLogger(options: LoggerOptions, scope?: string): Logger {
   const min = RANK[options.level ?? 'info'];
   const now = options.now ?? Date.now;

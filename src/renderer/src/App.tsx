@@ -3,9 +3,12 @@ import type { Profiles } from '../../shared/ipc-contract';
 import type { UiError } from './api-call';
 import { AppActionsContext, type AppActions } from './app-context';
 import { ErrorNotice } from './components/ErrorNotice';
+import type { useSettings } from './hooks/use-settings';
 import { useSession } from './hooks/use-session';
+import { useT } from './i18n';
 import { EMPTY_DRAFTS, hasUnsavedText, type NoteDrafts } from './notes-model';
 import { SignInScreen, WaitingForBrowserScreen, type SessionEndedReason } from './screens/SignInScreen';
+import { SettingsScreen, type SettingsScreenProps } from './screens/SettingsScreen';
 import { SignedInShell, type View } from './screens/SignedInShell';
 
 const INTERNAL_ERROR: UiError = { code: 'INTERNAL', message: 'The app could not reach its main process.' };
@@ -15,8 +18,12 @@ const INTERNAL_ERROR: UiError = { code: 'INTERNAL', message: 'The app could not 
  * (kept through an expired or revoked session, dropped on an explicit sign-out or when another
  * user signs in), and the one polite live region.
  */
-export function App() {
-  const { session, loadError, setSession, refresh } = useSession();
+export function App(props: { settings: ReturnType<typeof useSettings> }) {
+  const t = useT();
+  const { session, history, loadError, setSession, refresh } = useSession();
+  // Settings while signed out (no navigation there); signed in, Settings is a view.
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [focusAbout, setFocusAbout] = useState(0);
   const [profiles, setProfiles] = useState<Profiles | null>(null);
   const [switchingProfile, setSwitchingProfile] = useState(false);
   const [view, setView] = useState<View>('home');
@@ -87,15 +94,15 @@ export function App() {
     /* eslint-disable react-hooks/set-state-in-effect -- follows main's published connectivity */
     if (connectivity === 'offline' && !degraded) {
       setDegraded(true);
-      announce('Offline: the sign-in service cannot be reached. You can keep working.');
+      announce(t('announce.offline'));
     } else if (connectivity === 'online' && degraded) {
       setDegraded(false);
-      announce('Back online.');
+      announce(t('announce.online'));
     } else if (connectivity === null && degraded) {
       setDegraded(false);
     }
     /* eslint-enable react-hooks/set-state-in-effect */
-  }, [connectivity, degraded, announce]);
+  }, [connectivity, degraded, announce, t]);
 
   const onSessionLost = useCallback(
     (error: UiError) => {
@@ -113,7 +120,9 @@ export function App() {
       const result = await window.desktop.auth.signIn();
       if (result.ok) {
         setSession(result.value);
-        if (result.value.status === 'signed-in') announce(`Signed in as ${result.value.user.username}.`);
+        if (result.value.status === 'signed-in') {
+          announce(t('announce.signedIn', { name: result.value.user.username }));
+        }
       } else {
         setSignInError(result.error);
         void refresh();
@@ -151,7 +160,7 @@ export function App() {
         setPlaceOwner(null);
         setSessionEnded(null);
         setSession(result.value);
-        announce('Signed out.');
+        announce(t('announce.signedOut'));
       } else {
         setSignOutError(result.error);
         void refresh();
@@ -180,17 +189,45 @@ export function App() {
 
   const activeProfile = profiles?.profiles.find((p) => p.id === profiles.activeProfileId);
 
+  // The application menu's commands (Settings…, About, Sign Out), sent by main.
+  const signedIn = session?.status === 'signed-in';
+  const commandRef = useRef<(command: string) => void>(() => undefined);
+  const onCommand = (command: string) => {
+    if (command === 'open-settings' || command === 'show-about') {
+      if (signedIn) setView('settings');
+      else setSettingsOpen(true);
+      if (command === 'show-about') setFocusAbout((n) => n + 1);
+    } else if (command === 'sign-out' && signedIn && !signingOut) {
+      void signOut(false);
+    }
+  };
+  useEffect(() => {
+    commandRef.current = onCommand;
+  });
+  useEffect(() => window.desktop.app.onCommand(({ command }) => commandRef.current(command)), []);
+
+  const settingsProps: SettingsScreenProps = {
+    view: props.settings.view,
+    language: props.settings.language,
+    onChange: (patch) => void props.settings.update(patch),
+    saveError: props.settings.saveError,
+    storage: session?.storage ?? null,
+    profiles,
+    about: props.settings.about,
+    focusAbout: focusAbout > 0,
+  };
+
   let screen;
   if (session === null) {
     screen = loadError ? (
       <main className="center-screen">
         <div className="card sign-in-card">
-          <h1>Cognito Desktop</h1>
+          <h1>{t('app.name')}</h1>
           <ErrorNotice
             error={{ code: 'INTERNAL', message: loadError }}
             action={
               <button type="button" onClick={() => void refresh()}>
-                Try again
+                {t('common.tryAgain')}
               </button>
             }
           />
@@ -198,7 +235,7 @@ export function App() {
       </main>
     ) : (
       <main className="center-screen" aria-busy="true">
-        <p role="status">Starting…</p>
+        <p role="status">{t('app.starting')}</p>
       </main>
     );
   } else if (session.status === 'signing-in') {
@@ -209,6 +246,14 @@ export function App() {
         onCancel={() => void cancelSignIn()}
         onReopen={() => void reopen()}
       />
+    );
+  } else if (session.status === 'signed-out' && settingsOpen) {
+    screen = (
+      <main className="center-screen">
+        <div className="settings-page">
+          <SettingsScreen {...settingsProps} key={focusAbout} onBack={() => setSettingsOpen(false)} />
+        </div>
+      </main>
     );
   } else if (session.status === 'signed-out') {
     screen = (
@@ -221,13 +266,16 @@ export function App() {
         onSignIn={() => void signIn()}
         onSwitchProfile={(id) => void switchProfile(id)}
         switchingProfile={switchingProfile}
+        onOpenSettings={() => setSettingsOpen(true)}
       />
     );
   } else {
     screen = (
       <SignedInShell
         session={session}
+        history={history}
         profile={activeProfile}
+        settings={settingsProps}
         view={view}
         onNavigate={setView}
         drafts={drafts}

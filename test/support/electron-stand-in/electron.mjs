@@ -80,6 +80,9 @@ class StandInApp extends RecordingEmitter {
   getVersion() {
     return '0.0.0-stand-in';
   }
+  getPreferredSystemLanguages() {
+    return (process.env.STAND_IN_LANGUAGES ?? 'en-US').split(',');
+  }
   quit() {
     record('app.quit');
   }
@@ -137,6 +140,16 @@ export class BrowserWindow extends RecordingEmitter {
     record('BrowserWindow.focus');
   }
   restore() {}
+  maximize() {
+    record('BrowserWindow.maximize');
+  }
+  isMaximized() {
+    return false;
+  }
+  getNormalBounds() {
+    const { x = 0, y = 0, width, height } = this.options;
+    return { x, y, width, height };
+  }
   isMinimized() {
     return false;
   }
@@ -200,7 +213,35 @@ const defaultSession = {
     installed.devicePermissionHandler = handler;
   },
 };
-export const session = { defaultSession };
+/** Sessions from fromPartition (the app's main-process network session): proxy and fetch recorded. */
+function partitionSession(partition) {
+  return {
+    setProxy(config) {
+      record('session.setProxy', { partition, config });
+      return Promise.resolve();
+    },
+    fetch(input, init = {}) {
+      const url = new URL(String(input));
+      record('session.fetch', {
+        partition,
+        url: `${url.origin}${url.pathname}`,
+        method: init.method ?? 'GET',
+        redirect: init.redirect,
+        hasSignal: init.signal instanceof AbortSignal,
+      });
+      return globalThis.fetch(input, init);
+    },
+  };
+}
+const partitions = new Map();
+export const session = {
+  defaultSession,
+  fromPartition(partition) {
+    record('session.fromPartition', { partition });
+    if (!partitions.has(partition)) partitions.set(partition, partitionSession(partition));
+    return partitions.get(partition);
+  },
+};
 
 export const shell = {
   openExternal(url) {
@@ -209,7 +250,40 @@ export const shell = {
   },
 };
 
+shell.openPath = (p) => {
+  record('shell.openPath', { path: p });
+  return Promise.resolve('');
+};
+
 export const powerMonitor = new RecordingEmitter('powerMonitor');
+
+/** The application menu: the template the app built, kept for the driver to inspect. */
+export const Menu = {
+  buildFromTemplate(template) {
+    record('Menu.buildFromTemplate', { labels: template.map((item) => item.label) });
+    return { template };
+  },
+  setApplicationMenu(menu) {
+    record('Menu.setApplicationMenu');
+    installed.applicationMenu = menu;
+  },
+};
+
+export const nativeTheme = {
+  set themeSource(value) {
+    record('nativeTheme.themeSource', { value });
+  },
+};
+
+const standInDisplay = {
+  id: 1,
+  bounds: { x: 0, y: 0, width: 1920, height: 1080 },
+  workArea: { x: 0, y: 0, width: 1920, height: 1040 },
+};
+export const screen = {
+  getAllDisplays: () => [standInDisplay],
+  getPrimaryDisplay: () => standInDisplay,
+};
 
 export const net = {
   isOnline: () => true,
@@ -230,4 +304,17 @@ export function fireReady() {
   resolveReady();
 }
 
-export default { app, BrowserWindow, ipcMain, protocol, session, shell, powerMonitor, net, dialog };
+export default {
+  app,
+  BrowserWindow,
+  ipcMain,
+  protocol,
+  session,
+  shell,
+  powerMonitor,
+  net,
+  dialog,
+  Menu,
+  nativeTheme,
+  screen,
+};

@@ -38,7 +38,7 @@ const probes = report.probes;
 try {
   await import(pathToFileURL(bundle).href);
   record('bundle-loaded');
-  if (process.env.STAND_IN_LOCK === 'held') {
+  if (process.env.STAND_IN_LOCK === 'held' || records.some((r) => r.kind === 'app.exit')) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   } else {
     fireReady();
@@ -122,6 +122,14 @@ try {
       probes.listProfiles = await call(trusted, 'profiles:list', {});
       probes.badPayload = await call(trusted, 'profiles:switch', { profileId: '../../etc', extra: 1 });
       probes.subframe = await call(subframe, 'session:get-state', {});
+      if (process.env.STAND_IN_SIGN_IN === '1') {
+        // Opt-in: start a sign-in and wait until the browser would open (discovery done).
+        void call(trusted, 'auth:sign-in', {});
+        probes.signInOpenedBrowser = await waitFor(
+          () => records.some((r) => r.kind === 'shell.openExternal' && r.url.includes('/oauth2/authorize')),
+          10_000,
+        );
+      }
     }
 
     // Deep links from the OS and a second launch, and power events.

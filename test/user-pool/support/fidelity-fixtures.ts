@@ -19,8 +19,19 @@ export function fidelityPoolDefinition(
   extra: Partial<PoolDefinition> = {},
 ): PoolDefinition {
   const base = testPoolDefinition(callbackUrl, signedOutUrl);
-  const scopes = ['openid', 'email', 'phone', 'profile', 'aws.cognito.signin.user.admin', `${API_IDENTIFIER}/read`];
-  const common = { callbackUrls: [callbackUrl, `${callbackUrl}2`], logoutUrls: [signedOutUrl], allowedScopes: scopes };
+  const scopes = [
+    'openid',
+    'email',
+    'phone',
+    'profile',
+    'aws.cognito.signin.user.admin',
+    `${API_IDENTIFIER}/read`,
+  ];
+  const common = {
+    callbackUrls: [callbackUrl, `${callbackUrl}2`],
+    logoutUrls: [signedOutUrl],
+    allowedScopes: scopes,
+  };
   return {
     ...base,
     resourceServers: [{ identifier: API_IDENTIFIER, scopes: ['read'] }],
@@ -28,7 +39,11 @@ export function fidelityPoolDefinition(
       ...base.clients,
       { clientId: FULL_CLIENT_ID, ...common },
       { clientId: READ_CLIENT_ID, ...common, readAttributes: ['email', 'name'] },
-      { clientId: GRACE_CLIENT_ID, ...common, refreshTokenRotation: { retryGracePeriodSeconds: GRACE_SECONDS } },
+      {
+        clientId: GRACE_CLIENT_ID,
+        ...common,
+        refreshTokenRotation: { retryGracePeriodSeconds: GRACE_SECONDS },
+      },
       { clientId: SINGLE_CLIENT_ID, ...common, callbackUrls: [callbackUrl] },
       { clientId: DEFAULT_CLIENT_ID, ...common, defaultRedirectUri: `${callbackUrl}2` },
     ],

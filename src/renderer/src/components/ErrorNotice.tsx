@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { plainError } from '../error-messages';
+import { useT } from '../i18n';
 
 /**
  * An error in plain words with the next step. The technical code and message sit in a
@@ -14,7 +15,8 @@ export function ErrorNotice(props: {
   role?: 'alert' | 'status';
   tone?: 'error' | 'info';
 }) {
-  const plain = plainError(props.error);
+  const t = useT();
+  const plain = plainError(props.error, t);
   return (
     <div className={`notice notice-${props.tone ?? 'error'}`} role={props.role ?? 'alert'}>
       <p className="notice-title">
@@ -24,8 +26,9 @@ export function ErrorNotice(props: {
       <p>{plain.nextStep}</p>
       {props.action}
       <details>
-        <summary>Details</summary>
-        <p className="mono">
+        <summary>{t('common.details')}</summary>
+        {/* Technical detail for support: main's code and (redacted) message, not translated. */}
+        <p className="mono" data-i18n="raw">
           {props.error.code}
           {props.error.status === undefined ? '' : ` (HTTP ${props.error.status})`}: {props.error.message}
         </p>

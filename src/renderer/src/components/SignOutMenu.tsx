@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { useT } from '../i18n';
 
 /**
  * A disclosure (button + revealed choices) rather than an ARIA menu: two plain buttons are
@@ -9,6 +10,7 @@ export function SignOutMenu(props: {
   busy: boolean;
   onSignOut: (endHostedUiSession: boolean) => void;
 }) {
+  const t = useT();
   const [open, setOpen] = useState(false);
   const panelId = useId();
   const toggleRef = useRef<HTMLButtonElement>(null);
@@ -52,7 +54,7 @@ export function SignOutMenu(props: {
         onClick={() => setOpen((value) => !value)}
       >
         {props.username} <span aria-hidden="true">▾</span>
-        <span className="visually-hidden"> account menu</span>
+        <span className="visually-hidden"> {t('account.menu')}</span>
       </button>
       <div id={panelId} className="menu-panel" hidden={!open}>
         <button
@@ -64,7 +66,7 @@ export function SignOutMenu(props: {
             props.onSignOut(false);
           }}
         >
-          Sign out
+          {t('account.signOut')}
         </button>
         <button
           type="button"
@@ -75,10 +77,10 @@ export function SignOutMenu(props: {
             props.onSignOut(true);
           }}
         >
-          Sign out and forget this browser sign-in
+          {t('account.signOutForget')}
         </button>
         <p id={`${panelId}-forget`} className="hint">
-          Also ends the sign-in kept by your browser, so the next sign-in can use another account.
+          {t('account.signOutForget.hint')}
         </p>
       </div>
     </div>

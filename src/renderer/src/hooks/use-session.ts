@@ -1,24 +1,29 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SessionState } from '../../../shared/session-state';
+import { EMPTY_HISTORY, nextHistory, type SessionHistory } from '../session-history';
 
 /**
- * The session as main publishes it: read once, then kept current by session:changed events.
+ * The session as main publishes it: read once, then kept current by session:changed events,
+ * plus the history the Home timeline draws (from the same events).
  * `refresh` re-reads it (after an API call reported that the session is gone). A read that an
  * event overtook is dropped, so an older answer never replaces a newer event.
  */
 export function useSession(): {
   session: SessionState | null;
+  history: SessionHistory;
   loadError: string | null;
   setSession: (state: SessionState) => void;
   refresh: () => Promise<SessionState | null>;
 } {
   const [session, setSessionState] = useState<SessionState | null>(null);
+  const [history, setHistory] = useState<SessionHistory>(EMPTY_HISTORY);
   const [loadError, setLoadError] = useState<string | null>(null);
   const version = useRef(0);
 
   const setSession = useCallback((state: SessionState) => {
     version.current += 1;
     setSessionState(state);
+    setHistory((h) => nextHistory(h, state, Date.now()));
   }, []);
 
   const refresh = useCallback(async () => {
@@ -44,5 +49,5 @@ export function useSession(): {
     return unsubscribe;
   }, [refresh, setSession]);
 
-  return { session, loadError, setSession, refresh };
+  return { session, history, loadError, setSession, refresh };
 }

@@ -5,18 +5,19 @@ import { useAppActions } from '../app-context';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { isAllowlistRefusal } from '../error-messages';
 import { useFocusOnMount } from '../hooks/use-focus-on-mount';
+import { Msg, useT, type Translate } from '../i18n';
 
 const METHODS: ApiRequest['method'][] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
 
 type Result = { kind: 'response'; response: ApiResponse } | { kind: 'error'; error: UiError } | null;
 
 /** Parses "Name: value" lines; returns an error message for the first bad line. */
-function parseHeaders(text: string): Record<string, string> | string {
+function parseHeaders(text: string, t: Translate): Record<string, string> | string {
   const headers: Record<string, string> = {};
   for (const [index, line] of text.split('\n').entries()) {
     if (line.trim() === '') continue;
     const colon = line.indexOf(':');
-    if (colon <= 0) return `Header line ${index + 1} needs the form “Name: value”.`;
+    if (colon <= 0) return t('console.headerLine', { line: index + 1 });
     headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
   }
   return headers;
@@ -24,6 +25,7 @@ function parseHeaders(text: string): Record<string, string> | string {
 
 /** For internal tools: any request to a configured API, answered with status, time, headers and body. */
 export function ApiConsoleScreen(props: { apis: ProfileSummary['apis'] }) {
+  const t = useT();
   const { onSessionLost } = useAppActions();
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const id = useId();
@@ -43,11 +45,11 @@ export function ApiConsoleScreen(props: { apis: ProfileSummary['apis'] }) {
       try {
         body = JSON.parse(bodyText);
       } catch (error) {
-        setInputError(`The body is not valid JSON: ${(error as Error).message}`);
+        setInputError(t('console.badJson', { detail: (error as Error).message }));
         return;
       }
     }
-    const headers = headersText.trim() === '' ? undefined : parseHeaders(headersText);
+    const headers = headersText.trim() === '' ? undefined : parseHeaders(headersText, t);
     if (typeof headers === 'string') {
       setInputError(headers);
       return;
@@ -71,9 +73,9 @@ export function ApiConsoleScreen(props: { apis: ProfileSummary['apis'] }) {
     return (
       <section aria-labelledby="console-heading">
         <h2 id="console-heading" tabIndex={-1} ref={headingRef}>
-          API console
+          {t('nav.console')}
         </h2>
-        <p className="empty">This environment has no APIs configured.</p>
+        <p className="empty">{t('console.noApis')}</p>
       </section>
     );
   }
@@ -81,7 +83,7 @@ export function ApiConsoleScreen(props: { apis: ProfileSummary['apis'] }) {
   return (
     <section aria-labelledby="console-heading" className="stack">
       <h2 id="console-heading" tabIndex={-1} ref={headingRef}>
-        API console
+        {t('nav.console')}
       </h2>
       <form
         className="card console-form"
@@ -92,29 +94,31 @@ export function ApiConsoleScreen(props: { apis: ProfileSummary['apis'] }) {
         }}
       >
         <div className="field">
-          <label htmlFor={`${id}-api`}>API</label>
+          <label htmlFor={`${id}-api`}>{t('console.api')}</label>
           <select id={`${id}-api`} value={api} onChange={(e) => setApi(e.target.value)}>
             {props.apis.map((a) => (
-              <option key={a.name} value={a.name}>
+              <option key={a.name} value={a.name} data-i18n="raw">
                 {a.name} ({a.baseUrl})
               </option>
             ))}
           </select>
         </div>
         <div className="field">
-          <label htmlFor={`${id}-method`}>Method</label>
+          <label htmlFor={`${id}-method`}>{t('console.method')}</label>
           <select
             id={`${id}-method`}
             value={method}
             onChange={(e) => setMethod(e.target.value as ApiRequest['method'])}
           >
             {METHODS.map((m) => (
-              <option key={m}>{m}</option>
+              <option key={m} data-i18n="raw">
+                {m}
+              </option>
             ))}
           </select>
         </div>
         <div className="field field-wide">
-          <label htmlFor={`${id}-path`}>Path</label>
+          <label htmlFor={`${id}-path`}>{t('console.path')}</label>
           <input
             id={`${id}-path`}
             value={path}
@@ -125,7 +129,7 @@ export function ApiConsoleScreen(props: { apis: ProfileSummary['apis'] }) {
           />
         </div>
         <div className="field field-wide">
-          <label htmlFor={`${id}-headers`}>Headers (optional, one “Name: value” per line)</label>
+          <label htmlFor={`${id}-headers`}>{t('console.headers')}</label>
           <textarea
             id={`${id}-headers`}
             rows={2}
@@ -135,7 +139,7 @@ export function ApiConsoleScreen(props: { apis: ProfileSummary['apis'] }) {
           />
         </div>
         <div className="field field-wide">
-          <label htmlFor={`${id}-body`}>JSON body (optional)</label>
+          <label htmlFor={`${id}-body`}>{t('console.body')}</label>
           <textarea
             id={`${id}-body`}
             rows={4}
@@ -152,7 +156,7 @@ export function ApiConsoleScreen(props: { apis: ProfileSummary['apis'] }) {
         ) : null}
         <div className="actions field-wide">
           <button type="submit" className="primary" disabled={sending}>
-            {sending ? 'Sending…' : 'Send'}
+            {sending ? t('console.sending') : t('console.send')}
           </button>
         </div>
       </form>
@@ -161,7 +165,7 @@ export function ApiConsoleScreen(props: { apis: ProfileSummary['apis'] }) {
         {result?.kind === 'error' ? (
           <ErrorNotice
             error={result.error}
-            context={isAllowlistRefusal(result.error.code) ? 'Not sent.' : 'No response.'}
+            context={isAllowlistRefusal(result.error.code) ? t('console.notSent') : t('console.noResponse')}
           />
         ) : null}
       </div>
@@ -170,20 +174,21 @@ export function ApiConsoleScreen(props: { apis: ProfileSummary['apis'] }) {
 }
 
 function ResponseView(props: { response: ApiResponse }) {
+  const t = useT();
   const { response } = props;
   const ok = response.status >= 200 && response.status < 300;
   const headers = Object.entries(response.headers).sort(([a], [b]) => a.localeCompare(b));
   return (
-    <section className="card stack" aria-label="Response">
+    <section className="card stack" aria-label={t('console.response')}>
       <p>
-        <strong className={ok ? 'status-ok' : 'status-bad'} data-testid="console-status">
+        <strong className={ok ? 'status-ok' : 'status-bad'} data-testid="console-status" data-i18n="raw">
           {response.status} {response.statusText}
         </strong>{' '}
-        <span className="muted">in {Math.round(response.durationMs)} ms</span>
+        <span className="muted">{t('console.duration', { ms: Math.round(response.durationMs) })}</span>
       </p>
       <details>
-        <summary>Headers ({headers.length}, filtered by the app)</summary>
-        <dl className="facts mono">
+        <summary>{t('console.responseHeaders', { count: headers.length })}</summary>
+        <dl className="facts mono" data-i18n="raw">
           {headers.map(([name, value]) => (
             <div key={name} className="fact-row">
               <dt>{name}</dt>
@@ -194,34 +199,43 @@ function ResponseView(props: { response: ApiResponse }) {
       </details>
       {response.redirect ? (
         <p className="notice notice-info" role="note">
-          The API answered with a redirect to <span className="mono">{response.redirect.location}</span>
-          {response.redirect.sameOrigin
-            ? '. The app does not follow redirects; send a request to that path if you need it.'
-            : ', another address. Refused by the allowlist: the app never follows it, so your sign-in is not sent there.'}
+          <Msg
+            id={response.redirect.sameOrigin ? 'console.redirectSame' : 'console.redirectOther'}
+            values={{
+              location: (
+                <span className="mono" data-i18n="raw">
+                  {response.redirect.location}
+                </span>
+              ),
+            }}
+          />
         </p>
       ) : null}
-      {response.retried ? (
-        <p className="muted small">
-          The first attempt was refused (401); the app renewed the sign-in and retried once.
-        </p>
-      ) : null}
+      {response.retried ? <p className="muted small">{t('console.retried')}</p> : null}
       <ResponseBody body={response.body} />
     </section>
   );
 }
 
 function ResponseBody(props: { body: ApiResponse['body'] }) {
+  const t = useT();
   const { body } = props;
-  if (body.kind === 'empty') return <p className="muted">No body.</p>;
+  if (body.kind === 'empty') return <p className="muted">{t('console.noBody')}</p>;
   if (body.kind === 'binary') {
     return (
       <p className="muted">
-        Binary body ({body.contentType}, {Math.floor((body.base64.length * 3) / 4)} bytes), not shown.
+        {t('console.binary', { type: body.contentType, bytes: Math.floor((body.base64.length * 3) / 4) })}
       </p>
     );
   }
   return (
-    <pre className="code" tabIndex={0} aria-label="Response body" data-testid="console-body">
+    <pre
+      className="code"
+      tabIndex={0}
+      aria-label={t('console.responseBody')}
+      data-testid="console-body"
+      data-i18n="raw"
+    >
       {body.kind === 'json' ? JSON.stringify(body.value, null, 2) : body.value}
     </pre>
   );

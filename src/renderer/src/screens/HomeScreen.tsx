@@ -3,32 +3,39 @@ import type { SessionState } from '../../../shared/session-state';
 import { DemoBadge } from '../components/DemoBadge';
 import { SessionPanel } from '../components/SessionPanel';
 import { useFocusOnMount } from '../hooks/use-focus-on-mount';
+import { useT } from '../i18n';
+import type { SessionHistory } from '../session-history';
 
 type SignedIn = Extract<SessionState, { status: 'signed-in' }>;
 
 /** Who you are, where you are signed in, and how the session is doing. */
-export function HomeScreen(props: { session: SignedIn; profile: ProfileSummary | undefined }) {
+export function HomeScreen(props: {
+  session: SignedIn;
+  history: SessionHistory;
+  profile: ProfileSummary | undefined;
+}) {
+  const t = useT();
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const { user } = props.session;
   return (
     <section aria-labelledby="home-heading" className="stack">
       <h2 id="home-heading" tabIndex={-1} ref={headingRef}>
-        Welcome, {user.username}
+        {t('home.welcome', { name: user.username })}
       </h2>
       <div className="grid">
         <section className="card" aria-labelledby="user-heading">
-          <h3 id="user-heading">You</h3>
+          <h3 id="user-heading">{t('home.you')}</h3>
           <dl className="facts">
-            <dt>Username</dt>
+            <dt>{t('home.username')}</dt>
             <dd data-testid="username">{user.username}</dd>
-            <dt>Email</dt>
+            <dt>{t('home.email')}</dt>
             <dd>{user.email ?? '—'}</dd>
-            <dt>Groups</dt>
+            <dt>{t('home.groups')}</dt>
             <dd data-testid="groups">
               {user.groups.length === 0 ? (
-                <span className="muted">No groups</span>
+                <span className="muted">{t('home.noGroups')}</span>
               ) : (
-                <ul className="chips" aria-label="Groups">
+                <ul className="chips" aria-label={t('home.groups')}>
                   {user.groups.map((g) => (
                     <li key={g} className="badge">
                       {g}
@@ -37,13 +44,13 @@ export function HomeScreen(props: { session: SignedIn; profile: ProfileSummary |
                 </ul>
               )}
             </dd>
-            <dt>Environment</dt>
+            <dt>{t('home.environment')}</dt>
             <dd>
-              {props.profile?.label ?? 'Unknown'} {props.profile?.demo ? <DemoBadge /> : null}
+              {props.profile?.label ?? t('home.unknown')} {props.profile?.demo ? <DemoBadge /> : null}
             </dd>
           </dl>
         </section>
-        <SessionPanel session={props.session} />
+        <SessionPanel session={props.session} history={props.history} />
       </div>
     </section>
   );

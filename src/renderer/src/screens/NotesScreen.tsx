@@ -3,6 +3,7 @@ import { callApiExpectingSuccess, type UiError } from '../api-call';
 import { useAppActions } from '../app-context';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useFocusOnMount } from '../hooks/use-focus-on-mount';
+import { useFormat, useT } from '../i18n';
 import {
   EMPTY_DRAFTS,
   NOTE_BODY_MAX,
@@ -24,6 +25,8 @@ type ListState = { kind: 'loading' } | { kind: 'error'; error: UiError } | { kin
  */
 export function NotesScreen(props: { drafts: NoteDrafts; setDrafts: Dispatch<SetStateAction<NoteDrafts>> }) {
   const { drafts, setDrafts } = props;
+  const t = useT();
+  const format = useFormat();
   const { onSessionLost, announce } = useAppActions();
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const listHeadingRef = useRef<HTMLHeadingElement>(null);
@@ -89,7 +92,7 @@ export function NotesScreen(props: { drafts: NoteDrafts; setDrafts: Dispatch<Set
     setDrafts((d) => (d.create === text ? { ...d, create: EMPTY_DRAFTS.create } : d));
     if (note) setList((l) => (l.kind === 'ready' ? { kind: 'ready', notes: [...l.notes, note] } : l));
     else void load();
-    announce(`Note “${text.title}” saved.`);
+    announce(t('notes.saved', { title: text.title }));
   };
 
   const saveEdit = async () => {
@@ -119,7 +122,7 @@ export function NotesScreen(props: { drafts: NoteDrafts; setDrafts: Dispatch<Set
       l.kind === 'ready' ? { kind: 'ready', notes: l.notes.map((n) => (n.id === saved.id ? saved : n)) } : l,
     );
     setDrafts((d) => ({ ...d, editing: null }));
-    announce('Changes saved.');
+    announce(t('notes.changesSaved'));
   };
 
   const remove = async (note: Note) => {
@@ -140,7 +143,7 @@ export function NotesScreen(props: { drafts: NoteDrafts; setDrafts: Dispatch<Set
       l.kind === 'ready' ? { kind: 'ready', notes: l.notes.filter((n) => n.id !== note.id) } : l,
     );
     setDrafts((d) => (d.editing?.id === note.id ? { ...d, editing: null } : d));
-    announce(`Note “${note.title}” deleted.`);
+    announce(t('notes.deleted', { title: note.title }));
     listHeadingRef.current?.focus();
   };
 
@@ -150,7 +153,7 @@ export function NotesScreen(props: { drafts: NoteDrafts; setDrafts: Dispatch<Set
   return (
     <section aria-labelledby="notes-heading" className="stack">
       <h2 id="notes-heading" tabIndex={-1} ref={headingRef}>
-        Notes
+        {t('nav.notes')}
       </h2>
       <form
         className="card stack"
@@ -159,54 +162,52 @@ export function NotesScreen(props: { drafts: NoteDrafts; setDrafts: Dispatch<Set
           void create();
         }}
       >
-        <h3>New note</h3>
+        <h3>{t('notes.new')}</h3>
         <NoteFields
           idPrefix="new-note"
           value={drafts.create}
           onChange={(create) => setDrafts((d) => ({ ...d, create }))}
         />
-        {createError ? (
-          <ErrorNotice error={createError} context="Your note was not saved; your text is kept." />
-        ) : null}
+        {createError ? <ErrorNotice error={createError} context={t('notes.notSaved')} /> : null}
         <div className="actions">
           <button type="submit" className="primary" disabled={busy === 'create'}>
-            {busy === 'create' ? 'Saving…' : 'Save note'}
+            {busy === 'create' ? t('common.saving') : t('notes.save')}
           </button>
         </div>
       </form>
 
       <h3 id="notes-list-heading" tabIndex={-1} ref={listHeadingRef}>
-        Your notes
+        {t('notes.yours')}
       </h3>
-      {deleteError ? <ErrorNotice error={deleteError} context="The note was not deleted." /> : null}
+      {deleteError ? <ErrorNotice error={deleteError} context={t('notes.notDeleted')} /> : null}
       {editingMissing ? (
         <div className="notice notice-warning" role="note">
-          <p className="notice-title">A note you were editing is no longer on the server.</p>
+          <p className="notice-title">{t('notes.editingGone')}</p>
           <p className="note-text">
-            Your unsaved text: {drafts.editing?.title} — {drafts.editing?.body}
+            {t('notes.unsavedText')} {drafts.editing?.title} — {drafts.editing?.body}
           </p>
           <button type="button" onClick={() => setDrafts((d) => ({ ...d, editing: null }))}>
-            Discard it
+            {t('notes.discard')}
           </button>
         </div>
       ) : null}
       {list.kind === 'loading' ? (
         <p role="status" className="muted">
-          Loading notes…
+          {t('notes.loading')}
         </p>
       ) : list.kind === 'error' ? (
         <ErrorNotice
           error={list.error}
-          context="Your notes could not be loaded."
+          context={t('notes.loadFailed')}
           action={
             <button type="button" onClick={() => void load()}>
-              Try again
+              {t('common.tryAgain')}
             </button>
           }
         />
       ) : list.notes.length === 0 ? (
         <p className="empty" role="status">
-          No notes yet. Write your first one above.
+          {t('notes.empty')}
         </p>
       ) : (
         <ul className="note-list" aria-labelledby="notes-list-heading">
@@ -223,7 +224,7 @@ export function NotesScreen(props: { drafts: NoteDrafts; setDrafts: Dispatch<Set
                       void saveEdit();
                     }}
                   >
-                    <h4 className="visually-hidden">Editing “{note.title}”</h4>
+                    <h4 className="visually-hidden">{t('notes.editing', { title: note.title })}</h4>
                     <NoteFields
                       idPrefix={`edit-${note.id}`}
                       value={editing}
@@ -231,14 +232,11 @@ export function NotesScreen(props: { drafts: NoteDrafts; setDrafts: Dispatch<Set
                       onChange={(text) => setDrafts((d) => ({ ...d, editing: { id: note.id, ...text } }))}
                     />
                     {editError ? (
-                      <ErrorNotice
-                        error={editError}
-                        context="Your changes were not saved; your text is kept."
-                      />
+                      <ErrorNotice error={editError} context={t('notes.changesNotSaved')} />
                     ) : null}
                     <div className="actions">
                       <button type="submit" className="primary" disabled={busy === note.id}>
-                        {busy === note.id ? 'Saving…' : 'Save changes'}
+                        {busy === note.id ? t('common.saving') : t('notes.saveChanges')}
                       </button>
                       <button
                         type="button"
@@ -247,7 +245,7 @@ export function NotesScreen(props: { drafts: NoteDrafts; setDrafts: Dispatch<Set
                           setDrafts((d) => ({ ...d, editing: null }));
                         }}
                       >
-                        Cancel editing
+                        {t('notes.cancelEditing')}
                       </button>
                     </div>
                   </form>
@@ -256,12 +254,14 @@ export function NotesScreen(props: { drafts: NoteDrafts; setDrafts: Dispatch<Set
                     <h4 className="note-title">{note.title}</h4>
                     {note.body ? <p className="note-text">{note.body}</p> : null}
                     {note.updatedAt ? (
-                      <p className="muted small">Updated {formatUpdated(note.updatedAt)}</p>
+                      <p className="muted small">
+                        {t('notes.updated', { time: formatUpdated(note.updatedAt, format.dateTime) })}
+                      </p>
                     ) : null}
                     <div className="actions">
                       <button
                         type="button"
-                        aria-label={`Edit note: ${short}`}
+                        aria-label={t('notes.editLabel', { title: short })}
                         disabled={busy === note.id}
                         onClick={() => {
                           setEditError(null);
@@ -271,16 +271,16 @@ export function NotesScreen(props: { drafts: NoteDrafts; setDrafts: Dispatch<Set
                           }));
                         }}
                       >
-                        Edit
+                        {t('common.edit')}
                       </button>
                       <button
                         type="button"
                         className="danger"
-                        aria-label={`Delete note: ${short}`}
+                        aria-label={t('notes.deleteLabel', { title: short })}
                         disabled={busy === note.id}
                         onClick={() => void remove(note)}
                       >
-                        Delete
+                        {t('common.delete')}
                       </button>
                     </div>
                   </>
@@ -301,10 +301,11 @@ function NoteFields(props: {
   autoFocus?: boolean;
 }) {
   const { idPrefix, value, onChange } = props;
+  const t = useT();
   return (
     <>
       <div className="field">
-        <label htmlFor={`${idPrefix}-title`}>Title</label>
+        <label htmlFor={`${idPrefix}-title`}>{t('notes.title')}</label>
         <input
           id={`${idPrefix}-title`}
           value={value.title}
@@ -315,7 +316,7 @@ function NoteFields(props: {
         />
       </div>
       <div className="field">
-        <label htmlFor={`${idPrefix}-body`}>Text</label>
+        <label htmlFor={`${idPrefix}-body`}>{t('notes.text')}</label>
         <textarea
           id={`${idPrefix}-body`}
           rows={3}
@@ -328,9 +329,7 @@ function NoteFields(props: {
   );
 }
 
-function formatUpdated(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime())
-    ? iso
-    : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+function formatUpdated(iso: string, dateTime: (ms: number) => string): string {
+  const ms = new Date(iso).getTime();
+  return Number.isNaN(ms) ? iso : dateTime(ms);
 }

@@ -6,6 +6,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { formatDuration } from '../format-time';
 import { useFocusOnMount } from '../hooks/use-focus-on-mount';
 import { useNow } from '../hooks/use-now';
+import { useT } from '../i18n';
 
 export type SessionEndedReason = 'expired' | 'revoked' | null;
 
@@ -19,7 +20,9 @@ export function SignInScreen(props: {
   onSignIn: () => void;
   onSwitchProfile: (profileId: string) => void;
   switchingProfile: boolean;
+  onOpenSettings: () => void;
 }) {
+  const t = useT();
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const active = props.profiles?.profiles.find((p) => p.id === props.profiles?.activeProfileId);
   const stateError = props.session.reason === 'error' ? props.session.error : undefined;
@@ -31,18 +34,25 @@ export function SignInScreen(props: {
     <main className="center-screen" aria-labelledby="sign-in-heading">
       <div className="card sign-in-card">
         <h1 id="sign-in-heading" tabIndex={-1} ref={headingRef}>
-          Cognito Desktop
+          {t('app.name')}
         </h1>
         {props.sessionEnded ? (
           <div className="notice notice-warning" role="alert" data-testid="session-ended">
             <p className="notice-title">
-              {props.sessionEnded === 'revoked'
-                ? 'Your session was ended by the sign-in service (session expired).'
-                : 'Your session expired.'}
+              {props.sessionEnded === 'revoked' ? t('signIn.ended.revoked') : t('signIn.ended.expired')}
             </p>
-            <p>
-              Sign in again to continue where you left off
-              {props.unsavedWork ? '; your unsaved note text is kept' : ''}.
+            <p>{props.unsavedWork ? t('signIn.ended.continueKept') : t('signIn.ended.continue')}</p>
+          </div>
+        ) : null}
+        {props.session.warning ? (
+          // Signed out, but something is left behind the user should know about (e.g. the
+          // keychain refused to delete the saved sign-in). Known codes are translated; main's
+          // plain-words English text is the fallback for a code this build does not know.
+          <div className="notice notice-warning" role="alert" data-testid="sign-out-warning">
+            <p className="notice-title">
+              {props.session.warning.code === 'KEYCHAIN_ENTRY_LEFT'
+                ? t('signIn.warning.KEYCHAIN_ENTRY_LEFT')
+                : props.session.warning.message}
             </p>
           </div>
         ) : null}
@@ -63,9 +73,12 @@ export function SignInScreen(props: {
           />
         ) : null}
         <button type="button" className="primary" disabled={!canSignIn} onClick={props.onSignIn}>
-          Sign in
+          {t('signIn.button')}
         </button>
-        <p className="hint">Sign-in opens in your web browser. Your password is never typed into this app.</p>
+        <p className="hint">{t('signIn.hint')}</p>
+        <button type="button" className="link-button" onClick={props.onOpenSettings}>
+          {t('nav.settings')}
+        </button>
       </div>
     </main>
   );
@@ -76,9 +89,10 @@ function EnvironmentPicker(props: {
   onSwitchProfile: (profileId: string) => void;
   switchingProfile: boolean;
 }) {
+  const t = useT();
   const selectId = 'environment-select';
   const profiles = props.profiles;
-  if (!profiles) return <p className="muted">Loading environments…</p>;
+  if (!profiles) return <p className="muted">{t('signIn.loadingEnvironments')}</p>;
   if (profiles.profiles.length === 0) {
     return (
       <ErrorNotice error={{ code: 'CONFIG_INVALID', message: 'No environment (profile) is configured.' }} />
@@ -89,14 +103,16 @@ function EnvironmentPicker(props: {
     <div className="field">
       {profiles.profiles.length > 1 ? (
         <>
-          <label htmlFor={selectId}>Environment</label>
+          <label htmlFor={selectId}>{t('home.environment')}</label>
           <select
             id={selectId}
             value={profiles.activeProfileId ?? ''}
             disabled={props.switchingProfile}
             onChange={(event) => props.onSwitchProfile(event.target.value)}
           >
-            {profiles.activeProfileId === null ? <option value="">Choose an environment</option> : null}
+            {profiles.activeProfileId === null ? (
+              <option value="">{t('signIn.chooseEnvironment')}</option>
+            ) : null}
             {profiles.profiles.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.label}
@@ -106,7 +122,7 @@ function EnvironmentPicker(props: {
         </>
       ) : (
         <p>
-          Environment: <strong>{active?.label ?? profiles.profiles[0]?.label}</strong>
+          {t('signIn.environment')} <strong>{active?.label ?? profiles.profiles[0]?.label}</strong>
         </p>
       )}
       {active?.demo ? <DemoBadge /> : null}
@@ -121,36 +137,32 @@ export function WaitingForBrowserScreen(props: {
   onReopen: () => void;
   reopenedAt: number | null;
 }) {
+  const t = useT();
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const now = useNow(1000);
   return (
     <main className="center-screen" aria-labelledby="waiting-heading">
       <div className="card sign-in-card">
         <h1 id="waiting-heading" tabIndex={-1} ref={headingRef}>
-          Continue in your browser
+          {t('waiting.heading')}
         </h1>
+        <p>{t('waiting.text')}</p>
         <p>
-          A sign-in page opened in your web browser. Sign in there; this window continues by itself when you
-          are done.
-        </p>
-        <p>
-          Waiting for{' '}
+          {t('waiting.for')}{' '}
           <span role="timer" data-testid="elapsed">
             {formatDuration(now - props.session.startedAt)}
           </span>
         </p>
         <div className="actions">
           <button type="button" onClick={props.onCancel}>
-            Cancel
+            {t('common.cancel')}
           </button>
           <button type="button" className="link-button" onClick={props.onReopen}>
-            Open the sign-in page again
+            {t('waiting.reopen')}
           </button>
         </div>
         <p className="hint" role="status">
-          {props.reopenedAt === null
-            ? 'Closed the browser tab by mistake? Open the page again.'
-            : 'Opened the sign-in page again.'}
+          {props.reopenedAt === null ? t('waiting.reopenHint') : t('waiting.reopened')}
         </p>
       </div>
     </main>

@@ -5,15 +5,18 @@ import type { UiError } from '../api-call';
 import { DemoBadge } from '../components/DemoBadge';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { SignOutMenu } from '../components/SignOutMenu';
-import { formatClock, formatRetry } from '../format-time';
+import { formatRetry } from '../format-time';
+import { useFormat, useT } from '../i18n';
 import { useNow } from '../hooks/use-now';
 import type { NoteDrafts } from '../notes-model';
+import type { SessionHistory } from '../session-history';
 import { AdminScreen } from './AdminScreen';
 import { ApiConsoleScreen } from './ApiConsoleScreen';
 import { HomeScreen } from './HomeScreen';
 import { NotesScreen } from './NotesScreen';
+import { SettingsScreen, type SettingsScreenProps } from './SettingsScreen';
 
-export type View = 'home' | 'notes' | 'admin' | 'console';
+export type View = 'home' | 'notes' | 'admin' | 'console' | 'settings';
 type SignedIn = Extract<SessionState, { status: 'signed-in' }>;
 
 export const ADMIN_GROUP = 'admin';
@@ -21,7 +24,9 @@ export const ADMIN_GROUP = 'admin';
 /** The signed-in app: header with navigation and account menu, banners, and the current view. */
 export function SignedInShell(props: {
   session: SignedIn;
+  history: SessionHistory;
   profile: ProfileSummary | undefined;
+  settings: SettingsScreenProps;
   view: View;
   onNavigate: (view: View) => void;
   drafts: NoteDrafts;
@@ -32,24 +37,26 @@ export function SignedInShell(props: {
   /** An outage is under way (offline, or retrying after being offline). */
   degraded: boolean;
 }) {
+  const t = useT();
   const { session, view } = props;
   const isAdmin = session.user.groups.includes(ADMIN_GROUP);
   const links: Array<{ view: View; label: string }> = [
-    { view: 'home', label: 'Home' },
-    { view: 'notes', label: 'Notes' },
-    ...(isAdmin ? [{ view: 'admin' as const, label: 'Admin' }] : []),
-    { view: 'console', label: 'API console' },
+    { view: 'home', label: t('nav.home') },
+    { view: 'notes', label: t('nav.notes') },
+    ...(isAdmin ? [{ view: 'admin' as const, label: t('nav.admin') }] : []),
+    { view: 'console', label: t('nav.console') },
+    { view: 'settings', label: t('nav.settings') },
   ];
 
   return (
     <div className="app">
       <header className="app-header">
-        <h1 className="app-name">Cognito Desktop</h1>
+        <h1 className="app-name">{t('app.name')}</h1>
         <span className="env">
           {props.profile?.label}
           {props.profile?.demo ? <DemoBadge /> : null}
         </span>
-        <nav aria-label="Main">
+        <nav aria-label={t('nav.main')}>
           <ul>
             {links.map((link) => (
               <li key={link.view}>
@@ -71,13 +78,16 @@ export function SignedInShell(props: {
         <OfflineBanner session={session} />
       ) : null}
       {props.signOutError ? (
-        <ErrorNotice error={props.signOutError} context="Sign-out had a problem." />
+        <ErrorNotice error={props.signOutError} context={t('account.signOutProblem')} />
       ) : null}
       <main className="content" id="content">
-        {view === 'home' ? <HomeScreen session={session} profile={props.profile} /> : null}
+        {view === 'home' ? (
+          <HomeScreen session={session} history={props.history} profile={props.profile} />
+        ) : null}
         {view === 'notes' ? <NotesScreen drafts={props.drafts} setDrafts={props.setDrafts} /> : null}
         {view === 'admin' ? <AdminScreen /> : null}
         {view === 'console' ? <ApiConsoleScreen apis={props.profile?.apis ?? []} /> : null}
+        {view === 'settings' ? <SettingsScreen {...props.settings} /> : null}
       </main>
     </div>
   );
@@ -85,22 +95,24 @@ export function SignedInShell(props: {
 
 /** Non-blocking: the app keeps working while the access token is still valid. */
 function OfflineBanner(props: { session: SignedIn }) {
+  const t = useT();
+  const format = useFormat();
   const now = useNow(1000);
   const { session } = props;
   const valid = session.accessTokenExpiresAt > now;
   return (
     <div className="banner banner-offline" data-testid="offline-banner">
       <p role="status">
-        <strong>Offline: the sign-in service cannot be reached.</strong>{' '}
+        <strong>{t('offline.title')}</strong>{' '}
         {valid
-          ? `You can keep working until ${formatClock(session.accessTokenExpiresAt)}.`
-          : 'Requests will wait until the connection returns.'}
+          ? t('offline.keepWorking', { time: format.time(session.accessTokenExpiresAt) })
+          : t('offline.wait')}
       </p>
       {session.connectivity === 'refreshing' ? (
-        <p>Reconnecting…</p>
+        <p>{t('offline.reconnecting')}</p>
       ) : session.nextRetryAt !== undefined ? (
         <p>
-          Next retry <span role="timer">{formatRetry(session.nextRetryAt - now)}</span>.
+          {t('offline.nextRetry')} <span role="timer">{formatRetry(session.nextRetryAt - now, t)}</span>.
         </p>
       ) : null}
     </div>

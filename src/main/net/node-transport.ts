@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import { Agent, ProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import { AppError } from '../../shared/errors';
+import { classifyNodeFailure } from './network-errors';
+import { bypassesProxy, proxyLabel } from './proxy-rules';
+import { capResponse } from './response-cap';
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TRANSPORT_TIMEOUT_MS,
+  type NetTransport,
+  type ProxySetting,
+  type RouteDescription,
+  type TransportRequestInit,
+  headerRecord,
+} from './transport';
+
+/**
+ * The plain-Node transport (tests, tools, the doctor; the app uses Electron's net.fetch): undici 7
+ * with explicit options only.
+ *
+ *  - Proxy: only the one given (`proxy.url`, http:// or https://, CONNECT for https targets),
+ *    minus `proxy.bypass` and loopback hosts. `http_proxy`, `HTTPS_PROXY`, `all_proxy` and
+ *    `NO_PROXY` are never read: undici's EnvHttpProxyAgent is not used and no global dispatcher
+ *    is installed. 'system' means direct here: Node cannot see the OS proxy settings.
+ *  - Trust: Node's bundled root list plus, optionally, the PEM certificates of `caFile` (or
+ *    `caPem`). Nothing disables verification; there is no option for it.
+ *  - Timeouts: connect (`connectTimeoutMs`), and an overall deadline (`timeoutMs`) combined with
+ *    the caller's signal; body size capped at `maxResponseBytes`.
+ *  - Redirects are never followed (undici's 'manual' hands the 3xx back).
+ */
+export interface NodeTransportOptions {
+  proxy?: ProxySetting;
+  /** A PEM file of extra trusted roots (e.g. a TLS-inspecting firewall's, or a test CA). */
+  caFile?: string;
+  /** The same as PEM text. */
+  caPem?: string;
+  connectTimeoutMs?: number;
+  timeoutMs?: number;
+  maxResponseBytes?: number;
+}
+
+function readCa(options: NodeTransportOptions): { pem?: string; label: string } {
+  if (options.caPem !== undefined) return { pem: options.caPem, label: 'an extra CA given in code' };
+  if (options.caFile === undefined) return { label: '' };
+  let pem: string;
+  try {
+    pem = readFileSync(options.caFile, 'utf8');
+  } catch {
+    throw new AppError('CONFIG_INVALID', `The CA file ${options.caFile} cannot be read.`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new AppError('CONFIG_INVALID', `The CA file ${options.caFile} holds no PEM certificate.`);
+  }
+  return { pem, label: options.caFile };
+}
+
+function validateProxy(setting: ProxySetting): ProxySetting {
+  if (setting === 'system') return setting;
+  let url: URL;
+  try {
+    url = new URL(setting.url);
+  } catch {
+    throw new AppError('CONFIG_INVALID', 'The proxy URL is not a valid URL.');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new AppError('CONFIG_INVALID', 'The proxy URL must be http:// or https://.');
+  }
+  return setting;
+}
+
+export function createNodeTransport(options: NodeTransportOptions = {}): NetTransport {
+  const ca = readCa(options);
+  const trustLabel = ca.pem
+    ? `Node's bundled root certificates + ${ca.label}`
+    : "Node's bundled root certificates";
+  const tls = ca.pem ? { ca: [...rootCertificates, ca.pem] } : {};
+  const connectTimeout = options.connectTimeoutMs ?? 10_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TRANSPORT_TIMEOUT_MS;
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const direct = new Agent({ connect: { ...tls, timeout: connectTimeout } });
+
+  let proxy: { setting: Exclude<ProxySetting, 'system'>; agent: ProxyAgent } | undefined;
+  const applyProxy = (setting: ProxySetting) => {
+    const valid = validateProxy(setting);
+    const old = proxy;
+    proxy =
+      valid === 'system'
+        ? undefined
+        : {
+            setting: valid,
+            agent: new ProxyAgent({
+              uri: valid.url,
+              // TLS to the origin inside the tunnel, and to an https:// proxy itself.
+              requestTls: { ...tls, timeout: connectTimeout },
+              proxyTls: { ...tls, timeout: connectTimeout },
+            }),
+          };
+    void old?.agent.close().catch(() => undefined);
+  };
+  applyProxy(options.proxy ?? 'system');
+
+  const route = (url: URL): { dispatcher: Dispatcher; proxy?: string } => {
+    if (!proxy || bypassesProxy(url, proxy.setting.bypass)) return { dispatcher: direct };
+    return { dispatcher: proxy.agent, proxy: proxyLabel(proxy.setting.url) };
+  };
+
+  return {
+    kind: 'node-undici',
+    async fetch(input, init: TransportRequestInit = {}) {
+      const url = new URL(input);
+      const { dispatcher, proxy: via } = route(url);
+      const deadline = AbortSignal.timeout(timeoutMs);
+      const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+      let response;
+      try {
+        response = await undiciFetch(url, {
+          method: init.method ?? 'GET',
+          ...(init.headers === undefined ? {} : { headers: headerRecord(init.headers) }),
+          ...(init.body === undefined || init.body === null ? {} : { body: init.body }),
+          redirect: 'manual',
+          signal,
+          dispatcher,
+        });
+      } catch (error) {
+        // An abort keeps its own reason (the caller's timeout or cancel), untouched.
+        if (signal.aborted) throw signal.reason;
+        throw classifyNodeFailure(error, { host: url.host, ...(via ? { proxy: via } : {}) }) ?? error;
+      }
+      return capResponse(response as unknown as Response, maxBytes, url.host);
+    },
+    async setProxy(setting) {
+      applyProxy(setting);
+    },
+    describe(input): RouteDescription {
+      const url = new URL(input);
+      const chosen = route(url);
+      let proxyText: string;
+      if (chosen.proxy) proxyText = `${chosen.proxy} (pinned)`;
+      else if (proxy) proxyText = bypassesProxy(url, []) ? 'direct (loopback)' : 'direct (bypass list)';
+      else proxyText = 'direct (no proxy configured; Node does not read the OS proxy settings)';
+      return {
+        proxy: proxyText,
+        trust: url.protocol === 'https:' ? trustLabel : 'none (plain http, loopback)',
+      };
+    },
+    async close() {
+      await Promise.all([direct.close(), proxy?.agent.close()]);
+    },
+  };
+}

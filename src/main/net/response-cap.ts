@@ -1,0 +1,43 @@
+import { AppError } from '../../shared/errors';
+
+/**
+ * Bounds a response body: a declared Content-Length over the cap fails at once (one within it
+ * already bounds the body); without one, the body stream errors with RESPONSE_TOO_LARGE as soon as more than `maxBytes` arrived, so a
+ * hostile or broken server cannot make main buffer without limit. Status, headers and a null
+ * body (204, 304, HEAD) pass through untouched.
+ */
+export function capResponse(response: Response, maxBytes: number, host: string): Response {
+  const tooLarge = () =>
+    new AppError(
+      'RESPONSE_TOO_LARGE',
+      `${host} sent more than ${maxBytes} bytes; the response was discarded.`,
+    );
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    void response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  const body = response.body;
+  if (body === null) return response;
+  // A declared length within the cap bounds the body already (the framing ends it there), so the
+  // common case needs no counting stream; not when the body is decoded (gzip, br), where the
+  // length counts the compressed bytes.
+  const encoding = (response.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
+  if (Number.isFinite(declared) && encoding === 'identity') return response;
+  let seen = 0;
+  const counted = body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > maxBytes) controller.error(tooLarge());
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+  const capped = new Response(counted, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  return capped;
+}

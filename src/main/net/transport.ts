@@ -1,0 +1,71 @@
+/**
+ * How main talks to the network: the one contract every main-process request goes through
+ * (openid-client's discovery, token and revoke calls, jose's JWKS fetch, the axios API client).
+ * No other module opens a socket to the IdP or an API.
+ *
+ * Two implementations:
+ *  - electron-net-transport.ts: Electron's `net.fetch` on a dedicated session (Chromium's
+ *    network stack: OS proxy settings, PAC/WPAD, the OS trust store, integrated proxy auth).
+ *  - node-transport.ts: undici with explicit options only (a proxy URL and bypass list, an extra
+ *    CA file), for tests, tools and the doctor. It never reads proxy environment variables.
+ *
+ * What every NetTransport promises:
+ *  - fetch-shaped: `fetch(url, init)` resolves with a WHATWG Response.
+ *  - Never follows a redirect: the 3xx comes back as the response, or (where the stack cannot
+ *    hand back a redirect response, as in Electron) the request fails with REDIRECT_BLOCKED.
+ *  - Honours `init.signal`, and applies its own overall timeout when the caller gives none
+ *    shorter; an abort rejects with the signal's reason (a DOMException), untouched, so callers'
+ *    own timeout handling keeps working.
+ *  - Caps the response body (maxResponseBytes): beyond it the body stream errors with
+ *    RESPONSE_TOO_LARGE.
+ *  - Requests to loopback hosts never go through a proxy.
+ *  - Failures that mean "your network is in the way" reject with a typed AppError (see
+ *    network-errors.ts): PROXY_UNREACHABLE, PROXY_AUTH_REQUIRED, CERT_UNTRUSTED,
+ *    CERT_NAME_MISMATCH, DNS_FAILED. Other connection failures reject like Node's fetch does
+ *    (`TypeError('fetch failed')` with a `cause.code` such as ECONNREFUSED), so the existing
+ *    classifiers of the session and API client keep their meaning.
+ *  - Nothing overrides a certificate error.
+ */
+export type ProxySetting = 'system' | { url: string; bypass: readonly string[] };
+
+export interface TransportRequestInit {
+  method?: string;
+  headers?: Record<string, string> | Headers;
+  body?: string | Uint8Array | URLSearchParams | ArrayBuffer | null;
+  signal?: AbortSignal | null;
+  /** Accepted for fetch compatibility; a transport always behaves as 'manual'. */
+  redirect?: 'manual';
+}
+
+/** For the doctor and logs: which proxy and which trust source a request to a URL would use. */
+export interface RouteDescription {
+  proxy: string;
+  trust: string;
+}
+
+export interface NetTransport {
+  readonly kind: 'electron-net' | 'node-undici';
+  fetch(url: string | URL, init?: TransportRequestInit): Promise<Response>;
+  /** Pins or unpins a proxy (the profile's `network.proxy`); later requests wait for it to apply. */
+  setProxy(setting: ProxySetting): Promise<void>;
+  describe(url: string | URL): RouteDescription;
+  close(): Promise<void>;
+}
+
+/** A safety net only: callers set their own, shorter deadlines (the API client allows up to 120 s). */
+/** The Electron session (in-memory partition) main's requests use; here so tests can name it. */
+export const NETWORK_PARTITION = 'cognito-desktop-main-network';
+
+export const DEFAULT_TRANSPORT_TIMEOUT_MS = 125_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
+/** Headers as a plain record (jose passes a Headers object; both stacks take a record). */
+export function headerRecord(headers: TransportRequestInit['headers']): Record<string, string> | undefined {
+  if (headers === undefined) return undefined;
+  if (typeof (headers as Headers).get === 'function' && typeof headers.forEach === 'function') {
+    const out: Record<string, string> = {};
+    (headers as Headers).forEach((value, key) => (out[key] = value));
+    return out;
+  }
+  return headers as Record<string, string>;
+}

@@ -1,0 +1,111 @@
+import { createContext, useCallback, useContext, useMemo, type ReactNode } from 'react';
+import { IntlProvider, useIntl, type IntlShape } from 'react-intl';
+import { intlLocale, PSEUDO_LOCALE, pseudoLocalize, type Language } from '../../../shared/languages';
+import { de } from './de';
+import { en, type MessageId } from './en';
+
+/**
+ * All screen text goes through here: react-intl (FormatJS) with one catalogue per language
+ * (en.ts is the source, de.ts must have every id: the type says so), and the pseudo-locale
+ * en-XA derived from English. Dates, times, relative times and numbers go through Intl
+ * (react-intl's formatters) in the same locale.
+ */
+export type { MessageId };
+export type MessageValues = Record<
+  string,
+  string | number | ReactNode | ((chunks: ReactNode[]) => ReactNode)
+>;
+
+const pseudo = Object.fromEntries(
+  Object.entries(en).map(([id, text]) => [id, pseudoLocalize(text)]),
+) as Record<MessageId, string>;
+const CATALOGUES: Record<Language, Record<MessageId, string>> = { en, de, 'en-XA': pseudo };
+
+const LanguageContext = createContext<Language>('en');
+export const useLanguage = () => useContext(LanguageContext);
+
+export function I18nProvider(props: { language: Language; children: ReactNode }) {
+  return (
+    <LanguageContext.Provider value={props.language}>
+      <IntlProvider
+        locale={intlLocale(props.language)}
+        defaultLocale="en"
+        messages={CATALOGUES[props.language]}
+        // A missing id is a type error already; say loudly if one slips through anyway.
+        onError={(error) => console.error(`i18n: ${error.message}`)}
+      >
+        {props.children}
+      </IntlProvider>
+    </LanguageContext.Provider>
+  );
+}
+
+export type Translate = {
+  (id: MessageId, values?: Record<string, string | number>): string;
+};
+
+/** `t('id', { name })` for plain strings (labels, attributes). Rich text: <Msg id values />. */
+export function useT(): Translate {
+  const intl = useIntl();
+  return useCallback<Translate>((id, values) => intl.formatMessage({ id }, values), [intl]);
+}
+
+export function Msg(props: { id: MessageId; values?: MessageValues }) {
+  const intl = useIntl();
+  return (
+    <>{intl.formatMessage({ id: props.id }, props.values as Parameters<IntlShape['formatMessage']>[1])}</>
+  );
+}
+
+export { english } from './english';
+
+const RELATIVE_UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['second', 1000],
+  ['minute', 60_000],
+  ['hour', 3_600_000],
+  ['day', 86_400_000],
+];
+
+/** Intl formatting in the app's language. */
+export function useFormat() {
+  const intl = useIntl();
+  // The pseudo-locale formats all-numeric (24-hour, no month names), so every letter it shows
+  // comes from the catalogue and the untranslated-text check stays exact.
+  const numeric = useLanguage() === PSEUDO_LOCALE;
+  return useMemo(
+    () => ({
+      /** 14:05:09 / 2:05:09 PM */
+      time: (epochMs: number) =>
+        intl.formatTime(epochMs, {
+          hour: '2-digit',
+          minute: '2-digit',
+          second: '2-digit',
+          ...(numeric ? { hourCycle: 'h23' as const } : {}),
+        }),
+      /** Date and time, for tooltips and detail views. */
+      dateTime: (epochMs: number) =>
+        numeric
+          ? intl.formatDate(epochMs, {
+              year: 'numeric',
+              month: '2-digit',
+              day: '2-digit',
+              hour: '2-digit',
+              minute: '2-digit',
+              second: '2-digit',
+              hourCycle: 'h23',
+            })
+          : intl.formatDate(epochMs, { dateStyle: 'medium', timeStyle: 'medium' }),
+      /** "5 minutes ago", "in 30 seconds", "vor 2 Tagen". */
+      relative: (epochMs: number, now: number) => {
+        const delta = epochMs - now;
+        const abs = Math.abs(delta);
+        let unit: Intl.RelativeTimeFormatUnit = 'second';
+        let size = 1000;
+        for (const [u, ms] of RELATIVE_UNITS) if (abs >= ms) [unit, size] = [u, ms];
+        return intl.formatRelativeTime(Math.round(delta / size), unit, { numeric: 'auto' });
+      },
+      number: (value: number) => intl.formatNumber(value),
+    }),
+    [intl, numeric],
+  );
+}

@@ -1,0 +1,179 @@
+import { useEffect, useId, useRef } from 'react';
+import type { AboutInfo, Profiles, SettingsPatch, SettingsView } from '../../../shared/ipc-contract';
+import {
+  LANGUAGE_SETTINGS,
+  PSEUDO_LOCALE,
+  type Language,
+  type LanguageSetting,
+} from '../../../shared/languages';
+import type { SecretStorage } from '../../../shared/session-state';
+import type { UiError } from '../api-call';
+import { DemoBadge } from '../components/DemoBadge';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { useFocusOnMount } from '../hooks/use-focus-on-mount';
+import { useT, type MessageId } from '../i18n';
+
+export interface SettingsScreenProps {
+  view: SettingsView | null;
+  /** The language in use now (the setting resolved against the OS languages). */
+  language: Language;
+  onChange: (patch: SettingsPatch) => void;
+  saveError: UiError | null;
+  storage: SecretStorage | null;
+  profiles: Profiles | null;
+  about: AboutInfo | null;
+  /** Set when the menu's About item brought us here: focus goes to the About section. */
+  focusAbout: boolean;
+  /** Shown on the signed-out variant, which has no navigation. */
+  onBack?: () => void;
+}
+
+const LANGUAGE_NAMES: Record<LanguageSetting, MessageId> = {
+  system: 'settings.language.system',
+  en: 'settings.language.en',
+  de: 'settings.language.de',
+  'en-XA': 'settings.language.pseudo',
+};
+const THEMES: Array<{ value: 'system' | 'light' | 'dark'; label: MessageId }> = [
+  { value: 'system', label: 'settings.theme.system' },
+  { value: 'light', label: 'settings.theme.light' },
+  { value: 'dark', label: 'settings.theme.dark' },
+];
+
+/**
+ * Settings: language (the OS's, or an override), theme (system/light/dark: main sets
+ * nativeTheme), the environments (read-only with "Managed by your organisation" for the
+ * organisation's profiles), where the sign-in is kept, and About. Every change is saved by main
+ * at once (settings:update) and comes back as the new settings.
+ */
+export function SettingsScreen(props: SettingsScreenProps) {
+  const t = useT();
+  const id = useId();
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  const aboutRef = useRef<HTMLHeadingElement>(null);
+  const { view, about } = props;
+
+  useEffect(() => {
+    if (props.focusAbout) aboutRef.current?.focus();
+  }, [props.focusAbout]);
+
+  const languages = LANGUAGE_SETTINGS.filter(
+    (l) => l !== PSEUDO_LOCALE || about?.isDevelopment || view?.settings.language === PSEUDO_LOCALE,
+  );
+
+  return (
+    <section aria-labelledby="settings-heading" className="stack settings">
+      <h2 id="settings-heading" tabIndex={-1} ref={headingRef}>
+        {t('settings.heading')}
+      </h2>
+      {props.onBack ? (
+        <div>
+          <button type="button" className="link-button" onClick={props.onBack}>
+            {t('settings.back')}
+          </button>
+        </div>
+      ) : null}
+      {view?.problem ? <ErrorNotice error={view.problem} context={t('settings.fileProblem')} /> : null}
+      {props.saveError ? <ErrorNotice error={props.saveError} context={t('settings.notSaved')} /> : null}
+
+      <section className="card stack" aria-labelledby={`${id}-appearance`}>
+        <h3 id={`${id}-appearance`}>{t('settings.appearance')}</h3>
+        <div className="field">
+          <label htmlFor={`${id}-language`}>{t('settings.language')}</label>
+          <select
+            id={`${id}-language`}
+            value={view?.settings.language ?? 'system'}
+            disabled={!view}
+            onChange={(e) => props.onChange({ language: e.target.value as LanguageSetting })}
+          >
+            {languages.map((l) => (
+              <option key={l} value={l}>
+                {t(LANGUAGE_NAMES[l])}
+              </option>
+            ))}
+          </select>
+        </div>
+        <fieldset className="radio-group">
+          <legend>{t('settings.theme')}</legend>
+          {THEMES.map((theme) => (
+            <label key={theme.value} className="radio">
+              <input
+                type="radio"
+                name={`${id}-theme`}
+                value={theme.value}
+                checked={(view?.settings.theme ?? 'system') === theme.value}
+                disabled={!view}
+                onChange={() => props.onChange({ theme: theme.value })}
+              />
+              {t(theme.label)}
+            </label>
+          ))}
+        </fieldset>
+        {view && !view.persisted ? <p className="hint">{t('settings.notPersisted')}</p> : null}
+      </section>
+
+      <section className="card stack" aria-labelledby={`${id}-profiles`}>
+        <h3 id={`${id}-profiles`}>{t('settings.environments')}</h3>
+        {props.profiles === null ? (
+          <p className="muted">{t('signIn.loadingEnvironments')}</p>
+        ) : props.profiles.profiles.length === 0 ? (
+          <p className="empty">{t('settings.noEnvironments')}</p>
+        ) : (
+          <ul className="profile-list" data-testid="profile-list">
+            {props.profiles.profiles.map((p) => (
+              <li key={p.id} className="profile-row">
+                <span className="profile-label">
+                  <strong>{p.label}</strong> {p.demo ? <DemoBadge /> : null}
+                  {p.id === props.profiles?.activeProfileId ? (
+                    <span className="badge">{t('settings.active')}</span>
+                  ) : null}
+                </span>
+                {p.managed ? (
+                  <span className="muted small" data-testid="managed">
+                    {t('settings.managed')}
+                  </span>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+        <p className="hint">{t('settings.environmentsHint')}</p>
+      </section>
+
+      <section className="card stack" aria-labelledby={`${id}-storage`}>
+        <h3 id={`${id}-storage`}>{t('session.storage')}</h3>
+        <p data-testid="settings-storage">
+          {props.storage === null
+            ? '—'
+            : props.storage.kind === 'keychain'
+              ? t('settings.storage.keychain')
+              : t('settings.storage.memory')}
+        </p>
+      </section>
+
+      <section className="card stack" aria-labelledby="about-heading" data-testid="about">
+        <h3 id="about-heading" tabIndex={-1} ref={aboutRef}>
+          {t('about.heading', { name: about?.name ?? t('app.name') })}
+        </h3>
+        {about ? (
+          <dl className="facts">
+            <dt>{t('about.version')}</dt>
+            <dd data-testid="about-version">{about.version}</dd>
+            <dt>{t('about.electron')}</dt>
+            <dd>{about.electron ?? t('about.notElectron')}</dd>
+            <dt>{t('about.chromium')}</dt>
+            <dd>{about.chromium ?? t('about.notElectron')}</dd>
+            <dt>{t('about.node')}</dt>
+            <dd>{about.node}</dd>
+            <dt>{t('about.licence')}</dt>
+            <dd data-i18n="raw">{about.licence}</dd>
+            <dt>{t('about.build')}</dt>
+            <dd>{about.isDevelopment ? t('about.development') : t('about.packaged')}</dd>
+          </dl>
+        ) : (
+          <p className="muted">{t('common.loading')}</p>
+        )}
+      </section>
+    </section>
+  );
+}

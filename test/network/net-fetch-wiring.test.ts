@@ -1,0 +1,128 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NETWORK_PARTITION } from '../../src/main/net/transport';
+import { startUserPool } from '../../tools/user-pool/index';
+import type { RunningUserPool } from '../../tools/user-pool/types';
+
+/**
+ * The app's net.fetch transport, wired in the BUILT main bundle, against the recording stand-in
+ * for `electron` (test/support/electron-stand-in; not a launch test). Proves: main's requests go
+ * through `session.fromPartition(NETWORK_PARTITION).fetch` with redirect 'manual' and an abort
+ * signal, and the profile's pinned proxy is applied with `setProxy` before the first request.
+ * The options themselves are checked against electron.d.ts by `npm run typecheck`.
+ *
+ * Proxies: none really (the stand-in records setProxy; its fetch goes direct to the local pool).
+ * Certificates: none (the local pool on http).
+ */
+const root = path.resolve(import.meta.dirname, '../..');
+const driver = path.join(root, 'test/support/electron-stand-in/run-built-main.mjs');
+
+interface StandInRecord {
+  seq: number;
+  kind: string;
+  [key: string]: unknown;
+}
+
+let work: string;
+let outDir: string;
+let pool: RunningUserPool;
+
+beforeAll(async () => {
+  mkdirSync(path.join(root, '.tmp'), { recursive: true });
+  work = mkdtempSync(path.join(root, '.tmp', 'net-wiring-'));
+  outDir = path.join(work, 'out');
+  pool = await startUserPool({ port: 0 });
+  await new Promise<void>((resolve, reject) => {
+    const build = spawn(
+      process.execPath,
+      [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--outDir', outDir],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    build.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    build.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    build.on('error', reject);
+    build.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build failed:\n${output}`))));
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await pool?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+function runBundle(
+  profile: unknown,
+): Promise<{ records: StandInRecord[]; probes: Record<string, unknown>; error?: string }> {
+  const profileFile = path.join(work, `profile-${Date.now()}.json`);
+  writeFileSync(profileFile, JSON.stringify(profile));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [driver, path.join(outDir, 'main', 'index.js')], {
+      cwd: root,
+      env: {
+        ...process.env,
+        STAND_IN_DIR: mkdtempSync(path.join(work, 'data-')),
+        COGNITO_DESKTOP_PROFILE: profileFile,
+        STAND_IN_SIGN_IN: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+    child.on('error', reject);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      const line = stdout.split('\n').find((l) => l.startsWith('STAND-IN-REPORT '));
+      if (!line) return reject(new Error(`no report:\n${stdout}\n${stderr}`));
+      resolve(JSON.parse(line.slice('STAND-IN-REPORT '.length)));
+    });
+  });
+}
+
+describe('net.fetch transport wiring in the built bundle (recording stand-in)', () => {
+  it('sends discovery through the main network session, after applying the pinned proxy', async () => {
+    const report = await runBundle({
+      id: 'netwiring',
+      label: 'Network wiring',
+      region: 'us-east-1',
+      userPoolId: pool.userPoolId,
+      clientId: 'localdemo0desktop0client01',
+      domain: pool.domain,
+      issuer: pool.issuer,
+      scopes: ['openid'],
+      redirect: { loopback: ['http://127.0.0.1:53682/callback'], prefer: 'loopback' },
+      apis: [],
+      network: { proxy: { url: 'http://127.0.0.1:9', bypass: ['.corp.example'] } },
+    });
+    expect(report.error).toBeUndefined();
+    expect(report.probes['signInOpenedBrowser']).toBe(true);
+    const records = report.records;
+    expect(records.find((r) => r.kind === 'session.fromPartition')).toMatchObject({
+      partition: NETWORK_PARTITION,
+    });
+    const setProxy = records.find((r) => r.kind === 'session.setProxy');
+    expect(setProxy).toMatchObject({
+      partition: NETWORK_PARTITION,
+      config: { mode: 'fixed_servers', proxyRules: 'http://127.0.0.1:9', proxyBypassRules: '.corp.example' },
+    });
+    const fetches = records.filter((r) => r.kind === 'session.fetch');
+    expect(fetches[0]).toMatchObject({
+      partition: NETWORK_PARTITION,
+      url: `${pool.issuer}/.well-known/openid-configuration`,
+      redirect: 'manual',
+      hasSignal: true,
+    });
+    expect(setProxy!.seq).toBeLessThan(fetches[0]!.seq);
+    const opened = records
+      .filter((r) => r.kind === 'shell.openExternal')
+      .map((r) => String(r['url']))
+      .filter((url) => url.includes('/oauth2/authorize'));
+    expect(opened).toHaveLength(1);
+    expect(opened[0]!.startsWith(`${pool.domain}/oauth2/authorize?`)).toBe(true);
+  }, 90_000);
+});
