@@ -7,7 +7,8 @@ import { memoryKeychain } from '../load/scale-rig';
 /**
  * The two client models of the fleet run, each one simulated desktop app.
  *
- *  - engine: the app's real session engine (createSession) with an in-memory keychain stand-in
+ *  - engine / engine-fleet: the app's real session engine (createSession), without and with the
+ *    organisation policy's `fleet` spread (clients / quota), with an in-memory keychain stand-in
  *    (named as such: `memoryKeychain` from tools/load/scale-rig.ts), woken by start(), the
  *    restore-and-refresh the app runs when it starts or resumes with a stale token.
  *  - naive: what most apps do: refresh at once on wake, retry a throttled or failed refresh after
@@ -30,7 +31,12 @@ export interface FleetClientSeed {
   user: SessionUser;
 }
 
-export async function engineClient(index: number, seed: FleetClientSeed): Promise<FleetClient> {
+export async function engineClient(
+  index: number,
+  seed: FleetClientSeed,
+  /** The organisation policy's fleet spread (clients / quota); 0: no fleet policy. */
+  spreadMs = 0,
+): Promise<FleetClient> {
   const profile = { ...seed.profile, id: `fleet-${index}` };
   const store = createCredentialStore({
     profileId: profile.id,
@@ -47,6 +53,7 @@ export async function engineClient(index: number, seed: FleetClientSeed): Promis
       session = createSession({
         profile,
         credentialStore: store,
+        ...(spreadMs > 0 ? { backoff: { spreadMs } } : {}),
         openExternal: () => Promise.reject(new Error('the fleet run never opens a browser')),
       });
       session.onChanged((state) => {

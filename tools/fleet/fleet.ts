@@ -1,11 +1,12 @@
 import { decodeJwt } from 'jose';
 import { parseProfile } from '../../src/main/config/profile';
+import { resolvePolicy } from '../../src/main/policy/effective-policy';
 import type { SessionUser } from '../../src/shared/session-state';
 import { signInWithBrowser } from '../../test/support/pool-sign-in';
 import type { PoolDefinition, RunningUserPool } from '../user-pool/types';
 import { engineClient, naiveClient, type FleetClient, type FleetClientSeed } from './clients';
 import { startFleetPool, type FleetPool } from './fleet-pool';
-import { idpOutage, morningWake, type ScenarioResult } from './scenarios';
+import { idpOutage, morningWake, type FleetModel, type ScenarioResult } from './scenarios';
 
 /**
  * The fleet run: many simulated desktop clients in one process against one local user pool
@@ -22,7 +23,7 @@ export interface FleetOptions {
   clients: number;
   quotaPerSecond: number;
   scenarios: Array<'morning' | 'outage'>;
-  models: Array<'engine' | 'naive'>;
+  models: FleetModel[];
   /** Morning: all clients wake within this window (60 s at full size). */
   wakeSpreadMs: number;
   /** Outage: the fleet starts within this window, the outage begins after `outageStartsAfterMs`. */
@@ -93,14 +94,17 @@ async function seedFor(pool: FleetPool, clientId: string): Promise<FleetClientSe
 }
 
 async function makeClients(
-  model: 'engine' | 'naive',
+  model: FleetModel,
   n: number,
   seed: FleetClientSeed,
+  spreadMs: number,
 ): Promise<FleetClient[]> {
   const tokenEndpoint = `${seed.profile.domain}/oauth2/token`;
   const clients: FleetClient[] = [];
-  for (let i = 0; i < n; i++)
-    clients.push(model === 'engine' ? await engineClient(i, seed) : naiveClient(seed, tokenEndpoint));
+  for (let i = 0; i < n; i++) {
+    if (model === 'naive') clients.push(naiveClient(seed, tokenEndpoint));
+    else clients.push(await engineClient(i, seed, model === 'engine-fleet' ? spreadMs : 0));
+  }
   return clients;
 }
 
@@ -116,10 +120,19 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
       for (const model of options.models) {
         pool.setRateLimit(undefined);
         pool.setOutage(false);
+        // The policy an admin writes for this fleet: { fleet: { clients: N, tokenRequestsPerSecond: Q } }.
+        const spreadMs = resolvePolicy([
+          {
+            scope: 'machine',
+            source: 'fleet run',
+            document: { fleet: { clients: options.clients, tokenRequestsPerSecond: options.quotaPerSecond } },
+          },
+        ]).refreshSpreadMs;
         const clients = await makeClients(
           model,
           options.clients,
           scenario === 'morning' ? seeds.long : seeds.short,
+          spreadMs,
         );
         // A full bucket for every run: the quota starts each run from rest.
         await sleep(1_500);

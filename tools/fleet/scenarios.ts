@@ -14,9 +14,12 @@ import type { FleetPool } from './fleet-pool';
  * time until every client holds an unexpired access token again (from the first wake for the
  * morning, from the recovery for the outage). Every run is bounded by `limitMs`.
  */
+/** naive: what most apps do; engine: the session engine alone; engine-fleet: with the fleet policy. */
+export type FleetModel = 'naive' | 'engine' | 'engine-fleet';
+
 export interface ScenarioResult {
   scenario: 'morning-wake' | 'idp-outage';
-  model: 'engine' | 'naive';
+  model: FleetModel;
   clients: number;
   quotaPerSecond: number;
   peakRequestsPerSecond: number;
@@ -80,7 +83,7 @@ async function finish(
 }
 
 export async function morningWake(options: {
-  model: 'engine' | 'naive';
+  model: FleetModel;
   pool: FleetPool;
   clients: FleetClient[];
   quotaPerSecond: number;
@@ -110,7 +113,7 @@ export async function morningWake(options: {
 }
 
 export async function idpOutage(options: {
-  model: 'engine' | 'naive';
+  model: FleetModel;
   pool: FleetPool;
   clients: FleetClient[];
   quotaPerSecond: number;
