@@ -143,6 +143,11 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       transport,
       hostedUiLanguage: () => hostedUiLanguage(ui.language()),
       ...options.sessionOptions,
+      // The organisation's fleet spreads its refreshes over the IdP quota (docs/policy.md).
+      backoff: {
+        ...options.sessionOptions?.backoff,
+        ...(loaded.policy.refreshSpreadMs > 0 ? { spreadMs: loaded.policy.refreshSpreadMs } : {}),
+      },
       logger: options.sessionOptions?.logger ?? options.logger,
       profile,
       openExternal: (url) => external.openHostedUi(url),

@@ -11,7 +11,8 @@ import { findNetworkError } from '../net/network-errors';
  *    since Cognito documents no answer for its OAuth endpoints) is named as rate limiting.
  */
 export type RefreshFailure =
-  { kind: 'invalid_grant'; reason: 'expired' | 'revoked' } | { kind: 'transient'; error: AppError };
+  | { kind: 'invalid_grant'; reason: 'expired' | 'revoked' }
+  | { kind: 'transient'; error: AppError; throttled: boolean };
 
 function field(err: unknown, name: string): unknown {
   return typeof err === 'object' && err !== null ? (err as Record<string, unknown>)[name] : undefined;
@@ -23,7 +24,16 @@ export function classifyRefreshError(err: unknown): RefreshFailure {
     const description = String(field(err, 'error_description') ?? '');
     return { kind: 'invalid_grant', reason: /revok/i.test(description) ? 'revoked' : 'expired' };
   }
-  return { kind: 'transient', error: toTransientError(err) };
+  return { kind: 'transient', error: toTransientError(err), throttled: isThrottled(err) };
+}
+
+/** Over the IdP's request quota (see above): the retry schedule reads this (auth/backoff.ts). */
+export function isThrottled(err: unknown): boolean {
+  if (err instanceof AppError) return err.status === 429;
+  const ownStatus = field(err, 'status');
+  const status = typeof ownStatus === 'number' ? ownStatus : field(field(err, 'cause'), 'status');
+  const oauthCode = field(err, 'error');
+  return status === 429 || oauthCode === 'too_many_requests' || oauthCode === 'TooManyRequestsException';
 }
 
 /** A token-free AppError describing a transient failure, in plain words. */

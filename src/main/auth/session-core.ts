@@ -54,7 +54,7 @@ export interface SessionSettings {
   signInMs: number;
   revokeMs: number;
   marginMs: number;
-  backoff: { baseMs: number; capMs: number; random: () => number };
+  backoff: { baseMs: number; capMs: number; random: () => number; spreadMs?: number };
   expiry: TokenExpiryEstimator;
   store: CredentialStore;
   openExternal: (url: string) => Promise<void>;

@@ -19,7 +19,7 @@
  */
 import * as client from 'openid-client';
 import { AppError, isAppError } from '../../shared/errors';
-import { backoffDelay } from './backoff';
+import { retryDelay } from './backoff';
 import { classifyRefreshError } from './refresh-error-classifier';
 import { effectiveMargin, isFresh, isUnexpired, publish } from './session-core';
 import type { OidcAccess, SessionCore } from './session-core';
@@ -154,7 +154,7 @@ export function createRefreshEngine(core: SessionCore, getOidc: OidcAccess): Ref
           throw new AppError('SESSION_EXPIRED', message);
         }
         if (core.disposed) throw isAppError(err) && err.code === 'CANCELLED' ? err : failure.error;
-        const delay = backoffDelay(core.attempt, core.backoff);
+        const delay = retryDelay(core.attempt, { ...core.backoff, throttled: failure.throttled });
         core.attempt++;
         core.nextRetryAt = clock.now() + delay;
         core.connectivity = 'offline';

@@ -48,7 +48,7 @@ import type { Logger } from '../log/logger';
 import { defaultNodeTransport } from '../net/default-transport';
 import type { NetTransport } from '../net/transport';
 import type { AccessTokenSource } from './access-token-source';
-import { DEFAULT_BACKOFF } from './backoff';
+import { DEFAULT_BACKOFF, wakeDelay } from './backoff';
 import { systemClock } from './clock';
 import type { Clock } from './clock';
 import { createCredentialStore } from './credential-store';
@@ -79,7 +79,12 @@ export interface CreateSessionOptions {
   /** disposeMs: how long dispose() lets a refresh already sent finish persisting. */
   timeouts?: { requestMs?: number; signInMs?: number; revokeMs?: number; disposeMs?: number };
   refreshMarginMs?: number;
-  backoff?: { baseMs?: number; capMs?: number };
+  /**
+   * spreadMs: the fleet's spread (organisation policy `fleet`: clients / quota). With it, a
+   * background restore or resume waits a random part of it, and retries spread over it
+   * (backoff.ts). Absent: one machine, no wait.
+   */
+  backoff?: { baseMs?: number; capMs?: number; spreadMs?: number };
   /** How discovery, JWKS, token and revoke requests reach the network; default: direct undici. */
   transport?: NetTransport;
   /** The Hosted UI language for the next sign-in (the app's language); omitted: none sent. */
@@ -267,8 +272,28 @@ export function createSession(options: CreateSessionOptions): Session {
     core.status = 'signed-in';
     core.connectivity = 'refreshing';
     publish(core);
+    // In a fleet (policy `fleet`), a restore nobody is waiting for yet waits its turn; the first
+    // API call or resume() refreshes at once instead.
+    if (refreshInBackground()) return computeState(core);
     await engine.refresh().catch(() => undefined);
     return computeState(core);
+  };
+
+  /**
+   * Schedules the refresh after the fleet's wake delay (backoff.ts, wakeDelay) and says true, or
+   * says false when there is none (one machine: refresh now). The timer skips the refresh if a
+   * foreground caller already got a fresh token meanwhile.
+   */
+  const refreshInBackground = (): boolean => {
+    const delay = wakeDelay(core.backoff);
+    if (delay <= 0) return false;
+    clock.clearTimeout(core.retryTimer);
+    core.retryTimer = clock.setTimeout(() => {
+      if (core.disposed || core.status !== 'signed-in') return;
+      if (core.tokens && isFresh(core, core.tokens)) return;
+      void engine.refresh().catch(() => undefined);
+    }, delay);
+    return true;
   };
 
   return {
@@ -310,7 +335,7 @@ export function createSession(options: CreateSessionOptions): Session {
       if (core.status !== 'signed-in' || core.disposed) return;
       if (!core.tokens || !isFresh(core, core.tokens) || core.connectivity === 'offline') {
         core.attempt = 0;
-        void engine.refresh().catch(() => undefined);
+        if (!refreshInBackground()) void engine.refresh().catch(() => undefined);
       } else {
         engine.scheduleProactive();
         // The new plan (nextRefreshAt) is part of the published state.

@@ -35,6 +35,8 @@ export interface EffectivePolicy {
   allowMemoryOnlySignIn: boolean;
   logLevel?: LogLevel;
   allowLoopbackProfiles: boolean;
+  /** The fleet's spread in ms (clients / quota), 0 without a `fleet` policy; at most an hour. */
+  refreshSpreadMs: number;
   /** Which settings a policy fixed: the UI shows "Managed by your organisation" there. */
   locked: {
     profiles: boolean;
@@ -51,6 +53,7 @@ export const NO_POLICY: EffectivePolicy = Object.freeze({
   updates: {},
   allowMemoryOnlySignIn: true,
   allowLoopbackProfiles: false,
+  refreshSpreadMs: 0,
   locked: { profiles: false, proxy: false, updates: false, memoryOnlySignIn: false, logLevel: false },
 });
 
@@ -100,6 +103,7 @@ export function resolvePolicy(raw: readonly RawPolicy[]): EffectivePolicy {
   const allowUserProfiles = pick((d) => d.allowUserProfiles);
   const memoryOnly = pick((d) => d.allowMemoryOnlySignIn);
   const logLevel = pick((d) => d.logLevel);
+  const fleet = pick((d) => d.fleet);
 
   return {
     sources: docs.map(({ raw: r }) => ({ scope: r.scope, source: r.source })),
@@ -120,6 +124,9 @@ export function resolvePolicy(raw: readonly RawPolicy[]): EffectivePolicy {
     allowMemoryOnlySignIn: memoryOnly ?? true,
     ...(logLevel === undefined ? {} : { logLevel }),
     allowLoopbackProfiles: machine.some(({ doc }) => doc.allowLoopbackProfiles === true),
+    refreshSpreadMs: fleet
+      ? Math.min(3_600_000, Math.round((fleet.clients / fleet.tokenRequestsPerSecond) * 1000))
+      : 0,
     locked: {
       profiles: withProfiles !== undefined || allowUserProfiles === false,
       proxy: proxy !== undefined,

@@ -53,6 +53,18 @@ export const PolicySchema = z
     allowMemoryOnlySignIn: z.boolean().optional(),
     logLevel: z.enum(LOG_LEVELS).optional(),
     /**
+     * The fleet's size and its share of the IdP quota (Cognito's UserAuthentication default is
+     * 120 requests per second per account and region): background refreshes and retries spread
+     * over clients / tokenRequestsPerSecond seconds (auth/backoff.ts).
+     */
+    fleet: z
+      .object({
+        clients: z.number().int().min(1).max(10_000_000),
+        tokenRequestsPerSecond: z.number().positive().max(100_000).default(120),
+      })
+      .strict()
+      .optional(),
+    /**
      * Loopback-http / demo profiles in a packaged build: for an organisation's own development
      * machines only. Honoured from the machine policy alone (a user cannot open the hole).
      */

@@ -1,0 +1,124 @@
+import { createCredentialStore } from '../../src/main/auth/credential-store';
+import { createSession, type Session } from '../../src/main/auth/session';
+import type { ResolvedProfile } from '../../src/main/config/profile';
+import type { SessionUser } from '../../src/shared/session-state';
+import { memoryKeychain } from '../load/scale-rig';
+
+/**
+ * The two client models of the fleet run, each one simulated desktop app.
+ *
+ *  - engine / engine-fleet: the app's real session engine (createSession), without and with the
+ *    organisation policy's `fleet` spread (clients / quota), with an in-memory keychain stand-in
+ *    (named as such: `memoryKeychain` from tools/load/scale-rig.ts), woken by start(), the
+ *    restore-and-refresh the app runs when it starts or resumes with a stale token.
+ *  - naive: what most apps do: refresh at once on wake, retry a throttled or failed refresh after
+ *    a fixed second, no jitter, refresh again a tenth of the lifetime (at most a minute) before
+ *    expiry.
+ *
+ * Both report the same thing: whether the client holds an unexpired access token now, and
+ * whether it lost its sign-in (a refresh token the IdP refused).
+ */
+export interface FleetClient {
+  wake(): void;
+  hasValidToken(now: number): boolean;
+  signedOut(): boolean;
+  dispose(): Promise<void>;
+}
+
+export interface FleetClientSeed {
+  profile: ResolvedProfile;
+  refreshToken: string;
+  user: SessionUser;
+}
+
+export async function engineClient(
+  index: number,
+  seed: FleetClientSeed,
+  /** The organisation policy's fleet spread (clients / quota); 0: no fleet policy. */
+  spreadMs = 0,
+): Promise<FleetClient> {
+  const profile = { ...seed.profile, id: `fleet-${index}` };
+  const store = createCredentialStore({
+    profileId: profile.id,
+    clientId: profile.clientId,
+    backend: memoryKeychain(),
+  });
+  await store.init();
+  await store.save({ refreshToken: seed.refreshToken, user: seed.user });
+  let expiresAt = 0;
+  let lostSignIn = false;
+  let session: Session | undefined;
+  return {
+    wake() {
+      session = createSession({
+        profile,
+        credentialStore: store,
+        ...(spreadMs > 0 ? { backoff: { spreadMs } } : {}),
+        openExternal: () => Promise.reject(new Error('the fleet run never opens a browser')),
+      });
+      session.onChanged((state) => {
+        if (state.status === 'signed-in') expiresAt = state.accessTokenExpiresAt;
+        else if (state.status === 'signed-out' && state.reason !== 'none') lostSignIn = true;
+      });
+      void session.start().then((state) => {
+        if (state.status === 'signed-in') expiresAt = state.accessTokenExpiresAt;
+        else lostSignIn = true;
+      });
+    },
+    hasValidToken: (now) => expiresAt > now,
+    signedOut: () => lostSignIn,
+    dispose: async () => {
+      await session?.dispose();
+    },
+  };
+}
+
+const NAIVE_RETRY_MS = 1_000;
+/** Refresh a tenth of the lifetime (at most a minute) before expiry, as most apps do. */
+const naiveMargin = (lifetimeMs: number) => Math.min(60_000, lifetimeMs / 10);
+
+export function naiveClient(seed: FleetClientSeed, tokenEndpoint: string): FleetClient {
+  let expiresAt = 0;
+  let lostSignIn = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const later = (ms: number) => {
+    if (!stopped) timer = setTimeout(() => void refresh(), ms);
+  };
+  const refresh = async (): Promise<void> => {
+    let response: Response;
+    try {
+      response = await fetch(tokenEndpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          client_id: seed.profile.clientId,
+          refresh_token: seed.refreshToken,
+        }),
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch {
+      later(NAIVE_RETRY_MS);
+      return;
+    }
+    const body = (await response.json().catch(() => ({}))) as { expires_in?: number; error?: string };
+    if (response.ok && typeof body.expires_in === 'number') {
+      expiresAt = Date.now() + body.expires_in * 1000;
+      later(Math.max(NAIVE_RETRY_MS, body.expires_in * 1000 - naiveMargin(body.expires_in * 1000)));
+    } else if (body.error === 'invalid_grant') {
+      lostSignIn = true;
+    } else {
+      later(NAIVE_RETRY_MS);
+    }
+  };
+  return {
+    wake: () => void refresh(),
+    hasValidToken: (now) => expiresAt > now,
+    signedOut: () => lostSignIn,
+    dispose: async () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
