@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backoffDelay, retryDelay, wakeDelay } from '../../src/main/auth/backoff';
+import type { Clock } from '../../src/main/auth/clock';
+import { resolvePolicy } from '../../src/main/policy/effective-policy';
+import { leakedSecrets, startHarness, type Harness } from '../auth/support/harness';
+
+/**
+ * A fleet meets one IdP quota (Cognito's UserAuthentication, 120 requests per second per account
+ * and region). With the organisation policy's `fleet: { clients, tokenRequestsPerSecond }`, a
+ * client spreads the refreshes nobody is waiting for over clients / quota, and its retries over
+ * windows sized to it; without that policy nothing changes. The figures at 10,000 clients are in
+ * `npm run fleet` (docs/fleet.md); these tests pin the mechanism, against the real pool.
+ */
+
+describe('fleet spread: the schedule', () => {
+  const spreadMs = 83_333;
+  it('comes from the policy as clients / quota (default quota 120 rps), and is off without it', () => {
+    const policy = (document: Record<string, unknown>) =>
+      resolvePolicy([{ scope: 'machine', source: 'p', document }]).refreshSpreadMs;
+    expect(policy({ fleet: { clients: 10_000 } })).toBe(83_333);
+    expect(policy({ fleet: { clients: 10_000, tokenRequestsPerSecond: 50 } })).toBe(200_000);
+    expect(policy({ fleet: { clients: 10_000_000, tokenRequestsPerSecond: 1 } })).toBe(3_600_000);
+    expect(policy({})).toBe(0);
+    expect(() => policy({ fleet: { clients: 0 } })).toThrow(/fleet\.clients/);
+  });
+
+  it('without a spread, retries keep the one-machine schedule (equal jitter) and nothing waits', () => {
+    for (const attempt of [0, 3, 9]) {
+      for (const r of [0, 0.5, 1]) {
+        const options = { baseMs: 2_000, capMs: 300_000, random: () => r };
+        expect(retryDelay(attempt, { ...options, throttled: true })).toBe(backoffDelay(attempt, options));
+        expect(retryDelay(attempt, options)).toBe(backoffDelay(attempt, options));
+      }
+    }
+    expect(wakeDelay({ random: () => 0.9 })).toBe(0);
+  });
+
+  it('with a spread: full jitter, a throttled answer waits at least half the spread, no window past it', () => {
+    const at = (attempt: number, r: number, throttled: boolean) =>
+      retryDelay(attempt, { baseMs: 2_000, capMs: 300_000, spreadMs, random: () => r, throttled });
+    // Outage (not throttled): exponential windows, full jitter down to zero, never past the spread.
+    expect(at(0, 1, false)).toBe(2_000);
+    expect(at(3, 1, false)).toBe(16_000);
+    expect(at(3, 0, false)).toBe(0);
+    expect(at(12, 1, false)).toBe(spreadMs);
+    // Throttled: the quota is full now, so the window is at least half the spread...
+    expect(at(0, 1, true)).toBe(Math.round(spreadMs / 2));
+    expect(at(0, 0.5, true)).toBe(Math.round(spreadMs / 4));
+    // ...and, however many attempts an outage left behind, never longer than the spread.
+    expect(at(20, 1, true)).toBe(spreadMs);
+    expect(wakeDelay({ spreadMs, random: () => 0.25 })).toBe(Math.round(spreadMs / 4));
+  });
+});
+
+describe('fleet spread: the session engine against the real pool', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+    const first = h.newSession();
+    await first.signIn();
+    h.secrets.add(await first.getAccessToken());
+    await first.dispose();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('a background restore waits its turn; the first caller refreshes at once; the turn then sends nothing', async () => {
+    const timers: Array<{ fn: () => void; ms: number }> = [];
+    const captured: Clock = {
+      now: () => Date.now(),
+      setTimeout: (fn, ms) => timers.push({ fn, ms }),
+      clearTimeout: () => undefined,
+    };
+    const session = h.newSession({ clock: captured, random: () => 0.5, backoff: { spreadMs: 60_000 } });
+    try {
+      const before = h.tokenRequests('refresh_token');
+      const state = await session.start();
+      expect(state).toMatchObject({ status: 'signed-in', connectivity: 'refreshing' });
+      expect(h.tokenRequests('refresh_token')).toBe(before);
+      expect(timers.map((t) => t.ms)).toEqual([30_000]);
+
+      // Someone needs a token (an API call): no waiting for the turn.
+      h.secrets.add(await session.getAccessToken());
+      expect(h.tokenRequests('refresh_token')).toBe(before + 1);
+      expect(session.getState()).toMatchObject({ status: 'signed-in', connectivity: 'online' });
+
+      // The turn comes: the token is fresh, so it sends nothing.
+      timers[0]?.fn();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(h.tokenRequests('refresh_token')).toBe(before + 1);
+    } finally {
+      await session.dispose();
+    }
+  });
+
+  it('without a spread the restore refreshes at once (one machine: nothing changes)', async () => {
+    const session = h.newSession();
+    try {
+      const before = h.tokenRequests('refresh_token');
+      expect(await session.start()).toMatchObject({ status: 'signed-in', connectivity: 'online' });
+      expect(h.tokenRequests('refresh_token')).toBe(before + 1);
+    } finally {
+      await session.dispose();
+    }
+  });
+
+  it('a waiting turn that nobody preempts refreshes when it comes', async () => {
+    const timers: Array<{ fn: () => void; ms: number }> = [];
+    const captured: Clock = {
+      now: () => Date.now(),
+      setTimeout: (fn, ms) => timers.push({ fn, ms }),
+      clearTimeout: () => undefined,
+    };
+    const session = h.newSession({ clock: captured, random: () => 0.1, backoff: { spreadMs: 60_000 } });
+    try {
+      const before = h.tokenRequests('refresh_token');
+      await session.start();
+      expect(h.tokenRequests('refresh_token')).toBe(before);
+      timers[0]?.fn();
+      await expect
+        .poll(() => session.getState().status === 'signed-in' && h.tokenRequests('refresh_token'), {
+          timeout: 10_000,
+        })
+        .toBe(before + 1);
+      await expect.poll(() => (session.getState() as { connectivity?: string }).connectivity).toBe('online');
+    } finally {
+      await session.dispose();
+    }
+  });
+
+  it('leaks no token into logs or states', () => {
+    expect(leakedSecrets(h)).toEqual([]);
+  });
+});
