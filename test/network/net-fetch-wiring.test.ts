@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -84,6 +86,14 @@ function runBundle(
   });
 }
 
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 describe('net.fetch transport wiring in the built bundle (recording stand-in)', () => {
   it('sends discovery through the main network session, after applying the pinned proxy', async () => {
     const report = await runBundle({
@@ -95,7 +105,8 @@ describe('net.fetch transport wiring in the built bundle (recording stand-in)', 
       domain: pool.domain,
       issuer: pool.issuer,
       scopes: ['openid'],
-      redirect: { loopback: ['http://127.0.0.1:53682/callback'], prefer: 'loopback' },
+      // A free port of its own: another run on this machine may hold the demo's 53682.
+      redirect: { loopback: [`http://127.0.0.1:${await freePort()}/callback`], prefer: 'loopback' },
       apis: [],
       network: { proxy: { url: 'http://127.0.0.1:9', bypass: ['.corp.example'] } },
     });
