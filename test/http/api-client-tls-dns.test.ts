@@ -142,13 +142,13 @@ describe('api client TLS and DNS failures', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a self-signed certificate: NETWORK_ERROR in plain words, no library text', async () => {
+  it('a self-signed certificate: the typed CERT_UNTRUSTED in plain words, no library text', async () => {
     const origin = await startTls('self.crt', 'self.key');
     const client = createApiClient({ apis: () => [{ name: 'demo', baseUrl: origin }], tokens: token });
     const err = await rejection(client.request(req({ path: '/me' })));
     expect([err.code, err.message]).toEqual([
-      'NETWORK_ERROR',
-      'The API "demo" presented a self-signed TLS certificate.',
+      'CERT_UNTRUSTED',
+      `The API "demo" could not be reached safely. The certificate presented for ${new URL(origin).host} is not trusted. Your network may inspect encrypted traffic; ask IT whether its root certificate is installed.`,
     ]);
   });
 

@@ -76,7 +76,7 @@ describe('federated sign-in in the app (Example Corp SSO)', { timeout: 90_000 },
     const tab = h.browserPages.at(-1)!;
     await tab.getByRole('button', { name: 'Cancel' }).click();
     // access_denied at the redirect URI: SIGN_IN_DENIED (wording: src/renderer/src/error-messages.ts).
-    await page.getByText('Sign-in was cancelled.').waitFor();
+    await page.getByText('Sign-in was cancelled at the identity provider.').waitFor();
     expect(
       await page.getByRole('button', { name: 'Sign in with Example Corp SSO', exact: true }).isEnabled(),
     ).toBe(true);

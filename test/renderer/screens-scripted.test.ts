@@ -179,7 +179,7 @@ describe('sign-in screen (scripted main)', () => {
   const signInErrors: Array<[ErrorCode, RegExp, RegExp]> = [
     ['SIGN_IN_CANCELLED', /Sign-in was cancelled/, /when you are ready/],
     ['SIGN_IN_TIMEOUT', /took too long/, /start again/],
-    ['SIGN_IN_DENIED', /Sign-in was cancelled/, /ask your administrator/],
+    ['SIGN_IN_DENIED', /cancelled at the identity provider/, /ask your administrator/],
     ['REDIRECT_PORTS_BUSY', /ports are in use/, /Close other copies/],
     ['IDP_UNREACHABLE', /cannot be reached/, /Check your network connection/],
     ['CONFIG_INVALID', /configuration has a problem/, /profile file/],

@@ -213,7 +213,7 @@ export const de: Record<MessageId, string> = {
   'error.SIGN_IN_TIMEOUT.title': 'Die Anmeldung hat zu lange gedauert und wurde beendet.',
   'error.SIGN_IN_TIMEOUT.next':
     'Wählen Sie „Anmelden“, um neu zu beginnen, und schließen Sie die Anmeldung im Browser innerhalb weniger Minuten ab.',
-  'error.SIGN_IN_DENIED.title': 'Die Anmeldung wurde abgebrochen.',
+  'error.SIGN_IN_DENIED.title': 'Die Anmeldung wurde beim Identitätsanbieter abgebrochen.',
   'error.SIGN_IN_DENIED.next':
     'Prüfen Sie, ob Ihr Konto diese App verwenden darf, oder fragen Sie Ihre Administration, und versuchen Sie es dann erneut.',
   'error.SIGN_IN_IN_PROGRESS.title': 'Im Browser wartet bereits eine Anmeldung.',

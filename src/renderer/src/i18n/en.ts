@@ -211,7 +211,7 @@ export const en = {
   'error.SIGN_IN_TIMEOUT.title': 'Sign-in took too long and was stopped.',
   'error.SIGN_IN_TIMEOUT.next':
     'Select “Sign in” to start again, then finish in your browser within a few minutes.',
-  'error.SIGN_IN_DENIED.title': 'Sign-in was cancelled.',
+  'error.SIGN_IN_DENIED.title': 'Sign-in was cancelled at the identity provider.',
   'error.SIGN_IN_DENIED.next':
     'Check that your account may use this app, or ask your administrator, then try again.',
   'error.SIGN_IN_IN_PROGRESS.title': 'A sign-in is already waiting in your browser.',
