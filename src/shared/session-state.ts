@@ -16,6 +16,8 @@ export const SessionUserSchema = z
     username: z.string().max(256),
     email: z.string().max(320).optional(),
     groups: z.array(z.string().max(256)).max(500),
+    /** A federated user's identity provider (the ID token's `identities` claim), e.g. ExampleCorpSSO. */
+    identityProvider: z.string().max(128).optional(),
   })
   .strict();
 export type SessionUser = z.infer<typeof SessionUserSchema>;

@@ -50,6 +50,8 @@ describe('federated sign-in in the app (Example Corp SSO)', { timeout: 90_000 },
     expect(groups).toContain('admin');
     expect(groups).toContain(`${h.pool.userPoolId}_ExampleCorpSSO`);
     expect(await page.getByText('dana@corp.example').isVisible()).toBe(true);
+    // The provider she came through, from the ID token's identities claim.
+    expect(await page.getByTestId('identity-provider').textContent()).toBe('ExampleCorpSSO');
 
     await page
       .getByRole('navigation', { name: 'Main' })

@@ -101,6 +101,30 @@ function clockSkewError(token: string, nowMs: number, tolerance: number): AppErr
   );
 }
 
+/**
+ * Cognito's `identities` claim (a federated user: a JSON array of `{ providerName, primary, ... }`,
+ * or that array as a JSON string): the primary provider's name; anything else, none.
+ */
+function federatedProvider(claim: unknown): string | undefined {
+  let list: unknown = claim;
+  if (typeof claim === 'string') {
+    try {
+      list = JSON.parse(claim) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+  if (!Array.isArray(list)) return undefined;
+  const entries = list.filter(
+    (e): e is { providerName: string; primary?: unknown } =>
+      typeof e === 'object' &&
+      e !== null &&
+      typeof (e as { providerName?: unknown }).providerName === 'string',
+  );
+  const primary = entries.find((e) => e.primary === true || e.primary === 'true') ?? entries[0];
+  return primary?.providerName;
+}
+
 function invalid(what: string): AppError {
   return new AppError('TOKEN_INVALID', `The ${what} from the sign-in service failed validation.`);
 }
@@ -150,6 +174,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       const username = p['cognito:username'] ?? p['username'] ?? p.sub;
       const groups = p['cognito:groups'] ?? [];
       const email = p['email'];
+      const identityProvider = federatedProvider(p['identities']);
       // The user becomes published state and a keychain entry: it must fit the state's limits
       // (SessionUserSchema) exactly, or the IdP could store a user that wedges every start.
       const candidate = {
@@ -157,6 +182,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         username,
         groups: Array.isArray(groups) ? groups : [groups],
         ...(email === undefined ? {} : { email }),
+        ...(identityProvider === undefined ? {} : { identityProvider }),
       };
       const parsed = SessionUserSchema.safeParse(candidate);
       if (!parsed.success) {

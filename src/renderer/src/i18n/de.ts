@@ -67,6 +67,7 @@ export const de: Record<MessageId, string> = {
   'home.welcome': 'Willkommen, {name}',
   'home.you': 'Sie',
   'home.username': 'Benutzername',
+  'home.signedInWith': 'Angemeldet über',
   'home.email': 'E-Mail',
   'home.groups': 'Gruppen',
   'home.noGroups': 'Keine Gruppen',

@@ -67,6 +67,7 @@ export const en = {
   'home.welcome': 'Welcome, {name}',
   'home.you': 'You',
   'home.username': 'Username',
+  'home.signedInWith': 'Signed in through',
   'home.email': 'Email',
   'home.groups': 'Groups',
   'home.noGroups': 'No groups',

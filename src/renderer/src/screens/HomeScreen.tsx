@@ -28,6 +28,12 @@ export function HomeScreen(props: {
           <dl className="facts">
             <dt>{t('home.username')}</dt>
             <dd data-testid="username">{user.username}</dd>
+            {user.identityProvider ? (
+              <>
+                <dt>{t('home.signedInWith')}</dt>
+                <dd data-testid="identity-provider">{user.identityProvider}</dd>
+              </>
+            ) : null}
             <dt>{t('home.email')}</dt>
             <dd>{user.email ?? '—'}</dd>
             <dt>{t('home.groups')}</dt>
