@@ -24,6 +24,8 @@ import { SETTINGS_FILE_NAME } from './settings/settings-store';
 import { createUiServices, type UiServices } from './ui-services';
 import { hostedUiLanguage } from '../shared/languages';
 import type { AboutInfo } from '../shared/ipc-contract';
+import { createDiagnosticsExporter, type DiagnosticsExporter } from './diagnostics/diagnostics-export';
+import type { CheckResult } from './doctor/checks';
 
 /**
  * The whole app minus Electron: profiles, the session of the active profile, the API client, the
@@ -61,6 +63,12 @@ export interface AppServicesOptions extends ProfileSourceInputs {
   preferredSystemLanguages?: () => string[];
   /** Versions and flags for the About panel. */
   about?: Partial<AboutInfo>;
+  /** "Export diagnostics...": Electron's save dialog in the app; omitted, exports are refused. */
+  chooseDiagnosticsPath?: (suggestedName: string) => Promise<string | undefined>;
+  /** The log file whose tail goes into diagnostics. */
+  logFile?: string;
+  /** Tests replace the diagnostics' keychain check; default: keytar. */
+  keychainCheck?: () => Promise<CheckResult>;
 }
 
 export interface AppServices {
@@ -75,6 +83,8 @@ export interface AppServices {
   readonly session: SessionController;
   /** Settings (persisted in <userData>/settings.json), OS languages, About, menu commands. */
   readonly ui: UiServices;
+  /** "Export diagnostics..." (Help menu and error screens); undefined without a save dialog. */
+  readonly diagnostics: DiagnosticsExporter | undefined;
   /** Restores the active profile's session from the keychain. Never rejects. */
   start(): Promise<SessionState>;
   /**
@@ -230,7 +240,25 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     },
     transport,
   });
-  const handlers = createHandlers({ session: facade, api, profiles, ui });
+  const diagnostics = options.chooseDiagnosticsPath
+    ? createDiagnosticsExporter({
+        chooseSavePath: options.chooseDiagnosticsPath,
+        about: () => ui.about(),
+        policy: options.policy,
+        activeProfile: () => profiles.active(),
+        session: () => facade.getState(),
+        transport,
+        ...(options.keychainCheck ? { keychainCheck: options.keychainCheck } : {}),
+        ...(options.logFile ? { logFile: options.logFile } : {}),
+      })
+    : undefined;
+  const handlers = createHandlers({
+    session: facade,
+    api,
+    profiles,
+    ui,
+    ...(diagnostics ? { diagnostics } : {}),
+  });
 
   const initial = profiles.active();
   if (initial) attach(initial);
@@ -253,6 +281,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     api,
     session: facade,
     ui,
+    diagnostics,
     async start() {
       if (!session) return noProfileState(noProfileReason());
       const state = await session.start();

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createAppServices, type AppServices } from './app-services';
 import { APP_SCHEME, findDeepLinkInArgv } from './deep-link';
+import { EXPORT_DIAGNOSTICS_MENU_ITEM } from './diagnostics/diagnostics-export';
+import { electronSaveDialog } from './diagnostics/electron-save-dialog';
 import { applyApplicationMenu } from './electron-menu';
 import { registerElectronIpc } from './ipc/electron-ipc';
 import { QUIT_DISPOSE_WAIT_MS, refusedDebugSwitch, settleWithin } from './launch-policy';
@@ -167,6 +169,8 @@ function run(): void {
         // Every main-process request on Chromium's stack: OS proxy/PAC, the OS trust store.
         transport: createElectronTransport(),
         preferredSystemLanguages: () => app.getPreferredSystemLanguages(),
+        chooseDiagnosticsPath: electronSaveDialog(() => mainWindow),
+        ...(sink ? { logFile: sink.file } : {}),
         about: {
           name: app.getName(),
           version: app.getVersion(),
@@ -189,8 +193,17 @@ function run(): void {
             signedIn: ready.session.getState().status === 'signed-in',
             language: ready.ui.language(),
             appName: app.getName(),
+            helpExtensions: ready.diagnostics ? [EXPORT_DIAGNOSTICS_MENU_ITEM] : [],
           },
           {
+            extension: (id) => {
+              if (id !== EXPORT_DIAGNOSTICS_MENU_ITEM.id) return;
+              ready.diagnostics?.export().then(
+                (outcome) =>
+                  log.info(outcome.saved ? `diagnostics saved to ${outcome.file}` : 'diagnostics not saved'),
+                (error: unknown) => log.error('diagnostics export failed', { error }),
+              );
+            },
             command: (command) => {
               if (command === 'show-logs-folder') void shell.openPath(app.getPath('logs'));
               else {

@@ -56,6 +56,9 @@ export function createDesktopApi(transport: DesktopTransport) {
       update: (patch: RequestOf<'settings:update'>) => call('settings:update', patch),
       onChanged: subscribe('settings:changed'),
     }),
+    diagnostics: Object.freeze({
+      export: () => call('diagnostics:export', {}),
+    }),
   });
 }
 

@@ -164,6 +164,13 @@ export const AppCommandSchema = z
   .strict();
 export type AppCommand = z.infer<typeof AppCommandSchema>;
 
+/** "Export diagnostics...": saved where the user chose, or nothing (the dialog was cancelled). */
+export const DiagnosticsExportResultSchema = z.discriminatedUnion('saved', [
+  z.object({ saved: z.literal(true), file: z.string().max(4096) }).strict(),
+  z.object({ saved: z.literal(false) }).strict(),
+]);
+export type DiagnosticsExportResult = z.infer<typeof DiagnosticsExportResultSchema>;
+
 export const invokeChannels = {
   'auth:sign-in': { request: Empty, response: SessionStateSchema },
   'auth:cancel-sign-in': { request: Empty, response: z.null() },
@@ -188,6 +195,8 @@ export const invokeChannels = {
   'app:about': { request: Empty, response: AboutInfoSchema },
   'settings:get': { request: Empty, response: SettingsViewSchema },
   'settings:update': { request: SettingsPatchSchema, response: SettingsViewSchema },
+  /** Main shows the save dialog and writes the bundle (src/main/diagnostics); the page gets the outcome. */
+  'diagnostics:export': { request: Empty, response: DiagnosticsExportResultSchema },
 } as const;
 
 export const eventChannels = {

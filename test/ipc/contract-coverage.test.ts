@@ -92,6 +92,7 @@ describe('contract coverage', () => {
       'settings.get': 'settings:get',
       'settings.update': 'settings:update',
       'settings.onChanged': 'settings:changed',
+      'diagnostics.export': 'diagnostics:export',
     });
   });
 });

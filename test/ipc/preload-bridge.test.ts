@@ -92,7 +92,7 @@ describe('window.desktop in Chromium over the test transport', () => {
       };
     });
     expect(shape).toEqual({
-      groups: ['auth', 'session', 'profiles', 'api', 'system', 'app', 'settings'],
+      groups: ['auth', 'session', 'profiles', 'api', 'system', 'app', 'settings', 'diagnostics'],
       members: {
         auth: ['signIn', 'cancelSignIn', 'reopenBrowser', 'signOut'],
         session: ['get', 'onChanged'],
@@ -101,8 +101,9 @@ describe('window.desktop in Chromium over the test transport', () => {
         system: ['preferredLanguages'],
         app: ['about', 'onCommand'],
         settings: ['get', 'update', 'onChanged'],
+        diagnostics: ['export'],
       },
-      types: Array(16).fill('function'),
+      types: Array(17).fill('function'),
       frozen: true,
       ipcRenderer: 'undefined',
       require: 'undefined',

@@ -1,6 +1,8 @@
 import type { SessionController } from '../auth/session-controller';
 import type { ProfilesController } from '../config/profiles-controller';
 import type { ApiClient } from '../http/api-client';
+import { AppError } from '../../shared/errors';
+import type { DiagnosticsExporter } from '../diagnostics/diagnostics-export';
 import { createUiServices, type UiServices } from '../ui-services';
 import type { InvokeHandlers } from './handle';
 import type { EventEmitter } from './event-broadcaster';
@@ -19,6 +21,8 @@ export interface HandlerDependencies {
    * in-memory settings, no OS languages (the page then follows navigator.languages).
    */
   ui?: UiServices;
+  /** "Export diagnostics..."; omitted (no save dialog, e.g. tests), the channel refuses. */
+  diagnostics?: DiagnosticsExporter;
 }
 
 export interface AppIpcHandlers {
@@ -27,7 +31,13 @@ export interface AppIpcHandlers {
   subscribeEvents(emit: EventEmitter): () => void;
 }
 
-export function createHandlers({ session, api, profiles, ui: given }: HandlerDependencies): AppIpcHandlers {
+export function createHandlers({
+  session,
+  api,
+  profiles,
+  ui: given,
+  diagnostics,
+}: HandlerDependencies): AppIpcHandlers {
   const ui = given ?? createUiServices();
   return {
     invoke: {
@@ -53,6 +63,10 @@ export function createHandlers({ session, api, profiles, ui: given }: HandlerDep
       'app:about': async () => ui.about(),
       'settings:get': async () => ui.settings.get(),
       'settings:update': (request) => ui.settings.update(request),
+      'diagnostics:export': async () => {
+        if (!diagnostics) throw new AppError('DIAGNOSTICS_NOT_SAVED', 'Diagnostics cannot be exported here.');
+        return diagnostics.export();
+      },
     },
     subscribeEvents(emit) {
       const unsubscribers = [

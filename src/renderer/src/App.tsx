@@ -3,6 +3,7 @@ import type { Profiles } from '../../shared/ipc-contract';
 import type { UiError } from './api-call';
 import { AppActionsContext, type AppActions } from './app-context';
 import { ErrorNotice } from './components/ErrorNotice';
+import { ExportDiagnosticsButton } from './components/ExportDiagnosticsButton';
 import type { useSettings } from './hooks/use-settings';
 import { useSession } from './hooks/use-session';
 import { useT } from './i18n';
@@ -226,9 +227,12 @@ export function App(props: { settings: ReturnType<typeof useSettings> }) {
           <ErrorNotice
             error={{ code: 'INTERNAL', message: loadError }}
             action={
-              <button type="button" onClick={() => void refresh()}>
-                {t('common.tryAgain')}
-              </button>
+              <>
+                <button type="button" onClick={() => void refresh()}>
+                  {t('common.tryAgain')}
+                </button>
+                <ExportDiagnosticsButton />
+              </>
             }
           />
         </div>

@@ -3,6 +3,7 @@ import type { SessionState } from '../../../shared/session-state';
 import type { UiError } from '../api-call';
 import { DemoBadge } from '../components/DemoBadge';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { ExportDiagnosticsButton } from '../components/ExportDiagnosticsButton';
 import { formatDuration } from '../format-time';
 import { useFocusOnMount } from '../hooks/use-focus-on-mount';
 import { useNow } from '../hooks/use-now';
@@ -25,7 +26,12 @@ export function SignInScreen(props: {
   const t = useT();
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const active = props.profiles?.profiles.find((p) => p.id === props.profiles?.activeProfileId);
-  const stateError = props.session.reason === 'error' ? props.session.error : undefined;
+  // A bad profile file or policy is the one error shown: the session only repeats it.
+  const configError = props.profiles?.configError;
+  const stateError =
+    props.session.reason === 'error' && !(configError && props.session.error?.code === 'CONFIG_INVALID')
+      ? props.session.error
+      : undefined;
   const shownError =
     props.signInError ?? (stateError ? { code: stateError.code, message: stateError.message } : null);
   const canSignIn = Boolean(active) && !props.switchingProfile;
@@ -63,6 +69,7 @@ export function SignInScreen(props: {
               code: 'CONFIG_INVALID',
               message: `${props.profiles.configError.file}: ${props.profiles.configError.message}`,
             }}
+            action={<ExportDiagnosticsButton />}
           />
         ) : null}
         {shownError ? (
@@ -70,6 +77,7 @@ export function SignInScreen(props: {
             error={shownError}
             role={shownError.code === 'SIGN_IN_CANCELLED' ? 'status' : 'alert'}
             tone={shownError.code === 'SIGN_IN_CANCELLED' ? 'info' : 'error'}
+            action={shownError.code === 'SIGN_IN_CANCELLED' ? undefined : <ExportDiagnosticsButton />}
           />
         ) : null}
         <button type="button" className="primary" disabled={!canSignIn} onClick={props.onSignIn}>
@@ -94,6 +102,8 @@ function EnvironmentPicker(props: {
   const profiles = props.profiles;
   if (!profiles) return <p className="muted">{t('signIn.loadingEnvironments')}</p>;
   if (profiles.profiles.length === 0) {
+    // The configuration error below says why there is none.
+    if (profiles.configError) return null;
     return (
       <ErrorNotice error={{ code: 'CONFIG_INVALID', message: 'No environment (profile) is configured.' }} />
     );

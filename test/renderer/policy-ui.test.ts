@@ -1,0 +1,133 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppServices, type AppServices } from '../../src/main/app-services';
+import { DiagnosticsBundleSchema } from '../../src/main/diagnostics/diagnostics-bundle';
+import { createLogger } from '../../src/main/log/logger';
+import { loadOrganisationPolicy } from '../../src/main/policy/load-policy';
+import { APP_ID, POLICY_ORGANISATION } from '../../src/main/policy/policy-sources';
+import { launchBrowser } from '../support/browser';
+import { installTestTransport, type TestTransport } from '../support/test-transport';
+import { builtRendererCopy } from './built-renderer';
+import { startRendererServer, type RendererServer } from './renderer-server';
+
+/**
+ * The organisation policy and "Export diagnostics..." as a user meets them, in Chromium: the
+ * built page over the real preload factory and the REAL app services (createAppServices, as
+ * index.ts composes them minus Electron), with a real policy file in the Linux form read by
+ * loadOrganisationPolicy from a temporary `linuxPolicyFile`. The save dialog is a stand-in
+ * save-path chooser. No identity provider is needed: nothing here signs in.
+ */
+let browser: Browser;
+let server: RendererServer;
+let build: { dir: string; dispose: () => void } | undefined;
+let dir: string;
+
+beforeAll(async () => {
+  build = builtRendererCopy();
+  server = await startRendererServer(build.dir);
+  browser = await launchBrowser();
+  dir = mkdtempSync(path.join(tmpdir(), 'policy-ui-'));
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  build?.dispose();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+interface Started {
+  page: Page;
+  services: AppServices;
+  transport: TestTransport;
+  chooser: { answer: string | undefined; offered: string[] };
+  close(): Promise<void>;
+}
+
+/** One app start under the policy text `policy` (written to its own linux policy file). */
+async function startApp(name: string, policy: string): Promise<Started> {
+  const appDir = path.join(dir, name);
+  const policyFile = path.join(appDir, 'policy.json');
+  const userData = path.join(appDir, 'user-data');
+  for (const d of [appDir, userData]) if (!existsSync(d)) rmSync(d, { force: true });
+  await import('node:fs').then((fs) => fs.mkdirSync(userData, { recursive: true }));
+  writeFileSync(policyFile, policy);
+  const outcome = await loadOrganisationPolicy({
+    platform: 'linux',
+    appId: APP_ID,
+    organisation: POLICY_ORGANISATION,
+    productName: 'Cognito Desktop',
+    username: 'tester',
+    linuxPolicyFile: policyFile,
+  });
+  const chooser = { answer: undefined as string | undefined, offered: [] as string[] };
+  const services = createAppServices({
+    policy: outcome,
+    userDataDir: userData,
+    argv: [],
+    env: {},
+    allowDevOverrides: false,
+    openExternal: async () => undefined,
+    logger: createLogger({ sink: () => undefined, level: 'error' }),
+    chooseDiagnosticsPath: async (suggested) => {
+      chooser.offered.push(suggested);
+      return chooser.answer;
+    },
+    // No keychain is touched by these exports: the machine's keychain is not what is tested here.
+    keychainCheck: async () => ({
+      id: 'keychain',
+      title: 'OS keychain available',
+      status: 'skip',
+      detail: 'not checked in this test',
+    }),
+  });
+  const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, locale: 'en-US' });
+  const page = await context.newPage();
+  const transport = await installTestTransport(page, services.handlers, { appUrl: server.url });
+  await page.goto(server.url);
+  return {
+    page,
+    services,
+    transport,
+    chooser,
+    close: async () => {
+      await transport.dispose();
+      await context.close();
+      await services.dispose();
+    },
+  };
+}
+
+describe('organisation policy in the UI', () => {
+  it('a policy that does not validate: the error screen names the source and key, signs nobody in, and offers "Export diagnostics…"', async () => {
+    const app = await startApp('broken', JSON.stringify({ logLevel: 'loud', allowUserProfile: false }));
+    try {
+      const policyFile = path.join(dir, 'broken', 'policy.json');
+      // One error, not three: no "no environment" notice and no repeat from the session.
+      await expect.poll(() => app.page.getByRole('alert').count()).toBe(1);
+      const alert = app.page.getByRole('alert');
+      await alert.getByText('Details').click();
+      await expect.poll(() => alert.textContent()).toContain(policyFile);
+      const details = (await alert.textContent()) ?? '';
+      expect(details).toMatch(/key (logLevel|allowUserProfile)/);
+      expect(await app.page.getByRole('button', { name: 'Sign in', exact: true }).isDisabled()).toBe(true);
+
+      const button = alert.getByRole('button', { name: 'Export diagnostics…' });
+      expect(await button.isVisible()).toBe(true);
+      const file = path.join(dir, 'broken', 'diagnostics.json');
+      app.chooser.answer = file;
+      await button.click();
+      await expect
+        .poll(() => alert.getByRole('status').textContent())
+        .toContain(`Diagnostics saved to ${file}`);
+      // The file names the failing policy the way the screen does.
+      const bundle = DiagnosticsBundleSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+      expect(bundle.policy.error).toMatchObject({ source: policyFile });
+      expect(bundle.profile).toBeNull();
+    } finally {
+      await app.close();
+    }
+  }, 60_000);
+});
