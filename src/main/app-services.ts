@@ -26,6 +26,7 @@ import { hostedUiLanguage } from '../shared/languages';
 import type { AboutInfo } from '../shared/ipc-contract';
 import { createDiagnosticsExporter, type DiagnosticsExporter } from './diagnostics/diagnostics-export';
 import type { CheckResult } from './doctor/checks';
+import type { UpdateController } from './updates/update-controller';
 
 /**
  * The whole app minus Electron: profiles, the session of the active profile, the API client, the
@@ -69,6 +70,8 @@ export interface AppServicesOptions extends ProfileSourceInputs {
   logFile?: string;
   /** Tests replace the diagnostics' keychain check; default: keytar. */
   keychainCheck?: () => Promise<CheckResult>;
+  /** The update decision layer (index.ts makes it); omitted, the UI shows updates as off. */
+  updates?: UpdateController;
 }
 
 export interface AppServices {
@@ -258,6 +261,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     profiles,
     ui,
     ...(diagnostics ? { diagnostics } : {}),
+    ...(options.updates ? { updates: options.updates } : {}),
   });
 
   const initial = profiles.active();

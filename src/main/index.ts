@@ -153,6 +153,26 @@ function run(): void {
       });
       if ('error' in policy) log.error(policy.error.message);
       else if (policy.policy.logLevel) logThreshold.level = policy.policy.logLevel;
+      const updateChoice = updateSettings({
+        policy: 'policy' in policy ? policy.policy : NO_POLICY,
+        // process.resourcesPath is undefined outside a packaged Electron (development, stand-in).
+        feedUrl: installerFeedUrl(
+          process.resourcesPath
+            ? readOptional(path.join(process.resourcesPath, 'app-update.yml'))
+            : undefined,
+        ),
+        packaged: app.isPackaged,
+      });
+      const updates = createUpdateController({
+        port: updateChoice.enabled ? await createElectronUpdaterPort() : OFF_PORT,
+        settings: updateChoice,
+        timers: {
+          now: Date.now,
+          setTimeout: (fn, ms) => setTimeout(fn, ms),
+          clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+        },
+        isSignInActive: () => services?.session.getState().status === 'signing-in',
+      });
       const ready = createAppServices({
         policy,
         ...(process.resourcesPath ? { resourcesDir: process.resourcesPath } : {}),
@@ -170,6 +190,7 @@ function run(): void {
         transport: createElectronTransport(),
         preferredSystemLanguages: () => app.getPreferredSystemLanguages(),
         chooseDiagnosticsPath: electronSaveDialog(() => mainWindow),
+        updates,
         ...(sink ? { logFile: sink.file } : {}),
         about: {
           name: app.getName(),
@@ -231,26 +252,6 @@ function run(): void {
       });
       powerMonitor.on('resume', () => ready.resume());
       powerMonitor.on('unlock-screen', () => ready.resume());
-      const updateChoice = updateSettings({
-        policy: 'policy' in policy ? policy.policy : NO_POLICY,
-        // process.resourcesPath is undefined outside a packaged Electron (development, stand-in).
-        feedUrl: installerFeedUrl(
-          process.resourcesPath
-            ? readOptional(path.join(process.resourcesPath, 'app-update.yml'))
-            : undefined,
-        ),
-        packaged: app.isPackaged,
-      });
-      const updates = createUpdateController({
-        port: updateChoice.enabled ? await createElectronUpdaterPort() : OFF_PORT,
-        settings: updateChoice,
-        timers: {
-          now: Date.now,
-          setTimeout: (fn, ms) => setTimeout(fn, ms),
-          clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-        },
-        isSignInActive: () => ready.session.getState().status === 'signing-in',
-      });
       updates.onChange((state) => log.info(`update: ${state.status}`));
       updates.start();
       app.on('before-quit', () => updates.stop());

@@ -59,6 +59,11 @@ export function createDesktopApi(transport: DesktopTransport) {
     diagnostics: Object.freeze({
       export: () => call('diagnostics:export', {}),
     }),
+    updates: Object.freeze({
+      get: () => call('updates:get-state', {}),
+      restart: () => call('updates:restart', {}),
+      onChanged: subscribe('updates:changed'),
+    }),
   });
 }
 

@@ -171,6 +171,22 @@ export const DiagnosticsExportResultSchema = z.discriminatedUnion('saved', [
 ]);
 export type DiagnosticsExportResult = z.infer<typeof DiagnosticsExportResultSchema>;
 
+/** What the UI shows about updates (src/main/updates/update-controller.ts UpdateState). */
+export const UpdateStateSchema = z.discriminatedUnion('status', [
+  z
+    .object({
+      status: z.literal('off'),
+      reason: z.enum(['policy-off', 'no-feed', 'development', 'feed-not-https']),
+    })
+    .strict(),
+  z.object({ status: z.literal('idle'), lastCheckedAt: z.number().optional() }).strict(),
+  z.object({ status: z.literal('checking') }).strict(),
+  z.object({ status: z.literal('downloading'), version: z.string().max(100) }).strict(),
+  z.object({ status: z.literal('ready'), version: z.string().max(100) }).strict(),
+  z.object({ status: z.literal('error'), message: z.string().max(500), lastCheckedAt: z.number() }).strict(),
+]);
+export type UpdateStateView = z.infer<typeof UpdateStateSchema>;
+
 export const invokeChannels = {
   'auth:sign-in': { request: Empty, response: SessionStateSchema },
   'auth:cancel-sign-in': { request: Empty, response: z.null() },
@@ -197,12 +213,16 @@ export const invokeChannels = {
   'settings:update': { request: SettingsPatchSchema, response: SettingsViewSchema },
   /** Main shows the save dialog and writes the bundle (src/main/diagnostics); the page gets the outcome. */
   'diagnostics:export': { request: Empty, response: DiagnosticsExportResultSchema },
+  'updates:get-state': { request: Empty, response: UpdateStateSchema },
+  /** Only the user's click restarts; refused (coded) when nothing is ready or a sign-in is running. */
+  'updates:restart': { request: Empty, response: z.null() },
 } as const;
 
 export const eventChannels = {
   'session:changed': SessionStateSchema,
   'settings:changed': SettingsViewSchema,
   'app:command': AppCommandSchema,
+  'updates:changed': UpdateStateSchema,
 } as const;
 
 export type InvokeChannel = keyof typeof invokeChannels;

@@ -93,6 +93,9 @@ describe('contract coverage', () => {
       'settings.update': 'settings:update',
       'settings.onChanged': 'settings:changed',
       'diagnostics.export': 'diagnostics:export',
+      'updates.get': 'updates:get-state',
+      'updates.restart': 'updates:restart',
+      'updates.onChanged': 'updates:changed',
     });
   });
 });

@@ -92,7 +92,7 @@ describe('window.desktop in Chromium over the test transport', () => {
       };
     });
     expect(shape).toEqual({
-      groups: ['auth', 'session', 'profiles', 'api', 'system', 'app', 'settings', 'diagnostics'],
+      groups: ['auth', 'session', 'profiles', 'api', 'system', 'app', 'settings', 'diagnostics', 'updates'],
       members: {
         auth: ['signIn', 'cancelSignIn', 'reopenBrowser', 'signOut'],
         session: ['get', 'onChanged'],
@@ -102,8 +102,9 @@ describe('window.desktop in Chromium over the test transport', () => {
         app: ['about', 'onCommand'],
         settings: ['get', 'update', 'onChanged'],
         diagnostics: ['export'],
+        updates: ['get', 'restart', 'onChanged'],
       },
-      types: Array(17).fill('function'),
+      types: Array(20).fill('function'),
       frozen: true,
       ipcRenderer: 'undefined',
       require: 'undefined',

@@ -8,6 +8,11 @@ import { DiagnosticsBundleSchema } from '../../src/main/diagnostics/diagnostics-
 import { createLogger } from '../../src/main/log/logger';
 import { loadOrganisationPolicy } from '../../src/main/policy/load-policy';
 import { APP_ID, POLICY_ORGANISATION } from '../../src/main/policy/policy-sources';
+import {
+  createUpdateController,
+  type UpdateController,
+  type UpdaterPort,
+} from '../../src/main/updates/update-controller';
 import { launchBrowser } from '../support/browser';
 import { installTestTransport, type TestTransport } from '../support/test-transport';
 import { builtRendererCopy } from './built-renderer';
@@ -47,7 +52,7 @@ interface Started {
 }
 
 /** One app start under the policy text `policy` (written to its own linux policy file). */
-async function startApp(name: string, policy: string): Promise<Started> {
+async function startApp(name: string, policy: string, updates?: UpdateController): Promise<Started> {
   const appDir = path.join(dir, name);
   const policyFile = path.join(appDir, 'policy.json');
   const userData = path.join(appDir, 'user-data');
@@ -65,6 +70,7 @@ async function startApp(name: string, policy: string): Promise<Started> {
   const chooser = { answer: undefined as string | undefined, offered: [] as string[] };
   const services = createAppServices({
     policy: outcome,
+    ...(updates ? { updates } : {}),
     userDataDir: userData,
     argv: [],
     env: {},
@@ -126,6 +132,37 @@ describe('organisation policy in the UI', () => {
       const bundle = DiagnosticsBundleSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
       expect(bundle.policy.error).toMatchObject({ source: policyFile });
       expect(bundle.profile).toBeNull();
+    } finally {
+      await app.close();
+    }
+  }, 60_000);
+
+  it('an update that is ready: "Restart to update" appears, and only the click restarts', async () => {
+    const calls: string[] = [];
+    // A recording stand-in for electron-updater: one newer version on the feed.
+    const port: UpdaterPort = {
+      setFeedUrl: (url) => void calls.push(`feed ${url}`),
+      checkForUpdate: async () => (calls.push('check'), '0.2.0'),
+      download: async () => void calls.push('download'),
+      quitAndInstall: () => void calls.push('quitAndInstall'),
+    };
+    const updates = createUpdateController({
+      port,
+      settings: { enabled: true, feedUrl: 'https://updates.example.com/desktop', reason: 'on' },
+      timers: { now: Date.now, setTimeout: () => 0, clearTimeout: () => undefined },
+      isSignInActive: () => false,
+    });
+    const app = await startApp('updates', JSON.stringify({ logLevel: 'info' }), updates);
+    try {
+      await app.page.getByRole('heading', { name: 'Cognito Desktop' }).waitFor();
+      expect(await app.page.getByTestId('update-banner').count()).toBe(0);
+      await updates.checkNow();
+      const restart = app.page.getByRole('button', { name: 'Restart to update' });
+      await restart.waitFor();
+      expect(await app.page.getByTestId('update-banner').textContent()).toContain('Version 0.2.0');
+      expect(calls).toEqual(['check', 'download']);
+      await restart.click();
+      await expect.poll(() => calls.at(-1)).toBe('quitAndInstall');
     } finally {
       await app.close();
     }

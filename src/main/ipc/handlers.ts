@@ -4,6 +4,7 @@ import type { ApiClient } from '../http/api-client';
 import { AppError } from '../../shared/errors';
 import type { DiagnosticsExporter } from '../diagnostics/diagnostics-export';
 import { createUiServices, type UiServices } from '../ui-services';
+import { UpdateRefusal, type UpdateController } from '../updates/update-controller';
 import type { InvokeHandlers } from './handle';
 import type { EventEmitter } from './event-broadcaster';
 
@@ -23,6 +24,8 @@ export interface HandlerDependencies {
   ui?: UiServices;
   /** "Export diagnostics..."; omitted (no save dialog, e.g. tests), the channel refuses. */
   diagnostics?: DiagnosticsExporter;
+  /** The update decision layer; omitted, updates are off ("no-feed") and restart is refused. */
+  updates?: UpdateController;
 }
 
 export interface AppIpcHandlers {
@@ -37,6 +40,7 @@ export function createHandlers({
   profiles,
   ui: given,
   diagnostics,
+  updates,
 }: HandlerDependencies): AppIpcHandlers {
   const ui = given ?? createUiServices();
   return {
@@ -67,12 +71,25 @@ export function createHandlers({
         if (!diagnostics) throw new AppError('DIAGNOSTICS_NOT_SAVED', 'Diagnostics cannot be exported here.');
         return diagnostics.export();
       },
+      'updates:get-state': async () => updates?.state() ?? { status: 'off', reason: 'no-feed' },
+      'updates:restart': async () => {
+        try {
+          if (!updates) throw new UpdateRefusal('UPDATE_NOT_READY', 'No update has been downloaded yet.');
+          updates.restartToUpdate();
+        } catch (error) {
+          if (!(error instanceof UpdateRefusal)) throw error;
+          const code = error.code === 'SIGN_IN_IN_PROGRESS' ? 'UPDATE_DURING_SIGN_IN' : 'UPDATE_NOT_READY';
+          throw new AppError(code, error.message);
+        }
+        return null;
+      },
     },
     subscribeEvents(emit) {
       const unsubscribers = [
         session.onChanged((state) => emit('session:changed', state)),
         ui.settings.onChanged((view) => emit('settings:changed', view)),
         ui.onCommand((command) => emit('app:command', command)),
+        ...(updates ? [updates.onChange((state) => emit('updates:changed', state))] : []),
       ];
       return () => {
         for (const unsubscribe of unsubscribers) unsubscribe();

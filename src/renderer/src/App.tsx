@@ -4,6 +4,7 @@ import type { UiError } from './api-call';
 import { AppActionsContext, type AppActions } from './app-context';
 import { ErrorNotice } from './components/ErrorNotice';
 import { ExportDiagnosticsButton } from './components/ExportDiagnosticsButton';
+import { UpdateBanner } from './components/UpdateBanner';
 import type { useSettings } from './hooks/use-settings';
 import { useSession } from './hooks/use-session';
 import { useT } from './i18n';
@@ -294,6 +295,7 @@ export function App(props: { settings: ReturnType<typeof useSettings> }) {
 
   return (
     <AppActionsContext.Provider value={actions}>
+      <UpdateBanner />
       {screen}
       <div className="visually-hidden" role="status" aria-live="polite" data-testid="announcer">
         {announcement}
