@@ -155,6 +155,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     session = makeSession({
       transport,
       hostedUiLanguage: () => hostedUiLanguage(ui.language()),
+      allowMemoryOnly: loaded.policy.allowMemoryOnlySignIn,
       ...options.sessionOptions,
       logger: options.sessionOptions?.logger ?? options.logger,
       profile,
@@ -262,6 +263,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     ui,
     ...(diagnostics ? { diagnostics } : {}),
     ...(options.updates ? { updates: options.updates } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
   });
 
   const initial = profiles.active();

@@ -64,6 +64,9 @@ export function createDesktopApi(transport: DesktopTransport) {
       restart: () => call('updates:restart', {}),
       onChanged: subscribe('updates:changed'),
     }),
+    policy: Object.freeze({
+      get: () => call('policy:get', {}),
+    }),
   });
 }
 

@@ -187,6 +187,45 @@ export const UpdateStateSchema = z.discriminatedUnion('status', [
 ]);
 export type UpdateStateView = z.infer<typeof UpdateStateSchema>;
 
+/**
+ * What the Settings screen shows about the organisation policy: for each setting a policy can fix,
+ * whether it is managed (the UI then says "Managed by your organisation") and the value in force.
+ * Policy values are URLs, host names and flags, never secrets (a proxy URL cannot hold credentials).
+ */
+export const PolicyViewSchema = z
+  .object({
+    sources: z
+      .array(z.object({ scope: z.enum(['machine', 'user']), source: z.string().max(500) }).strict())
+      .max(4),
+    /** The policy did not validate: nobody is signed in (the error screen names source and key). */
+    failed: z.boolean(),
+    userProfiles: z.object({ managed: z.boolean(), allowed: z.boolean() }).strict(),
+    proxy: z
+      .object({
+        managed: z.boolean(),
+        value: z
+          .union([
+            z.literal('system'),
+            z.object({ url: z.string().max(2048), bypass: z.array(z.string().max(253)).max(100) }).strict(),
+          ])
+          .nullable(),
+      })
+      .strict(),
+    updates: z
+      .object({
+        managed: z.boolean(),
+        enabled: z.boolean().nullable(),
+        feedUrl: z.string().max(2048).nullable(),
+      })
+      .strict(),
+    logLevel: z
+      .object({ managed: z.boolean(), value: z.enum(['error', 'warn', 'info', 'debug']).nullable() })
+      .strict(),
+    memoryOnlySignIn: z.object({ managed: z.boolean(), allowed: z.boolean() }).strict(),
+  })
+  .strict();
+export type PolicyView = z.infer<typeof PolicyViewSchema>;
+
 export const invokeChannels = {
   'auth:sign-in': { request: Empty, response: SessionStateSchema },
   'auth:cancel-sign-in': { request: Empty, response: z.null() },
@@ -216,6 +255,7 @@ export const invokeChannels = {
   'updates:get-state': { request: Empty, response: UpdateStateSchema },
   /** Only the user's click restarts; refused (coded) when nothing is ready or a sign-in is running. */
   'updates:restart': { request: Empty, response: z.null() },
+  'policy:get': { request: Empty, response: PolicyViewSchema },
 } as const;
 
 export const eventChannels = {

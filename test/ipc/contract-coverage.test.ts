@@ -96,6 +96,7 @@ describe('contract coverage', () => {
       'updates.get': 'updates:get-state',
       'updates.restart': 'updates:restart',
       'updates.onChanged': 'updates:changed',
+      'policy.get': 'policy:get',
     });
   });
 });

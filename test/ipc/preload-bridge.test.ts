@@ -92,7 +92,18 @@ describe('window.desktop in Chromium over the test transport', () => {
       };
     });
     expect(shape).toEqual({
-      groups: ['auth', 'session', 'profiles', 'api', 'system', 'app', 'settings', 'diagnostics', 'updates'],
+      groups: [
+        'auth',
+        'session',
+        'profiles',
+        'api',
+        'system',
+        'app',
+        'settings',
+        'diagnostics',
+        'updates',
+        'policy',
+      ],
       members: {
         auth: ['signIn', 'cancelSignIn', 'reopenBrowser', 'signOut'],
         session: ['get', 'onChanged'],
@@ -103,8 +114,9 @@ describe('window.desktop in Chromium over the test transport', () => {
         settings: ['get', 'update', 'onChanged'],
         diagnostics: ['export'],
         updates: ['get', 'restart', 'onChanged'],
+        policy: ['get'],
       },
-      types: Array(20).fill('function'),
+      types: Array(21).fill('function'),
       frozen: true,
       ipcRenderer: 'undefined',
       require: 'undefined',

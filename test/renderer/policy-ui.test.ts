@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -56,8 +56,7 @@ async function startApp(name: string, policy: string, updates?: UpdateController
   const appDir = path.join(dir, name);
   const policyFile = path.join(appDir, 'policy.json');
   const userData = path.join(appDir, 'user-data');
-  for (const d of [appDir, userData]) if (!existsSync(d)) rmSync(d, { force: true });
-  await import('node:fs').then((fs) => fs.mkdirSync(userData, { recursive: true }));
+  if (!existsSync(userData)) mkdirSync(userData, { recursive: true });
   writeFileSync(policyFile, policy);
   const outcome = await loadOrganisationPolicy({
     platform: 'linux',
@@ -106,7 +105,80 @@ async function startApp(name: string, policy: string, updates?: UpdateController
   };
 }
 
+const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/policy/linux-policy.json');
+
 describe('organisation policy in the UI', () => {
+  it('a valid machine policy: Settings shows what it locks as "Managed by your organisation", and the user\'s own profiles are not read', async () => {
+    const userData = path.join(dir, 'locked', 'user-data');
+    mkdirSync(userData, { recursive: true });
+    // The user's own file: with allowUserProfiles false it must not appear.
+    writeFileSync(
+      path.join(userData, 'profiles.json'),
+      JSON.stringify({
+        profiles: [
+          {
+            id: 'mine',
+            label: 'My own pool',
+            region: 'eu-west-1',
+            userPoolId: 'eu-west-1_Mine12345',
+            clientId: 'mineclient000000000000001',
+            domain: 'https://mine.auth.eu-west-1.amazoncognito.com',
+            scopes: ['openid'],
+            redirect: { loopback: ['http://127.0.0.1:53999/callback'], prefer: 'loopback' },
+            apis: [],
+          },
+        ],
+      }),
+    );
+    const app = await startApp('locked', readFileSync(FIXTURE, 'utf8'));
+    try {
+      const { page } = app;
+      await page.getByText('Example Corp').waitFor();
+      await page.getByRole('button', { name: 'Settings', exact: true }).click();
+      const list = page.getByTestId('profile-list');
+      await list.waitFor();
+      expect(await list.textContent()).toContain('Example Corp');
+      expect(await list.textContent()).not.toContain('My own pool');
+      expect(await list.getByTestId('managed').textContent()).toBe('Managed by your organisation');
+      expect(await page.getByTestId('profiles-managed').textContent()).toBe('Managed by your organisation');
+
+      const policy = page.getByTestId('policy');
+      expect(await page.getByTestId('policy-proxy').textContent()).toBe(
+        'http://proxy.example.com:3128 Managed by your organisation',
+      );
+      expect(await page.getByTestId('policy-updates').textContent()).toBe(
+        'https://updates.example.com/desktop Managed by your organisation',
+      );
+      expect(await page.getByTestId('policy-logLevel').textContent()).toBe(
+        'warn Managed by your organisation',
+      );
+      expect(await page.getByTestId('policy-memoryOnlySignIn').textContent()).toBe(
+        'Not allowed Managed by your organisation',
+      );
+      expect(await policy.getByTestId('managed').count()).toBe(4);
+    } finally {
+      await app.close();
+    }
+  }, 60_000);
+
+  it('a policy that locks only the log level: only that row says "Managed by your organisation"', async () => {
+    const app = await startApp('partly', JSON.stringify({ logLevel: 'error' }));
+    try {
+      await app.page.getByRole('button', { name: 'Settings', exact: true }).click();
+      await app.page.getByTestId('policy').waitFor();
+      expect(await app.page.getByTestId('policy').getByTestId('managed').count()).toBe(1);
+      expect(await app.page.getByTestId('policy-logLevel').textContent()).toBe(
+        'error Managed by your organisation',
+      );
+      expect(await app.page.getByTestId('policy-proxy').textContent()).toBe(
+        'Not managed: the app’s defaults apply',
+      );
+      expect(await app.page.getByTestId('profiles-managed').count()).toBe(0);
+    } finally {
+      await app.close();
+    }
+  }, 60_000);
+
   it('a policy that does not validate: the error screen names the source and key, signs nobody in, and offers "Export diagnostics…"', async () => {
     const app = await startApp('broken', JSON.stringify({ logLevel: 'loud', allowUserProfile: false }));
     try {

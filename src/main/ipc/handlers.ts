@@ -3,6 +3,8 @@ import type { ProfilesController } from '../config/profiles-controller';
 import type { ApiClient } from '../http/api-client';
 import { AppError } from '../../shared/errors';
 import type { DiagnosticsExporter } from '../diagnostics/diagnostics-export';
+import type { PolicyOutcome } from '../config/profiles-store';
+import { policyView } from '../policy/policy-view';
 import { createUiServices, type UiServices } from '../ui-services';
 import { UpdateRefusal, type UpdateController } from '../updates/update-controller';
 import type { InvokeHandlers } from './handle';
@@ -26,6 +28,8 @@ export interface HandlerDependencies {
   diagnostics?: DiagnosticsExporter;
   /** The update decision layer; omitted, updates are off ("no-feed") and restart is refused. */
   updates?: UpdateController;
+  /** The organisation policy read at start; omitted: no policy. */
+  policy?: PolicyOutcome;
 }
 
 export interface AppIpcHandlers {
@@ -41,7 +45,9 @@ export function createHandlers({
   ui: given,
   diagnostics,
   updates,
+  policy,
 }: HandlerDependencies): AppIpcHandlers {
+  const policyShown = policyView(policy);
   const ui = given ?? createUiServices();
   return {
     invoke: {
@@ -83,6 +89,7 @@ export function createHandlers({
         }
         return null;
       },
+      'policy:get': async () => policyShown,
     },
     subscribeEvents(emit) {
       const unsubscribers = [
