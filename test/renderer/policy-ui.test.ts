@@ -16,6 +16,7 @@ import {
 import { launchBrowser } from '../support/browser';
 import { installTestTransport, type TestTransport } from '../support/test-transport';
 import { builtRendererCopy } from './built-renderer';
+import { screenshot, seriousA11yViolationsBothSchemes } from './page-checks';
 import { startRendererServer, type RendererServer } from './renderer-server';
 
 /**
@@ -156,6 +157,8 @@ describe('organisation policy in the UI', () => {
         'Not allowed Managed by your organisation',
       );
       expect(await policy.getByTestId('managed').count()).toBe(4);
+      expect(await seriousA11yViolationsBothSchemes(page)).toEqual([]);
+      await screenshot(page, 'settings-policy');
     } finally {
       await app.close();
     }
@@ -204,6 +207,8 @@ describe('organisation policy in the UI', () => {
       const bundle = DiagnosticsBundleSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
       expect(bundle.policy.error).toMatchObject({ source: policyFile });
       expect(bundle.profile).toBeNull();
+      expect(await seriousA11yViolationsBothSchemes(app.page)).toEqual([]);
+      await screenshot(app.page, 'policy-fail-closed');
     } finally {
       await app.close();
     }
