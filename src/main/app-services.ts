@@ -25,6 +25,7 @@ import { createUiServices, type UiServices } from './ui-services';
 import { hostedUiLanguage } from '../shared/languages';
 import type { AboutInfo } from '../shared/ipc-contract';
 import { createDiagnosticsExporter, type DiagnosticsExporter } from './diagnostics/diagnostics-export';
+import { createUserProfilesEditor } from './config/user-profiles';
 import type { CheckResult } from './doctor/checks';
 import type { UpdateController } from './updates/update-controller';
 
@@ -175,7 +176,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     await old?.dispose();
   };
 
-  const loaded = loadProfiles(resolveProfileSources(options), options.policy);
+  const sources = resolveProfileSources(options);
+  let loaded = loadProfiles(sources, options.policy);
   for (const warning of loaded.warnings) log.warn(warning);
   if (loaded.configError) log.error(`profile configuration error: ${loaded.configError.message}`);
 
@@ -187,6 +189,19 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       await detach();
       attach(next);
       publish(await (session as Session).start());
+    },
+    onNone: async () => {
+      await detach();
+      publish(noProfileState(noProfileReason()));
+    },
+  });
+  const userProfiles = createUserProfilesEditor({
+    sources,
+    loaded: () => loaded,
+    reload: async () => {
+      loaded = loadProfiles(sources, options.policy);
+      for (const warning of loaded.warnings) log.warn(warning);
+      return profiles.reload(loaded);
     },
   });
 
@@ -264,6 +279,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     ...(diagnostics ? { diagnostics } : {}),
     ...(options.updates ? { updates: options.updates } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
+    userProfiles,
   });
 
   const initial = profiles.active();

@@ -39,6 +39,8 @@ export function createDesktopApi(transport: DesktopTransport) {
     profiles: Object.freeze({
       list: () => call('profiles:list', {}),
       switch: (request: RequestOf<'profiles:switch'>) => call('profiles:switch', request),
+      save: (request: RequestOf<'profiles:save'>) => call('profiles:save', request),
+      remove: (request: RequestOf<'profiles:remove'>) => call('profiles:remove', request),
     }),
     api: Object.freeze({
       request: (request: RequestOf<'api:request'>) => call('api:request', request),

@@ -256,6 +256,15 @@ export const invokeChannels = {
   /** Only the user's click restarts; refused (coded) when nothing is ready or a sign-in is running. */
   'updates:restart': { request: Empty, response: z.null() },
   'policy:get': { request: Empty, response: PolicyViewSchema },
+  /** Adds or replaces (same id) one of the user's own profiles; validated by main with the profile schema. */
+  'profiles:save': {
+    request: z.object({ profile: z.record(z.string().max(64), JsonValue) }).strict(),
+    response: ProfilesSchema,
+  },
+  'profiles:remove': {
+    request: z.object({ profileId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) }).strict(),
+    response: ProfilesSchema,
+  },
 } as const;
 
 export const eventChannels = {

@@ -97,6 +97,8 @@ describe('contract coverage', () => {
       'updates.restart': 'updates:restart',
       'updates.onChanged': 'updates:changed',
       'policy.get': 'policy:get',
+      'profiles.save': 'profiles:save',
+      'profiles.remove': 'profiles:remove',
     });
   });
 });

@@ -107,7 +107,7 @@ describe('window.desktop in Chromium over the test transport', () => {
       members: {
         auth: ['signIn', 'cancelSignIn', 'reopenBrowser', 'signOut'],
         session: ['get', 'onChanged'],
-        profiles: ['list', 'switch'],
+        profiles: ['list', 'switch', 'save', 'remove'],
         api: ['request', 'cancel'],
         system: ['preferredLanguages'],
         app: ['about', 'onCommand'],
@@ -116,7 +116,7 @@ describe('window.desktop in Chromium over the test transport', () => {
         updates: ['get', 'restart', 'onChanged'],
         policy: ['get'],
       },
-      types: Array(21).fill('function'),
+      types: Array(23).fill('function'),
       frozen: true,
       ipcRenderer: 'undefined',
       require: 'undefined',

@@ -4,6 +4,7 @@ import type { ApiClient } from '../http/api-client';
 import { AppError } from '../../shared/errors';
 import type { DiagnosticsExporter } from '../diagnostics/diagnostics-export';
 import type { PolicyOutcome } from '../config/profiles-store';
+import type { UserProfilesEditor } from '../config/user-profiles';
 import { policyView } from '../policy/policy-view';
 import { createUiServices, type UiServices } from '../ui-services';
 import { UpdateRefusal, type UpdateController } from '../updates/update-controller';
@@ -30,6 +31,8 @@ export interface HandlerDependencies {
   updates?: UpdateController;
   /** The organisation policy read at start; omitted: no policy. */
   policy?: PolicyOutcome;
+  /** Settings' add/edit/remove of the user's own profiles; omitted, both are refused. */
+  userProfiles?: UserProfilesEditor;
 }
 
 export interface AppIpcHandlers {
@@ -46,7 +49,12 @@ export function createHandlers({
   diagnostics,
   updates,
   policy,
+  userProfiles,
 }: HandlerDependencies): AppIpcHandlers {
+  const editor = (): UserProfilesEditor => {
+    if (!userProfiles) throw new AppError('CONFIG_INVALID', 'Profiles cannot be changed here.');
+    return userProfiles;
+  };
   const policyShown = policyView(policy);
   const ui = given ?? createUiServices();
   return {
@@ -90,6 +98,8 @@ export function createHandlers({
         return null;
       },
       'policy:get': async () => policyShown,
+      'profiles:save': (request) => editor().save(request.profile),
+      'profiles:remove': (request) => editor().remove(request.profileId),
     },
     subscribeEvents(emit) {
       const unsubscribers = [
