@@ -157,6 +157,9 @@ describe('organisation policy in the UI', () => {
         'Not allowed Managed by your organisation',
       );
       expect(await policy.getByTestId('managed').count()).toBe(4);
+      // Locked: no way to add or remove an environment of one's own.
+      expect(await page.getByText('Add an environment').count()).toBe(0);
+      expect(await page.getByRole('button', { name: /^Remove / }).count()).toBe(0);
       expect(await seriousA11yViolationsBothSchemes(page)).toEqual([]);
       await screenshot(page, 'settings-policy');
     } finally {
@@ -240,6 +243,46 @@ describe('organisation policy in the UI', () => {
       expect(calls).toEqual(['check', 'download']);
       await restart.click();
       await expect.poll(() => calls.at(-1)).toBe('quitAndInstall');
+    } finally {
+      await app.close();
+    }
+  }, 60_000);
+
+  it('where policy allows: add an environment of your own in Settings, see it at once, remove it again', async () => {
+    const app = await startApp('own', JSON.stringify({ logLevel: 'info' }));
+    try {
+      const { page } = app;
+      await page.getByRole('button', { name: 'Settings', exact: true }).click();
+      await page.getByText('Add an environment').click();
+      const fill = async (label: string | RegExp, value: string) => page.getByLabel(label).fill(value);
+      await fill(/^Id/, 'mine');
+      await fill('Name', 'My pool');
+      await fill('AWS region', 'eu-west-1');
+      await fill('User pool id', 'eu-west-1_Mine12345');
+      await fill('App client id', 'mineclient000000000000001');
+      await fill(/^Hosted UI domain/, 'http://not-https.example.com');
+      await fill(/^Loopback redirect URI/, 'http://127.0.0.1:53996/callback');
+      await page.getByRole('button', { name: 'Save environment' }).click();
+      // Refused by main's schema, with the field named in the details.
+      const refusal = page.getByRole('alert').filter({ hasText: 'The environment was not saved.' });
+      await refusal.waitFor();
+      expect(await refusal.textContent()).toContain('domain');
+
+      await fill(/^Hosted UI domain/, 'https://mine.auth.eu-west-1.amazoncognito.com');
+      await page.getByRole('button', { name: 'Save environment' }).click();
+      await page.getByText('Environment My pool saved.').waitFor();
+      const list = page.getByTestId('profile-list');
+      expect(await list.textContent()).toContain('My pool');
+      const file = path.join(dir, 'own', 'user-data', 'profiles.json');
+      expect(JSON.parse(readFileSync(file, 'utf8')).profiles[0]).toMatchObject({
+        id: 'mine',
+        label: 'My pool',
+      });
+      expect(await seriousA11yViolationsBothSchemes(page)).toEqual([]);
+
+      await page.getByRole('button', { name: 'Remove My pool' }).click();
+      await expect.poll(() => list.count()).toBe(0);
+      expect(existsSync(file)).toBe(false);
     } finally {
       await app.close();
     }

@@ -223,6 +223,7 @@ export function App(props: { settings: ReturnType<typeof useSettings> }) {
     storage: session?.storage ?? null,
     profiles,
     policy,
+    onProfilesChanged: setProfiles,
     about: props.settings.about,
     focusAbout: focusAbout > 0,
   };

@@ -1,4 +1,4 @@
-import { Fragment, useEffect, useId, useRef, type ReactNode } from 'react';
+import { Fragment, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type {
   AboutInfo,
   PolicyView,
@@ -16,6 +16,7 @@ import type { SecretStorage } from '../../../shared/session-state';
 import type { UiError } from '../api-call';
 import { DemoBadge } from '../components/DemoBadge';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { ProfileEditor } from '../components/ProfileEditor';
 import { useFocusOnMount } from '../hooks/use-focus-on-mount';
 import { useT, type MessageId } from '../i18n';
 
@@ -34,6 +35,8 @@ export interface SettingsScreenProps {
   onBack?: () => void;
   /** The organisation policy (policy:get); null while loading or outside the app. */
   policy?: PolicyView | null;
+  /** The user's own environments changed (added, replaced or removed in Settings). */
+  onProfilesChanged?: (profiles: Profiles) => void;
 }
 
 const LANGUAGE_NAMES: Record<LanguageSetting, MessageId> = {
@@ -64,6 +67,15 @@ export function SettingsScreen(props: SettingsScreenProps) {
   useEffect(() => {
     if (props.focusAbout) aboutRef.current?.focus();
   }, [props.focusAbout]);
+
+  // Own environments can change where the policy allows them and main offers the change.
+  const canEdit = Boolean(props.onProfilesChanged) && props.policy?.userProfiles.allowed !== false;
+  const [removeError, setRemoveError] = useState<UiError | null>(null);
+  const remove = async (profileId: string) => {
+    const result = await window.desktop.profiles.remove({ profileId });
+    setRemoveError(result.ok ? null : result.error);
+    if (result.ok) props.onProfilesChanged?.(result.value);
+  };
 
   const languages = LANGUAGE_SETTINGS.filter(
     (l) => l !== PSEUDO_LOCALE || about?.isDevelopment || view?.settings.language === PSEUDO_LOCALE,
@@ -140,6 +152,10 @@ export function SettingsScreen(props: SettingsScreenProps) {
                   <span className="muted small" data-testid="managed">
                     {t('settings.managed')}
                   </span>
+                ) : canEdit ? (
+                  <button type="button" className="link-button" onClick={() => void remove(p.id)}>
+                    {t('settings.profiles.remove', { label: p.label })}
+                  </button>
                 ) : null}
               </li>
             ))}
@@ -152,6 +168,8 @@ export function SettingsScreen(props: SettingsScreenProps) {
         ) : (
           <p className="hint">{t('settings.environmentsHint')}</p>
         )}
+        {removeError ? <ErrorNotice error={removeError} context={t('settings.profiles.notSaved')} /> : null}
+        {canEdit ? <ProfileEditor onSaved={(next) => props.onProfilesChanged?.(next)} /> : null}
       </section>
 
       {props.policy && props.policy.sources.length > 0 ? <PolicySection policy={props.policy} /> : null}
