@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppServices, type AppServices } from '../../src/main/app-services';
 import { createSession, type Session } from '../../src/main/auth/session';
 import { DiagnosticsBundleSchema } from '../../src/main/diagnostics/diagnostics-bundle';
+import { EXPORT_DIAGNOSTICS_MENU_ITEM } from '../../src/main/diagnostics/diagnostics-export';
+import { buildMenuTemplate, type MenuItemSpec } from '../../src/main/menu/app-menu';
 import { registerInvokeHandlers } from '../../src/main/ipc/handle';
 import { createInProcessRegistrar, type InProcessRegistrar } from '../../src/main/ipc/in-process-registrar';
 import { createSenderPolicy } from '../../src/main/ipc/sender-policy';
@@ -177,5 +179,22 @@ describe('diagnostics:export through the IPC handler path', () => {
     const result = await registrar.invoke('diagnostics:export', { ...sender, id: 99 }, {});
     expect(result).toMatchObject({ ok: false, error: { code: 'IPC_UNTRUSTED_SENDER' } });
     expect(standInChooser.offered.length).toBe(before);
+  });
+
+  it('the Help menu carries "Export diagnostics…" in English and German, through helpExtensions', () => {
+    const help = (language: 'en' | 'de'): MenuItemSpec[] =>
+      buildMenuTemplate({
+        platform: 'linux',
+        isDevelopment: false,
+        signedIn: false,
+        language,
+        appName: 'Cognito Desktop',
+        helpExtensions: [EXPORT_DIAGNOSTICS_MENU_ITEM],
+      }).find((item) => item.id === 'help')?.submenu ?? [];
+    expect(help('en').find((i) => i.id === 'export-diagnostics')).toMatchObject({
+      label: 'Export Diagnostics…',
+      command: 'extension:export-diagnostics',
+    });
+    expect(help('de').find((i) => i.id === 'export-diagnostics')?.label).toBe('Diagnosedaten exportieren …');
   });
 });
