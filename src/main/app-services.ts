@@ -24,6 +24,10 @@ import { SETTINGS_FILE_NAME } from './settings/settings-store';
 import { createUiServices, type UiServices } from './ui-services';
 import { hostedUiLanguage } from '../shared/languages';
 import type { AboutInfo } from '../shared/ipc-contract';
+import { createDiagnosticsExporter, type DiagnosticsExporter } from './diagnostics/diagnostics-export';
+import { createUserProfilesEditor } from './config/user-profiles';
+import type { CheckResult } from './doctor/checks';
+import type { UpdateController } from './updates/update-controller';
 
 /**
  * The whole app minus Electron: profiles, the session of the active profile, the API client, the
@@ -61,6 +65,14 @@ export interface AppServicesOptions extends ProfileSourceInputs {
   preferredSystemLanguages?: () => string[];
   /** Versions and flags for the About panel. */
   about?: Partial<AboutInfo>;
+  /** "Export diagnostics...": Electron's save dialog in the app; omitted, exports are refused. */
+  chooseDiagnosticsPath?: (suggestedName: string) => Promise<string | undefined>;
+  /** The log file whose tail goes into diagnostics. */
+  logFile?: string;
+  /** Tests replace the diagnostics' keychain check; default: keytar. */
+  keychainCheck?: () => Promise<CheckResult>;
+  /** The update decision layer (index.ts makes it); omitted, the UI shows updates as off. */
+  updates?: UpdateController;
 }
 
 export interface AppServices {
@@ -75,6 +87,8 @@ export interface AppServices {
   readonly session: SessionController;
   /** Settings (persisted in <userData>/settings.json), OS languages, About, menu commands. */
   readonly ui: UiServices;
+  /** "Export diagnostics..." (Help menu and error screens); undefined without a save dialog. */
+  readonly diagnostics: DiagnosticsExporter | undefined;
   /** Restores the active profile's session from the keychain. Never rejects. */
   start(): Promise<SessionState>;
   /**
@@ -142,6 +156,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     session = makeSession({
       transport,
       hostedUiLanguage: () => hostedUiLanguage(ui.language()),
+      allowMemoryOnly: loaded.policy.allowMemoryOnlySignIn,
       ...options.sessionOptions,
       // The organisation's fleet spreads its refreshes over the IdP quota (docs/policy.md).
       backoff: {
@@ -166,7 +181,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     await old?.dispose();
   };
 
-  const loaded = loadProfiles(resolveProfileSources(options), options.policy);
+  const sources = resolveProfileSources(options);
+  let loaded = loadProfiles(sources, options.policy);
   for (const warning of loaded.warnings) log.warn(warning);
   if (loaded.configError) log.error(`profile configuration error: ${loaded.configError.message}`);
 
@@ -178,6 +194,19 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       await detach();
       attach(next);
       publish(await (session as Session).start());
+    },
+    onNone: async () => {
+      await detach();
+      publish(noProfileState(noProfileReason()));
+    },
+  });
+  const userProfiles = createUserProfilesEditor({
+    sources,
+    loaded: () => loaded,
+    reload: async () => {
+      loaded = loadProfiles(sources, options.policy);
+      for (const warning of loaded.warnings) log.warn(warning);
+      return profiles.reload(loaded);
     },
   });
 
@@ -238,7 +267,28 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     },
     transport,
   });
-  const handlers = createHandlers({ session: facade, api, profiles, ui });
+  const diagnostics = options.chooseDiagnosticsPath
+    ? createDiagnosticsExporter({
+        chooseSavePath: options.chooseDiagnosticsPath,
+        about: () => ui.about(),
+        policy: options.policy,
+        activeProfile: () => profiles.active(),
+        session: () => facade.getState(),
+        transport,
+        ...(options.keychainCheck ? { keychainCheck: options.keychainCheck } : {}),
+        ...(options.logFile ? { logFile: options.logFile } : {}),
+      })
+    : undefined;
+  const handlers = createHandlers({
+    session: facade,
+    api,
+    profiles,
+    ui,
+    ...(diagnostics ? { diagnostics } : {}),
+    ...(options.updates ? { updates: options.updates } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+    userProfiles,
+  });
 
   const initial = profiles.active();
   if (initial) attach(initial);
@@ -261,6 +311,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     api,
     session: facade,
     ui,
+    diagnostics,
     async start() {
       if (!session) return noProfileState(noProfileReason());
       const state = await session.start();

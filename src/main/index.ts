@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createAppServices, type AppServices } from './app-services';
 import { APP_SCHEME, findDeepLinkInArgv } from './deep-link';
+import { EXPORT_DIAGNOSTICS_MENU_ITEM } from './diagnostics/diagnostics-export';
+import { electronSaveDialog } from './diagnostics/electron-save-dialog';
 import { applyApplicationMenu } from './electron-menu';
 import { registerElectronIpc } from './ipc/electron-ipc';
 import { QUIT_DISPOSE_WAIT_MS, refusedDebugSwitch, settleWithin } from './launch-policy';
@@ -151,6 +153,26 @@ function run(): void {
       });
       if ('error' in policy) log.error(policy.error.message);
       else if (policy.policy.logLevel) logThreshold.level = policy.policy.logLevel;
+      const updateChoice = updateSettings({
+        policy: 'policy' in policy ? policy.policy : NO_POLICY,
+        // process.resourcesPath is undefined outside a packaged Electron (development, stand-in).
+        feedUrl: installerFeedUrl(
+          process.resourcesPath
+            ? readOptional(path.join(process.resourcesPath, 'app-update.yml'))
+            : undefined,
+        ),
+        packaged: app.isPackaged,
+      });
+      const updates = createUpdateController({
+        port: updateChoice.enabled ? await createElectronUpdaterPort() : OFF_PORT,
+        settings: updateChoice,
+        timers: {
+          now: Date.now,
+          setTimeout: (fn, ms) => setTimeout(fn, ms),
+          clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+        },
+        isSignInActive: () => services?.session.getState().status === 'signing-in',
+      });
       const ready = createAppServices({
         policy,
         ...(process.resourcesPath ? { resourcesDir: process.resourcesPath } : {}),
@@ -167,6 +189,9 @@ function run(): void {
         // Every main-process request on Chromium's stack: OS proxy/PAC, the OS trust store.
         transport: createElectronTransport(),
         preferredSystemLanguages: () => app.getPreferredSystemLanguages(),
+        chooseDiagnosticsPath: electronSaveDialog(() => mainWindow),
+        updates,
+        ...(sink ? { logFile: sink.file } : {}),
         about: {
           name: app.getName(),
           version: app.getVersion(),
@@ -189,8 +214,17 @@ function run(): void {
             signedIn: ready.session.getState().status === 'signed-in',
             language: ready.ui.language(),
             appName: app.getName(),
+            helpExtensions: ready.diagnostics ? [EXPORT_DIAGNOSTICS_MENU_ITEM] : [],
           },
           {
+            extension: (id) => {
+              if (id !== EXPORT_DIAGNOSTICS_MENU_ITEM.id) return;
+              ready.diagnostics?.export().then(
+                (outcome) =>
+                  log.info(outcome.saved ? `diagnostics saved to ${outcome.file}` : 'diagnostics not saved'),
+                (error: unknown) => log.error('diagnostics export failed', { error }),
+              );
+            },
             command: (command) => {
               if (command === 'show-logs-folder') void shell.openPath(app.getPath('logs'));
               else {
@@ -218,26 +252,6 @@ function run(): void {
       });
       powerMonitor.on('resume', () => ready.resume());
       powerMonitor.on('unlock-screen', () => ready.resume());
-      const updateChoice = updateSettings({
-        policy: 'policy' in policy ? policy.policy : NO_POLICY,
-        // process.resourcesPath is undefined outside a packaged Electron (development, stand-in).
-        feedUrl: installerFeedUrl(
-          process.resourcesPath
-            ? readOptional(path.join(process.resourcesPath, 'app-update.yml'))
-            : undefined,
-        ),
-        packaged: app.isPackaged,
-      });
-      const updates = createUpdateController({
-        port: updateChoice.enabled ? await createElectronUpdaterPort() : OFF_PORT,
-        settings: updateChoice,
-        timers: {
-          now: Date.now,
-          setTimeout: (fn, ms) => setTimeout(fn, ms),
-          clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-        },
-        isSignInActive: () => ready.session.getState().status === 'signing-in',
-      });
       updates.onChange((state) => log.info(`update: ${state.status}`));
       updates.start();
       app.on('before-quit', () => updates.stop());

@@ -40,6 +40,8 @@ export function createDesktopApi(transport: DesktopTransport) {
     profiles: Object.freeze({
       list: () => call('profiles:list', {}),
       switch: (request: RequestOf<'profiles:switch'>) => call('profiles:switch', request),
+      save: (request: RequestOf<'profiles:save'>) => call('profiles:save', request),
+      remove: (request: RequestOf<'profiles:remove'>) => call('profiles:remove', request),
     }),
     api: Object.freeze({
       request: (request: RequestOf<'api:request'>) => call('api:request', request),
@@ -56,6 +58,17 @@ export function createDesktopApi(transport: DesktopTransport) {
       get: () => call('settings:get', {}),
       update: (patch: RequestOf<'settings:update'>) => call('settings:update', patch),
       onChanged: subscribe('settings:changed'),
+    }),
+    diagnostics: Object.freeze({
+      export: () => call('diagnostics:export', {}),
+    }),
+    updates: Object.freeze({
+      get: () => call('updates:get-state', {}),
+      restart: () => call('updates:restart', {}),
+      onChanged: subscribe('updates:changed'),
+    }),
+    policy: Object.freeze({
+      get: () => call('policy:get', {}),
     }),
   });
 }

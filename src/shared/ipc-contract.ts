@@ -171,6 +171,68 @@ export const AppCommandSchema = z
   .strict();
 export type AppCommand = z.infer<typeof AppCommandSchema>;
 
+/** "Export diagnostics...": saved where the user chose, or nothing (the dialog was cancelled). */
+export const DiagnosticsExportResultSchema = z.discriminatedUnion('saved', [
+  z.object({ saved: z.literal(true), file: z.string().max(4096) }).strict(),
+  z.object({ saved: z.literal(false) }).strict(),
+]);
+export type DiagnosticsExportResult = z.infer<typeof DiagnosticsExportResultSchema>;
+
+/** What the UI shows about updates (src/main/updates/update-controller.ts UpdateState). */
+export const UpdateStateSchema = z.discriminatedUnion('status', [
+  z
+    .object({
+      status: z.literal('off'),
+      reason: z.enum(['policy-off', 'no-feed', 'development', 'feed-not-https']),
+    })
+    .strict(),
+  z.object({ status: z.literal('idle'), lastCheckedAt: z.number().optional() }).strict(),
+  z.object({ status: z.literal('checking') }).strict(),
+  z.object({ status: z.literal('downloading'), version: z.string().max(100) }).strict(),
+  z.object({ status: z.literal('ready'), version: z.string().max(100) }).strict(),
+  z.object({ status: z.literal('error'), message: z.string().max(500), lastCheckedAt: z.number() }).strict(),
+]);
+export type UpdateStateView = z.infer<typeof UpdateStateSchema>;
+
+/**
+ * What the Settings screen shows about the organisation policy: for each setting a policy can fix,
+ * whether it is managed (the UI then says "Managed by your organisation") and the value in force.
+ * Policy values are URLs, host names and flags, never secrets (a proxy URL cannot hold credentials).
+ */
+export const PolicyViewSchema = z
+  .object({
+    sources: z
+      .array(z.object({ scope: z.enum(['machine', 'user']), source: z.string().max(500) }).strict())
+      .max(4),
+    /** The policy did not validate: nobody is signed in (the error screen names source and key). */
+    failed: z.boolean(),
+    userProfiles: z.object({ managed: z.boolean(), allowed: z.boolean() }).strict(),
+    proxy: z
+      .object({
+        managed: z.boolean(),
+        value: z
+          .union([
+            z.literal('system'),
+            z.object({ url: z.string().max(2048), bypass: z.array(z.string().max(253)).max(100) }).strict(),
+          ])
+          .nullable(),
+      })
+      .strict(),
+    updates: z
+      .object({
+        managed: z.boolean(),
+        enabled: z.boolean().nullable(),
+        feedUrl: z.string().max(2048).nullable(),
+      })
+      .strict(),
+    logLevel: z
+      .object({ managed: z.boolean(), value: z.enum(['error', 'warn', 'info', 'debug']).nullable() })
+      .strict(),
+    memoryOnlySignIn: z.object({ managed: z.boolean(), allowed: z.boolean() }).strict(),
+  })
+  .strict();
+export type PolicyView = z.infer<typeof PolicyViewSchema>;
+
 export const invokeChannels = {
   'auth:sign-in': {
     // Which of the profile's signInOptions (absent: the first, or the plain Hosted UI), and the
@@ -217,12 +279,28 @@ export const invokeChannels = {
   'app:about': { request: Empty, response: AboutInfoSchema },
   'settings:get': { request: Empty, response: SettingsViewSchema },
   'settings:update': { request: SettingsPatchSchema, response: SettingsViewSchema },
+  /** Main shows the save dialog and writes the bundle (src/main/diagnostics); the page gets the outcome. */
+  'diagnostics:export': { request: Empty, response: DiagnosticsExportResultSchema },
+  'updates:get-state': { request: Empty, response: UpdateStateSchema },
+  /** Only the user's click restarts; refused (coded) when nothing is ready or a sign-in is running. */
+  'updates:restart': { request: Empty, response: z.null() },
+  'policy:get': { request: Empty, response: PolicyViewSchema },
+  /** Adds or replaces (same id) one of the user's own profiles; validated by main with the profile schema. */
+  'profiles:save': {
+    request: z.object({ profile: z.record(z.string().max(64), JsonValue) }).strict(),
+    response: ProfilesSchema,
+  },
+  'profiles:remove': {
+    request: z.object({ profileId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) }).strict(),
+    response: ProfilesSchema,
+  },
 } as const;
 
 export const eventChannels = {
   'session:changed': SessionStateSchema,
   'settings:changed': SettingsViewSchema,
   'app:command': AppCommandSchema,
+  'updates:changed': UpdateStateSchema,
 } as const;
 
 export type InvokeChannel = keyof typeof invokeChannels;

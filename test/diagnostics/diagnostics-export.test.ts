@@ -10,7 +10,7 @@ import {
 } from '../../src/main/diagnostics/diagnostics-bundle';
 import { createFileSink } from '../../src/main/log/file-sink';
 import { createLogger } from '../../src/main/log/logger';
-import { runProfileChecks } from '../../tools/doctor/run-doctor';
+import { runProfileChecks } from '../../src/main/doctor/profile-checks';
 import { startHarness, type Harness } from '../auth/support/harness';
 
 /**

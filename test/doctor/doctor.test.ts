@@ -6,8 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseProfile, type ProfileInput, type ResolvedProfile } from '../../src/main/config/profile';
-import { checkKeychain } from '../../tools/doctor/keychain-check';
-import { runDoctor, runProfileChecks } from '../../tools/doctor/run-doctor';
+import { checkKeychain } from '../../src/main/doctor/keychain-check';
+import { runProfileChecks } from '../../src/main/doctor/profile-checks';
+import { runDoctor } from '../../tools/doctor/run-doctor';
 import { demoPoolDefinition, startUserPool } from '../../tools/user-pool';
 import type { RunningUserPool } from '../../tools/user-pool/types';
 import { assertPrivateKeyring } from '../support/keyring-guard';
@@ -133,6 +134,7 @@ describe('doctor against the local user pool', () => {
       'jwks',
       `redirect:http://127.0.0.1:${registeredPort}/callback`,
       'redirect:com.example.cognitodesktop:/callback',
+      `redirect-port:127.0.0.1:${registeredPort}`,
       `sign-out:http://127.0.0.1:${registeredPort}/signed-out`,
       'api:demo',
     ]);
@@ -152,6 +154,19 @@ describe('doctor against the local user pool', () => {
     expect(failed[0]?.detail).toContain('redirect_mismatch');
     expect(failed[0]?.fix).toContain(bad);
     expect(failed[0]?.fix).toContain(CLIENT_ID);
+  });
+
+  it('warns when another program holds a redirect port, naming the port and the fix', async () => {
+    const holder = http.createServer();
+    await new Promise<void>((resolve) => holder.listen(registeredPort, '127.0.0.1', () => resolve()));
+    try {
+      const results = await runProfileChecks(profile());
+      const port = results.find((r) => r.id === `redirect-port:127.0.0.1:${registeredPort}`);
+      expect(port).toMatchObject({ status: 'warn', detail: expect.stringContaining('EADDRINUSE') });
+      expect(port?.fix).toContain(String(registeredPort));
+    } finally {
+      await new Promise<void>((resolve) => holder.close(() => resolve()));
+    }
   });
 
   it('fails an unregistered sign-out URL', async () => {

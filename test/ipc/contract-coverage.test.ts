@@ -93,6 +93,13 @@ describe('contract coverage', () => {
       'settings.get': 'settings:get',
       'settings.update': 'settings:update',
       'settings.onChanged': 'settings:changed',
+      'diagnostics.export': 'diagnostics:export',
+      'updates.get': 'updates:get-state',
+      'updates.restart': 'updates:restart',
+      'updates.onChanged': 'updates:changed',
+      'policy.get': 'policy:get',
+      'profiles.save': 'profiles:save',
+      'profiles.remove': 'profiles:remove',
     });
   });
 });

@@ -89,6 +89,11 @@ export interface CreateSessionOptions {
   transport?: NetTransport;
   /** The Hosted UI language for the next sign-in (the app's language); omitted: none sent. */
   hostedUiLanguage?: () => string | undefined;
+  /**
+   * False (organisation policy `allowMemoryOnlySignIn: false`): where no OS keychain can hold the
+   * sign-in, signIn() refuses with MEMORY_SIGN_IN_NOT_ALLOWED before any browser opens. Default true.
+   */
+  allowMemoryOnly?: boolean;
 }
 
 export interface Session extends SessionController, AccessTokenSource {
@@ -182,6 +187,12 @@ export function createSession(options: CreateSessionOptions): Session {
     entry.promise = (async () => {
       try {
         await store.init();
+        if (options.allowMemoryOnly === false && store.storage.kind === 'memory') {
+          throw new AppError(
+            'MEMORY_SIGN_IN_NOT_ALLOWED',
+            'Your organisation does not allow signing in without the system keychain, and no keychain is available.',
+          );
+        }
         // The sign-out page may hold a port the sign-in wants: a new sign-in makes it moot.
         await closeSignedOutPage();
         const { oidc, verifier } = await getOidc();

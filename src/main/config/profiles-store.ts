@@ -127,6 +127,12 @@ export interface ProfilesStore extends ProfilesController {
   active(): ResolvedProfile | undefined;
   byId(id: string): ResolvedProfile | undefined;
   readonly warnings: readonly string[];
+  /**
+   * Live reload after the user's own file changed (Settings): the active profile stays active if
+   * it still exists (re-attached through onSwitch when its definition changed), else the next
+   * preferred one becomes active, or none (onNone). Serialised with switches.
+   */
+  reload(next: LoadedProfiles): Promise<Profiles>;
 }
 
 export interface ProfilesStoreOptions {
@@ -138,6 +144,8 @@ export interface ProfilesStoreOptions {
    * If it throws, the switch is undone.
    */
   onSwitch?: (next: ResolvedProfile, previous: ResolvedProfile | undefined) => Promise<void>;
+  /** A reload left no profile to activate: the previous one's session ends here. */
+  onNone?: (previous: ResolvedProfile | undefined) => Promise<void>;
 }
 
 function summary(profile: ResolvedProfile, managed: boolean): ProfileSummary {
@@ -171,7 +179,7 @@ function remember(stateFile: string, id: string): void {
 }
 
 export function createProfilesStore(options: ProfilesStoreOptions): ProfilesStore {
-  const { loaded } = options;
+  let { loaded } = options;
   const byId = (id: string | undefined) =>
     id === undefined ? undefined : loaded.profiles.find((p) => p.id === id);
 
@@ -212,19 +220,40 @@ export function createProfilesStore(options: ProfilesStoreOptions): ProfilesStor
     return list();
   };
 
+  const reload = async (next: LoadedProfiles): Promise<Profiles> => {
+    const previous = active;
+    loaded = next;
+    const target = next.blockActive
+      ? undefined
+      : ((previous ? byId(previous.id) : undefined) ?? byId(next.preferredId) ?? next.profiles[0]);
+    if (target === undefined) {
+      active = undefined;
+      if (previous) await options.onNone?.(previous);
+      return list();
+    }
+    // An edited profile is a new object: its session is made again from the new definition.
+    if (target !== previous) {
+      active = target;
+      await options.onSwitch?.(target, previous);
+      remember(options.stateFile, target.id);
+    }
+    return list();
+  };
+  const serialised = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = switching.then(task, task);
+    switching = run.catch(() => undefined);
+    return run;
+  };
+
   return {
     list,
     // Switches are serialised: two quick clicks must not interleave two session swaps.
-    switchTo(profileId) {
-      const run = switching.then(
-        () => switchTo(profileId),
-        () => switchTo(profileId),
-      );
-      switching = run.catch(() => undefined);
-      return run;
-    },
+    switchTo: (profileId) => serialised(() => switchTo(profileId)),
+    reload: (next) => serialised(() => reload(next)),
     active: () => active,
     byId: (id) => byId(id),
-    warnings: loaded.warnings,
+    get warnings() {
+      return loaded.warnings;
+    },
   };
 }

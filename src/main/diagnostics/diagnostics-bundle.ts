@@ -32,6 +32,11 @@ export const DiagnosticsCheckSchema = z
     status: z.enum(['pass', 'fail', 'warn', 'skip']),
     detail: text(2000),
     fix: text(2000).optional(),
+    /** Which proxy and trust source the check's request went through. */
+    network: z
+      .object({ proxy: text(500), trust: text(500) })
+      .strict()
+      .optional(),
   })
   .strict();
 export type DiagnosticsCheck = z.infer<typeof DiagnosticsCheckSchema>;
@@ -138,6 +143,9 @@ async function checks(inputs: DiagnosticsInputs): Promise<DiagnosticsBundle['che
       status: r.status,
       detail: clip(r.detail, 2000),
       ...(r.fix === undefined ? {} : { fix: clip(r.fix, 2000) }),
+      ...(r.network === undefined
+        ? {}
+        : { network: { proxy: clip(r.network.proxy, 500), trust: clip(r.network.trust, 500) } }),
     }));
   } catch (error) {
     return {

@@ -1,7 +1,13 @@
 import type { SessionController } from '../auth/session-controller';
 import type { ProfilesController } from '../config/profiles-controller';
 import type { ApiClient } from '../http/api-client';
+import { AppError } from '../../shared/errors';
+import type { DiagnosticsExporter } from '../diagnostics/diagnostics-export';
+import type { PolicyOutcome } from '../config/profiles-store';
+import type { UserProfilesEditor } from '../config/user-profiles';
+import { policyView } from '../policy/policy-view';
 import { createUiServices, type UiServices } from '../ui-services';
+import { UpdateRefusal, type UpdateController } from '../updates/update-controller';
 import type { InvokeHandlers } from './handle';
 import type { EventEmitter } from './event-broadcaster';
 
@@ -19,6 +25,14 @@ export interface HandlerDependencies {
    * in-memory settings, no OS languages (the page then follows navigator.languages).
    */
   ui?: UiServices;
+  /** "Export diagnostics..."; omitted (no save dialog, e.g. tests), the channel refuses. */
+  diagnostics?: DiagnosticsExporter;
+  /** The update decision layer; omitted, updates are off ("no-feed") and restart is refused. */
+  updates?: UpdateController;
+  /** The organisation policy read at start; omitted: no policy. */
+  policy?: PolicyOutcome;
+  /** Settings' add/edit/remove of the user's own profiles; omitted, both are refused. */
+  userProfiles?: UserProfilesEditor;
 }
 
 export interface AppIpcHandlers {
@@ -27,7 +41,21 @@ export interface AppIpcHandlers {
   subscribeEvents(emit: EventEmitter): () => void;
 }
 
-export function createHandlers({ session, api, profiles, ui: given }: HandlerDependencies): AppIpcHandlers {
+export function createHandlers({
+  session,
+  api,
+  profiles,
+  ui: given,
+  diagnostics,
+  updates,
+  policy,
+  userProfiles,
+}: HandlerDependencies): AppIpcHandlers {
+  const editor = (): UserProfilesEditor => {
+    if (!userProfiles) throw new AppError('CONFIG_INVALID', 'Profiles cannot be changed here.');
+    return userProfiles;
+  };
+  const policyShown = policyView(policy);
   const ui = given ?? createUiServices();
   return {
     invoke: {
@@ -57,12 +85,32 @@ export function createHandlers({ session, api, profiles, ui: given }: HandlerDep
       'app:about': async () => ui.about(),
       'settings:get': async () => ui.settings.get(),
       'settings:update': (request) => ui.settings.update(request),
+      'diagnostics:export': async () => {
+        if (!diagnostics) throw new AppError('DIAGNOSTICS_NOT_SAVED', 'Diagnostics cannot be exported here.');
+        return diagnostics.export();
+      },
+      'updates:get-state': async () => updates?.state() ?? { status: 'off', reason: 'no-feed' },
+      'updates:restart': async () => {
+        try {
+          if (!updates) throw new UpdateRefusal('UPDATE_NOT_READY', 'No update has been downloaded yet.');
+          updates.restartToUpdate();
+        } catch (error) {
+          if (!(error instanceof UpdateRefusal)) throw error;
+          const code = error.code === 'SIGN_IN_IN_PROGRESS' ? 'UPDATE_DURING_SIGN_IN' : 'UPDATE_NOT_READY';
+          throw new AppError(code, error.message);
+        }
+        return null;
+      },
+      'policy:get': async () => policyShown,
+      'profiles:save': (request) => editor().save(request.profile),
+      'profiles:remove': (request) => editor().remove(request.profileId),
     },
     subscribeEvents(emit) {
       const unsubscribers = [
         session.onChanged((state) => emit('session:changed', state)),
         ui.settings.onChanged((view) => emit('settings:changed', view)),
         ui.onCommand((command) => emit('app:command', command)),
+        ...(updates ? [updates.onChange((state) => emit('updates:changed', state))] : []),
       ];
       return () => {
         for (const unsubscribe of unsubscribers) unsubscribe();

@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Profiles } from '../../shared/ipc-contract';
+import type { PolicyView, Profiles } from '../../shared/ipc-contract';
 import type { UiError } from './api-call';
 import { AppActionsContext, type AppActions } from './app-context';
 import { ErrorNotice } from './components/ErrorNotice';
+import { ExportDiagnosticsButton } from './components/ExportDiagnosticsButton';
+import { UpdateBanner } from './components/UpdateBanner';
 import type { useSettings } from './hooks/use-settings';
 import { useSession } from './hooks/use-session';
 import { useT } from './i18n';
@@ -25,6 +27,7 @@ export function App(props: { settings: ReturnType<typeof useSettings> }) {
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [focusAbout, setFocusAbout] = useState(0);
   const [profiles, setProfiles] = useState<Profiles | null>(null);
+  const [policy, setPolicy] = useState<PolicyView | null>(null);
   const [switchingProfile, setSwitchingProfile] = useState(false);
   const [view, setView] = useState<View>('home');
   const [drafts, setDrafts] = useState<NoteDrafts>(EMPTY_DRAFTS);
@@ -66,6 +69,12 @@ export function App(props: { settings: ReturnType<typeof useSettings> }) {
     // eslint-disable-next-line react-hooks/set-state-in-effect -- reads main's profile list once at start
     void loadProfiles();
   }, [loadProfiles]);
+  useEffect(() => {
+    // The policy is read once at start by main and does not change while the app runs.
+    void window.desktop.policy.get().then((r) => {
+      if (r.ok) setPolicy(r.value);
+    });
+  }, []);
 
   // Follow the session: remember why it ended, and whose place and drafts we are keeping.
   const status = session?.status;
@@ -213,6 +222,8 @@ export function App(props: { settings: ReturnType<typeof useSettings> }) {
     saveError: props.settings.saveError,
     storage: session?.storage ?? null,
     profiles,
+    policy,
+    onProfilesChanged: setProfiles,
     about: props.settings.about,
     focusAbout: focusAbout > 0,
   };
@@ -226,9 +237,12 @@ export function App(props: { settings: ReturnType<typeof useSettings> }) {
           <ErrorNotice
             error={{ code: 'INTERNAL', message: loadError }}
             action={
-              <button type="button" onClick={() => void refresh()}>
-                {t('common.tryAgain')}
-              </button>
+              <>
+                <button type="button" onClick={() => void refresh()}>
+                  {t('common.tryAgain')}
+                </button>
+                <ExportDiagnosticsButton />
+              </>
             }
           />
         </div>
@@ -290,6 +304,7 @@ export function App(props: { settings: ReturnType<typeof useSettings> }) {
 
   return (
     <AppActionsContext.Provider value={actions}>
+      <UpdateBanner />
       {screen}
       <div className="visually-hidden" role="status" aria-live="polite" data-testid="announcer">
         {announcement}

@@ -1,5 +1,11 @@
-import { useEffect, useId, useRef } from 'react';
-import type { AboutInfo, Profiles, SettingsPatch, SettingsView } from '../../../shared/ipc-contract';
+import { Fragment, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import type {
+  AboutInfo,
+  PolicyView,
+  Profiles,
+  SettingsPatch,
+  SettingsView,
+} from '../../../shared/ipc-contract';
 import {
   LANGUAGE_SETTINGS,
   PSEUDO_LOCALE,
@@ -10,6 +16,7 @@ import type { SecretStorage } from '../../../shared/session-state';
 import type { UiError } from '../api-call';
 import { DemoBadge } from '../components/DemoBadge';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { ProfileEditor } from '../components/ProfileEditor';
 import { useFocusOnMount } from '../hooks/use-focus-on-mount';
 import { useT, type MessageId } from '../i18n';
 
@@ -26,6 +33,10 @@ export interface SettingsScreenProps {
   focusAbout: boolean;
   /** Shown on the signed-out variant, which has no navigation. */
   onBack?: () => void;
+  /** The organisation policy (policy:get); null while loading or outside the app. */
+  policy?: PolicyView | null;
+  /** The user's own environments changed (added, replaced or removed in Settings). */
+  onProfilesChanged?: (profiles: Profiles) => void;
 }
 
 const LANGUAGE_NAMES: Record<LanguageSetting, MessageId> = {
@@ -56,6 +67,15 @@ export function SettingsScreen(props: SettingsScreenProps) {
   useEffect(() => {
     if (props.focusAbout) aboutRef.current?.focus();
   }, [props.focusAbout]);
+
+  // Own environments can change where the policy allows them and main offers the change.
+  const canEdit = Boolean(props.onProfilesChanged) && props.policy?.userProfiles.allowed !== false;
+  const [removeError, setRemoveError] = useState<UiError | null>(null);
+  const remove = async (profileId: string) => {
+    const result = await window.desktop.profiles.remove({ profileId });
+    setRemoveError(result.ok ? null : result.error);
+    if (result.ok) props.onProfilesChanged?.(result.value);
+  };
 
   const languages = LANGUAGE_SETTINGS.filter(
     (l) => l !== PSEUDO_LOCALE || about?.isDevelopment || view?.settings.language === PSEUDO_LOCALE,
@@ -132,13 +152,27 @@ export function SettingsScreen(props: SettingsScreenProps) {
                   <span className="muted small" data-testid="managed">
                     {t('settings.managed')}
                   </span>
+                ) : canEdit ? (
+                  <button type="button" className="link-button" onClick={() => void remove(p.id)}>
+                    {t('settings.profiles.remove', { label: p.label })}
+                  </button>
                 ) : null}
               </li>
             ))}
           </ul>
         )}
-        <p className="hint">{t('settings.environmentsHint')}</p>
+        {props.policy?.userProfiles.managed && !props.policy.userProfiles.allowed ? (
+          <p className="muted small" data-testid="profiles-managed">
+            {t('settings.managed')}
+          </p>
+        ) : (
+          <p className="hint">{t('settings.environmentsHint')}</p>
+        )}
+        {removeError ? <ErrorNotice error={removeError} context={t('settings.profiles.notSaved')} /> : null}
+        {canEdit ? <ProfileEditor onSaved={(next) => props.onProfilesChanged?.(next)} /> : null}
       </section>
+
+      {props.policy && props.policy.sources.length > 0 ? <PolicySection policy={props.policy} /> : null}
 
       <section className="card stack" aria-labelledby={`${id}-storage`}>
         <h3 id={`${id}-storage`}>{t('session.storage')}</h3>
@@ -174,6 +208,78 @@ export function SettingsScreen(props: SettingsScreenProps) {
           <p className="muted">{t('common.loading')}</p>
         )}
       </section>
+    </section>
+  );
+}
+
+/** Each setting a policy can fix, its value in force, and "Managed by your organisation" where fixed. */
+function PolicySection(props: { policy: PolicyView }) {
+  const t = useT();
+  const id = useId();
+  const { policy } = props;
+  const raw = (text: string) => (
+    <span className="mono" data-i18n="raw">
+      {text}
+    </span>
+  );
+  const rows: Array<{ key: string; label: MessageId; managed: boolean; value: ReactNode }> = [
+    {
+      key: 'proxy',
+      label: 'settings.policy.proxy',
+      managed: policy.proxy.managed,
+      value:
+        policy.proxy.value === null
+          ? t('settings.policy.notManaged')
+          : policy.proxy.value === 'system'
+            ? t('settings.policy.system')
+            : raw(policy.proxy.value.url),
+    },
+    {
+      key: 'updates',
+      label: 'settings.policy.updates',
+      managed: policy.updates.managed,
+      value: !policy.updates.managed
+        ? t('settings.policy.notManaged')
+        : policy.updates.enabled === false
+          ? t('settings.policy.off')
+          : policy.updates.feedUrl
+            ? raw(policy.updates.feedUrl)
+            : t('settings.policy.on'),
+    },
+    {
+      key: 'logLevel',
+      label: 'settings.policy.logLevel',
+      managed: policy.logLevel.managed,
+      value: policy.logLevel.value === null ? t('settings.policy.notManaged') : raw(policy.logLevel.value),
+    },
+    {
+      key: 'memoryOnlySignIn',
+      label: 'settings.policy.memoryOnly',
+      managed: policy.memoryOnlySignIn.managed,
+      value: policy.memoryOnlySignIn.allowed ? t('settings.policy.allowed') : t('settings.policy.notAllowed'),
+    },
+  ];
+  return (
+    <section className="card stack" aria-labelledby={`${id}-policy`} data-testid="policy">
+      <h3 id={`${id}-policy`}>{t('settings.policy.heading')}</h3>
+      <dl className="facts">
+        {rows.map((row) => (
+          <Fragment key={row.key}>
+            <dt>{t(row.label)}</dt>
+            <dd data-testid={`policy-${row.key}`}>
+              {row.value}
+              {row.managed ? (
+                <>
+                  {' '}
+                  <span className="badge" data-testid="managed">
+                    {t('settings.managed')}
+                  </span>
+                </>
+              ) : null}
+            </dd>
+          </Fragment>
+        ))}
+      </dl>
     </section>
   );
 }

@@ -4,6 +4,7 @@ import type { UiError } from '../api-call';
 import { DemoBadge } from '../components/DemoBadge';
 import { CopySignInLink } from '../components/CopySignInLink';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { ExportDiagnosticsButton } from '../components/ExportDiagnosticsButton';
 import { SignInButtons } from '../components/SignInButtons';
 import { formatDuration } from '../format-time';
 import { useFocusOnMount } from '../hooks/use-focus-on-mount';
@@ -28,7 +29,12 @@ export function SignInScreen(props: {
   const t = useT();
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const active = props.profiles?.profiles.find((p) => p.id === props.profiles?.activeProfileId);
-  const stateError = props.session.reason === 'error' ? props.session.error : undefined;
+  // A bad profile file or policy is the one error shown: the session only repeats it.
+  const configError = props.profiles?.configError;
+  const stateError =
+    props.session.reason === 'error' && !(configError && props.session.error?.code === 'CONFIG_INVALID')
+      ? props.session.error
+      : undefined;
   const shownError =
     props.signInError ?? (stateError ? { code: stateError.code, message: stateError.message } : null);
   const canSignIn = Boolean(active) && !props.switchingProfile;
@@ -66,6 +72,7 @@ export function SignInScreen(props: {
               code: 'CONFIG_INVALID',
               message: `${props.profiles.configError.file}: ${props.profiles.configError.message}`,
             }}
+            action={<ExportDiagnosticsButton />}
           />
         ) : null}
         {shownError ? (
@@ -73,6 +80,7 @@ export function SignInScreen(props: {
             error={shownError}
             role={shownError.code === 'SIGN_IN_CANCELLED' ? 'status' : 'alert'}
             tone={shownError.code === 'SIGN_IN_CANCELLED' ? 'info' : 'error'}
+            action={shownError.code === 'SIGN_IN_CANCELLED' ? undefined : <ExportDiagnosticsButton />}
           />
         ) : null}
         <SignInButtons options={active?.signInOptions} disabled={!canSignIn} onSignIn={props.onSignIn} />
@@ -95,6 +103,8 @@ function EnvironmentPicker(props: {
   const profiles = props.profiles;
   if (!profiles) return <p className="muted">{t('signIn.loadingEnvironments')}</p>;
   if (profiles.profiles.length === 0) {
+    // The configuration error below says why there is none.
+    if (profiles.configError) return null;
     return (
       <ErrorNotice error={{ code: 'CONFIG_INVALID', message: 'No environment (profile) is configured.' }} />
     );

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { ResolvedProfile } from '../../src/main/config/profile';
-import type { NetTransport, RouteDescription } from '../../src/main/net/transport';
-import { isLoopbackHost } from '../../src/shared/loopback';
-import { redact } from '../../src/shared/redact';
+import type { ResolvedProfile } from '../config/profile';
+import type { NetTransport, RouteDescription } from '../net/transport';
+import { isLoopbackHost } from '../../shared/loopback';
+import { redact } from '../../shared/redact';
 import { followWithinOrigin, probe, type ProbeResult } from './http-probe';
 
 /**

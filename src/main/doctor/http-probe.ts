@@ -1,5 +1,5 @@
-import { isAppError } from '../../src/shared/errors';
-import type { NetTransport } from '../../src/main/net/transport';
+import { isAppError } from '../../shared/errors';
+import type { NetTransport } from '../net/transport';
 
 /**
  * One HTTP request for the doctor, through the same kind of transport the app uses (src/main/net):
