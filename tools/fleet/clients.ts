@@ -21,6 +21,8 @@ import { memoryKeychain } from '../load/scale-rig';
 export interface FleetClient {
   wake(): void;
   hasValidToken(now: number): boolean;
+  /** When the client last received a new access token (0: never). */
+  lastTokenAt(): number;
   signedOut(): boolean;
   dispose(): Promise<void>;
 }
@@ -46,8 +48,13 @@ export async function engineClient(
   await store.init();
   await store.save({ refreshToken: seed.refreshToken, user: seed.user });
   let expiresAt = 0;
+  let tokenAt = 0;
   let lostSignIn = false;
   let session: Session | undefined;
+  const seen = (next: number) => {
+    if (next > expiresAt) tokenAt = Date.now();
+    expiresAt = next;
+  };
   return {
     wake() {
       session = createSession({
@@ -57,15 +64,16 @@ export async function engineClient(
         openExternal: () => Promise.reject(new Error('the fleet run never opens a browser')),
       });
       session.onChanged((state) => {
-        if (state.status === 'signed-in') expiresAt = state.accessTokenExpiresAt;
+        if (state.status === 'signed-in') seen(state.accessTokenExpiresAt);
         else if (state.status === 'signed-out' && state.reason !== 'none') lostSignIn = true;
       });
       void session.start().then((state) => {
-        if (state.status === 'signed-in') expiresAt = state.accessTokenExpiresAt;
+        if (state.status === 'signed-in') seen(state.accessTokenExpiresAt);
         else lostSignIn = true;
       });
     },
     hasValidToken: (now) => expiresAt > now,
+    lastTokenAt: () => tokenAt,
     signedOut: () => lostSignIn,
     dispose: async () => {
       await session?.dispose();
@@ -79,6 +87,7 @@ const naiveMargin = (lifetimeMs: number) => Math.min(60_000, lifetimeMs / 10);
 
 export function naiveClient(seed: FleetClientSeed, tokenEndpoint: string): FleetClient {
   let expiresAt = 0;
+  let tokenAt = 0;
   let lostSignIn = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -105,6 +114,7 @@ export function naiveClient(seed: FleetClientSeed, tokenEndpoint: string): Fleet
     const body = (await response.json().catch(() => ({}))) as { expires_in?: number; error?: string };
     if (response.ok && typeof body.expires_in === 'number') {
       expiresAt = Date.now() + body.expires_in * 1000;
+      tokenAt = Date.now();
       later(Math.max(NAIVE_RETRY_MS, body.expires_in * 1000 - naiveMargin(body.expires_in * 1000)));
     } else if (body.error === 'invalid_grant') {
       lostSignIn = true;
@@ -115,6 +125,7 @@ export function naiveClient(seed: FleetClientSeed, tokenEndpoint: string): Fleet
   return {
     wake: () => void refresh(),
     hasValidToken: (now) => expiresAt > now,
+    lastTokenAt: () => tokenAt,
     signedOut: () => lostSignIn,
     dispose: async () => {
       stopped = true;
