@@ -1,12 +1,13 @@
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETWORK_PARTITION } from '../../src/main/net/transport';
 import { startUserPool } from '../../tools/user-pool/index';
 import type { RunningUserPool } from '../../tools/user-pool/types';
+import { runBuiltMain } from '../support/electron-stand-in/run-built-main-child';
 
 /**
  * The app's net.fetch transport, wired in the BUILT main bundle, against the recording stand-in
@@ -19,7 +20,6 @@ import type { RunningUserPool } from '../../tools/user-pool/types';
  * Certificates: none (the local pool on http).
  */
 const root = path.resolve(import.meta.dirname, '../..');
-const driver = path.join(root, 'test/support/electron-stand-in/run-built-main.mjs');
 
 interface StandInRecord {
   seq: number;
@@ -55,35 +55,21 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-function runBundle(
+async function runBundle(
   profile: unknown,
 ): Promise<{ records: StandInRecord[]; probes: Record<string, unknown>; error?: string }> {
   const profileFile = path.join(work, `profile-${Date.now()}.json`);
   writeFileSync(profileFile, JSON.stringify(profile));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [driver, path.join(outDir, 'main', 'index.js')], {
-      cwd: root,
-      env: {
-        ...process.env,
-        STAND_IN_DIR: mkdtempSync(path.join(work, 'data-')),
-        COGNITO_DESKTOP_PROFILE: profileFile,
-        STAND_IN_SIGN_IN: '1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('error', reject);
-    child.on('exit', () => {
-      clearTimeout(timer);
-      const line = stdout.split('\n').find((l) => l.startsWith('STAND-IN-REPORT '));
-      if (!line) return reject(new Error(`no report:\n${stdout}\n${stderr}`));
-      resolve(JSON.parse(line.slice('STAND-IN-REPORT '.length)));
-    });
+  const { report } = await runBuiltMain<{
+    records: StandInRecord[];
+    probes: Record<string, unknown>;
+    error?: string;
+  }>({
+    outDir,
+    work,
+    env: { COGNITO_DESKTOP_PROFILE: profileFile, STAND_IN_SIGN_IN: '1' },
   });
+  return report;
 }
 
 async function freePort(): Promise<number> {

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refusedDebugSwitch, settleWithin } from '../../src/main/launch-policy';
+import { runBuiltMain } from '../support/electron-stand-in/run-built-main-child';
 
 /**
  * Defect 8 of issue 14: "debug switches in a packaged app". A packaged app launched with
@@ -11,7 +12,6 @@ import { refusedDebugSwitch, settleWithin } from '../../src/main/launch-policy';
  * root's use of it is checked on the BUILT main bundle with the recording stand-in for `electron`.
  */
 const root = path.resolve(import.meta.dirname, '../..');
-const driver = path.join(root, 'test/support/electron-stand-in/run-built-main.mjs');
 
 describe('refusedDebugSwitch (the rule)', () => {
   const exe = '/opt/Cognito Desktop/cognito-desktop';
@@ -66,26 +66,7 @@ let work: string;
 let outDir: string;
 
 function run(env: Record<string, string>, extraArgs: string[]): Promise<{ report: Report; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const dataDir = mkdtempSync(path.join(work, 'data-'));
-    const child = spawn(process.execPath, [driver, path.join(outDir, 'main', 'index.js'), ...extraArgs], {
-      cwd: root,
-      env: { ...process.env, STAND_IN_DIR: dataDir, COGNITO_DESKTOP_PROFILE: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('error', reject);
-    child.on('exit', () => {
-      clearTimeout(timer);
-      const line = stdout.split('\n').find((l) => l.startsWith('STAND-IN-REPORT '));
-      if (!line) return reject(new Error(`no report from the stand-in run:\n${stdout}\n${stderr}`));
-      resolve({ report: JSON.parse(line.slice('STAND-IN-REPORT '.length)) as Report, stderr });
-    });
-  });
+  return runBuiltMain<Report>({ outDir, work, env: { COGNITO_DESKTOP_PROFILE: '', ...env }, extraArgs });
 }
 
 const kinds = (report: Report, kind: string) => report.records.filter((r) => r.kind === kind);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeChannels } from '../../src/shared/ipc-contract';
 import { CONTENT_SECURITY_POLICY, RENDERER_ENTRY_URL } from '../../src/main/renderer-protocol';
+import { runBuiltMain } from '../support/electron-stand-in/run-built-main-child';
 
 /**
  * The BUILT main bundle, loaded in plain Node with a RECORDING STAND-IN for the `electron` module
@@ -40,25 +41,11 @@ function run(
   env: Record<string, string>,
   extraArgs: string[] = [],
 ): Promise<{ report: Report; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const dataDir = mkdtempSync(path.join(work, 'data-'));
-    const child = spawn(process.execPath, [driver, path.join(outDir, 'main', 'index.js'), ...extraArgs], {
-      cwd: root,
-      env: { ...process.env, STAND_IN_DIR: dataDir, COGNITO_DESKTOP_PROFILE: profileFile, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('error', reject);
-    child.on('exit', () => {
-      clearTimeout(timer);
-      const line = stdout.split('\n').find((l) => l.startsWith('STAND-IN-REPORT '));
-      if (!line) return reject(new Error(`no report from the stand-in run:\n${stdout}\n${stderr}`));
-      resolve({ report: JSON.parse(line.slice('STAND-IN-REPORT '.length)) as Report, stderr });
-    });
+  return runBuiltMain<Report>({
+    outDir,
+    work,
+    env: { COGNITO_DESKTOP_PROFILE: profileFile, ...env },
+    extraArgs,
   });
 }
 
