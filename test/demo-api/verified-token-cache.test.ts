@@ -57,21 +57,41 @@ describe('verified-token cache (unit, injected clock)', () => {
     expect(cache.size).toBe(0);
   });
 
-  it('evicts the least recently used entry at its bound', async () => {
+  it('drops the entries unused for a whole generation, keeps the recently used, never exceeds its bound', async () => {
     const now = 1_000;
     const inner = countingVerifier();
-    const cache = new VerifiedTokenCache(inner, { maxEntries: 3, now: () => now });
+    // maxEntries 4: two generations of 2.
+    const cache = new VerifiedTokenCache(inner, { maxEntries: 4, now: () => now });
     const t = (n: number) => `valid-9999999999-${n}`;
-    for (const n of [1, 2, 3]) await cache.verify(t(n));
-    await cache.verify(t(1)); // 1 becomes most recent; 2 is now the oldest
-    await cache.verify(t(4));
+    for (const n of [1, 2, 3]) await cache.verify(t(n)); // young {1,2} turns old; young {3}
+    await cache.verify(t(1)); // a hit in the old generation moves 1 to the young one
+    expect(inner.calls).toBe(3);
+    await cache.verify(t(4)); // young {3,1} turns old, dropping 2 (unused for a generation)
     expect(cache.size).toBe(3);
     inner.calls = 0;
-    await cache.verify(t(1));
-    await cache.verify(t(3));
+    for (const n of [1, 3, 4]) await cache.verify(t(n));
     expect(inner.calls).toBe(0);
     await cache.verify(t(2));
     expect(inner.calls).toBe(1);
+    for (let n = 10; n < 40; n++) {
+      await cache.verify(t(n));
+      expect(cache.size).toBeLessThanOrEqual(4);
+    }
+  });
+
+  it('keeps one entry with maxEntries 1, and a token sharing a key with a cached one is verified in full', async () => {
+    const inner = countingVerifier();
+    const cache = new VerifiedTokenCache(inner, { maxEntries: 1, now: () => 1_000 });
+    // Same last 43 characters (the map key), different tokens: the second must not hit the first.
+    const tail = 'k'.repeat(43);
+    await cache.verify(`valid-9999999999-a${tail}`);
+    await cache.verify(`valid-9999999999-a${tail}`);
+    expect(inner.calls).toBe(1);
+    expect(cache.size).toBe(1);
+    await expect(cache.verify(`forged-b${tail}`)).rejects.toBeInstanceOf(TokenRejectedError);
+    expect(inner.calls).toBe(2);
+    await cache.verify(`valid-9999999999-a${tail}`); // the good entry survived the forged one
+    expect(inner.calls).toBe(2);
   });
 });
 
@@ -136,6 +156,7 @@ describe('verified-token cache in the running demo API', () => {
       expect((await call(api.url, '/me', { token: forged })).status).toBe(401);
       expect(api.tokenCacheSize()).toBeLessThanOrEqual(50);
     }
-    expect(api.tokenCacheSize()).toBe(50);
+    // Two generations of 25: at least the young one's worth is kept, never more than the bound.
+    expect(api.tokenCacheSize()).toBeGreaterThan(25);
   });
 });
