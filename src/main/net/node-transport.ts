@@ -4,7 +4,7 @@ import { Agent, ProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici
 import { AppError } from '../../shared/errors';
 import { classifyNodeFailure } from './network-errors';
 import { bypassesProxy, proxyLabel } from './proxy-rules';
-import { capResponse } from './response-cap';
+import { capResponse, responseTooLarge } from './response-cap';
 import {
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_TRANSPORT_TIMEOUT_MS,
@@ -26,7 +26,10 @@ import {
  *  - Trust: Node's bundled root list plus, optionally, the PEM certificates of `caFile` (or
  *    `caPem`). Nothing disables verification; there is no option for it.
  *  - Timeouts: connect (`connectTimeoutMs`), and an overall deadline (`timeoutMs`) combined with
- *    the caller's signal; body size capped at `maxResponseBytes`.
+ *    the caller's signal (by hand: AbortSignal.any cost a sixth of a loopback request).
+ *  - Body size capped at `maxResponseBytes`: bytes as they arrive are counted in the dispatcher
+ *    (capBody, below), which costs nothing per chunk; only a content-encoded body (gzip, br) also
+ *    goes through capResponse's counting stream, since what counts there is the decoded size.
  *  - Redirects are never followed (undici's 'manual' hands the 3xx back).
  */
 export interface NodeTransportOptions {
@@ -69,6 +72,50 @@ function validateProxy(setting: ProxySetting): ProxySetting {
   return setting;
 }
 
+/**
+ * A dispatcher interceptor that ends a response once more than `maxBytes` of body arrived, with
+ * RESPONSE_TOO_LARGE (fetch hands it on as the cause of its TypeError('terminated')).
+ */
+function capBody(
+  maxBytes: number,
+  host: (origin: unknown) => string,
+): Dispatcher.DispatcherComposeInterceptor {
+  return (dispatch) => (opts, handler) => {
+    let seen = 0;
+    const capped: Dispatcher.DispatchHandler = {
+      onRequestStart: (controller, context) => handler.onRequestStart?.(controller, context),
+      onRequestUpgrade: (controller, status, headers, socket) =>
+        handler.onRequestUpgrade?.(controller, status, headers, socket),
+      onResponseStart: (controller, status, headers, message) =>
+        handler.onResponseStart?.(controller, status, headers, message),
+      onResponseData: (controller, chunk) => {
+        seen += chunk.length;
+        if (seen > maxBytes) {
+          controller.abort(responseTooLarge(host(opts.origin), maxBytes));
+          return;
+        }
+        handler.onResponseData?.(controller, chunk);
+      },
+      onResponseEnd: (controller, trailers) => handler.onResponseEnd?.(controller, trailers),
+      onResponseError: (controller, error) => handler.onResponseError?.(controller, error),
+    };
+    return dispatch(opts, capped);
+  };
+}
+
+/** Aborts when the caller's signal does, or at the deadline (a TimeoutError, as AbortSignal.timeout). */
+function combinedSignal(caller: AbortSignal | null | undefined, timeoutMs: number): AbortSignal {
+  if (!caller) return AbortSignal.timeout(timeoutMs);
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const controller = new AbortController();
+  if (caller.aborted) controller.abort(caller.reason);
+  else {
+    caller.addEventListener('abort', () => controller.abort(caller.reason), { once: true });
+    deadline.addEventListener('abort', () => controller.abort(deadline.reason), { once: true });
+  }
+  return controller.signal;
+}
+
 export function createNodeTransport(options: NodeTransportOptions = {}): NetTransport {
   const ca = readCa(options);
   const trustLabel = ca.pem
@@ -78,31 +125,43 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NetTran
   const connectTimeout = options.connectTimeoutMs ?? 10_000;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TRANSPORT_TIMEOUT_MS;
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const direct = new Agent({ connect: { ...tls, timeout: connectTimeout } });
+  const hostOf = (origin: unknown) => {
+    try {
+      return new URL(String(origin)).host;
+    } catch {
+      return 'the server';
+    }
+  };
+  const cap = capBody(maxBytes, hostOf);
+  const direct = new Agent({ connect: { ...tls, timeout: connectTimeout } }).compose(cap);
 
-  let proxy: { setting: Exclude<ProxySetting, 'system'>; agent: ProxyAgent } | undefined;
+  let proxy:
+    { setting: Exclude<ProxySetting, 'system'>; agent: ProxyAgent; dispatcher: Dispatcher } | undefined;
   const applyProxy = (setting: ProxySetting) => {
     const valid = validateProxy(setting);
     const old = proxy;
     proxy =
       valid === 'system'
         ? undefined
-        : {
-            setting: valid,
-            agent: new ProxyAgent({
+        : withDispatcher(
+            valid,
+            new ProxyAgent({
               uri: valid.url,
               // TLS to the origin inside the tunnel, and to an https:// proxy itself.
               requestTls: { ...tls, timeout: connectTimeout },
               proxyTls: { ...tls, timeout: connectTimeout },
             }),
-          };
+          );
     void old?.agent.close().catch(() => undefined);
   };
+  function withDispatcher(setting: Exclude<ProxySetting, 'system'>, agent: ProxyAgent) {
+    return { setting, agent, dispatcher: agent.compose(cap) };
+  }
   applyProxy(options.proxy ?? 'system');
 
   const route = (url: URL): { dispatcher: Dispatcher; proxy?: string } => {
     if (!proxy || bypassesProxy(url, proxy.setting.bypass)) return { dispatcher: direct };
-    return { dispatcher: proxy.agent, proxy: proxyLabel(proxy.setting.url) };
+    return { dispatcher: proxy.dispatcher, proxy: proxyLabel(proxy.setting.url) };
   };
 
   return {
@@ -110,8 +169,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NetTran
     async fetch(input, init: TransportRequestInit = {}) {
       const url = new URL(input);
       const { dispatcher, proxy: via } = route(url);
-      const deadline = AbortSignal.timeout(timeoutMs);
-      const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+      const signal = combinedSignal(init.signal, timeoutMs);
       let response;
       try {
         response = await undiciFetch(url, {
@@ -127,7 +185,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NetTran
         if (signal.aborted) throw signal.reason;
         throw classifyNodeFailure(error, { host: url.host, ...(via ? { proxy: via } : {}) }) ?? error;
       }
-      return capResponse(response as unknown as Response, maxBytes, url.host);
+      return capResponse(response as unknown as Response, maxBytes, url.host, { countsIdentity: false });
     },
     async setProxy(setting) {
       applyProxy(setting);
