@@ -26,8 +26,8 @@ const redactIfNeeded = (text: string) => (mayNeedRedaction(text) ? redact(text) 
  * - No redirect is followed (maxRedirects 0): the 3xx is returned with `redirect` describing
  *   where it pointed, so a bearer can never ride a redirect to another origin. (In the app,
  *   Chromium cannot hand a manual redirect back: the request fails with REDIRECT_BLOCKED.)
- * - Requests go through the NetTransport (src/main/net) by axios's fetch adapter; axios's own
- *   http adapter, which follows proxy environment variables, is never used.
+ * - Requests go through the NetTransport (src/main/net) by our axios adapter (transportAdapter);
+ *   axios's own http adapter, which follows proxy environment variables, is never used.
  * - Non-text bodies come back as base64 within the same size cap.
  * - A request is bound, for its whole life (retry included), to the profile it started under:
  *   its URL comes from that profile's APIs and every token, the forced refresh's too, from that
@@ -60,7 +60,7 @@ export interface ApiClientOptions {
   tokens?: AccessTokenSource;
   /**
    * How requests reach the network (src/main/net): Electron's net.fetch in the app, an explicit
-   * undici transport elsewhere. axios sends through it with its fetch adapter, never through its
+   * undici transport elsewhere. axios sends through it with our transport adapter, never through its
    * own http adapter (which would follow http_proxy/HTTPS_PROXY from the environment).
    */
   transport?: NetTransport;

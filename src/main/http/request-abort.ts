@@ -51,8 +51,8 @@ export class RequestAbort implements GenericAbortSignal {
     this.rejectWaiters(reason);
     const listeners = this.listeners;
     this.listeners = [];
-    // Called with `this` = the signal, as an EventTarget would: axios's fetch adapter reads
-    // `this.reason` in its listener.
+    // Called with `this` = the signal, as an EventTarget would: a listener may read
+    // `this.reason`.
     for (const listener of listeners) listener.call(this);
   }
 }

@@ -40,42 +40,33 @@ export function axiosTransportConfig(transport: NetTransport): AxiosRequestConfi
  * the runtime per request; in the IPC bench it cost more than everything else in the pipeline
  * together (2,600 against 5,800 requests/s through the same transport). This one does what the
  * API client asks of axios and no more:
- *  - the full URL (baseURL and params, by axios's own getUri), method, headers, a string or
- *    binary body (maxBodyLength checked before sending);
- *  - `signal` (a Node AbortSignal or axios's GenericAbortSignal) and `timeout`;
+ *  - the URL (with baseURL), method, headers, a string or binary body (maxBodyLength checked
+ *    before sending);
+ *  - `signal` (a Node AbortSignal or axios's GenericAbortSignal);
  *  - the body read whole as `responseType` asks (arraybuffer, text/json, stream), counted
  *    against maxContentLength as it arrives;
  *  - validateStatus, and errors in axios's shapes: ERR_NETWORK with the transport's error as
  *    `cause` (fetch's `cause.code` such as ECONNREFUSED, or the transport's typed AppError:
- *    proxy, certificate, DNS, RESPONSE_TOO_LARGE), CanceledError on abort, ECONNABORTED on
- *    `timeout`, ERR_BAD_RESPONSE for maxContentLength.
- * Not supported (the app sends none of them): FormData and stream request bodies, progress
- * events, `auth`, redirects (the transport never follows one anyway).
+ *    proxy, certificate, DNS, RESPONSE_TOO_LARGE), CanceledError on abort, ERR_BAD_RESPONSE
+ *    for maxContentLength.
+ * Refused with ERR_NOT_SUPPORT (the app uses none of them): `params`, `timeout` (the API client
+ * has its own deadline on the signal), `auth`, progress events, FormData and stream request
+ * bodies. Redirects are never followed (the transport hands the 3xx back).
  */
 export function transportAdapter(transport: NetTransport): AxiosAdapter {
   return async (config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
+    refuseUnsupported(config);
     const url = transportUri(config);
     const method = (config.method ?? 'get').toUpperCase();
     const body = requestBody(config, method);
 
-    // One AbortController for the transport, fed by the caller's signal and by `timeout`.
+    // One AbortController for the transport, fed by the caller's signal.
     const controller = new AbortController();
-    let timedOut = false;
     const onAbort = () => controller.abort();
     const callerSignal = config.signal;
     if (callerSignal?.aborted) throw new CanceledError(undefined, undefined, config);
     callerSignal?.addEventListener?.('abort', onAbort);
-    const timer =
-      typeof config.timeout === 'number' && config.timeout > 0
-        ? setTimeout(() => {
-            timedOut = true;
-            controller.abort();
-          }, config.timeout)
-        : undefined;
     const fail = (error: unknown): never => {
-      if (timedOut) {
-        throw new AxiosError(`timeout of ${config.timeout}ms exceeded`, AxiosError.ECONNABORTED, config);
-      }
       if (controller.signal.aborted || callerSignal?.aborted)
         throw new CanceledError(undefined, undefined, config);
       if (error instanceof AxiosError) throw error;
@@ -125,27 +116,33 @@ export function transportAdapter(transport: NetTransport): AxiosAdapter {
       }
       return result;
     } finally {
-      if (timer !== undefined) clearTimeout(timer);
       callerSignal?.removeEventListener?.('abort', onAbort);
     }
   };
 }
 
+/** What this adapter does not do fails loudly rather than being ignored. */
+function refuseUnsupported(config: InternalAxiosRequestConfig): void {
+  const unsupported = [
+    config.params !== undefined && config.params !== null ? 'params' : '',
+    typeof config.timeout === 'number' && config.timeout > 0 ? 'timeout (use signal)' : '',
+    config.auth ? 'auth' : '',
+    config.onUploadProgress || config.onDownloadProgress ? 'progress events' : '',
+  ].filter((name) => name !== '');
+  if (unsupported.length > 0) {
+    throw new AxiosError(
+      `The transport adapter does not support ${unsupported.join(', ')}.`,
+      AxiosError.ERR_NOT_SUPPORT,
+      config,
+    );
+  }
+}
+
 function transportUri(config: InternalAxiosRequestConfig): string {
   const base = config.baseURL;
   const path = config.url ?? '';
-  const joined =
-    base && !/^[a-z][a-z\d+.-]*:/i.test(path)
-      ? `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`
-      : path;
-  if (config.params === undefined || config.params === null) return joined;
-  const url = new URL(joined);
-  const params =
-    config.params instanceof URLSearchParams
-      ? config.params
-      : new URLSearchParams(config.params as Record<string, string>);
-  params.forEach((value, key) => url.searchParams.append(key, value));
-  return url.href;
+  if (!base || /^[a-z][a-z\d+.-]*:/i.test(path)) return path;
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
 
 function requestHeaders(config: InternalAxiosRequestConfig): Record<string, string> {

@@ -75,6 +75,11 @@ function validateProxy(setting: ProxySetting): ProxySetting {
 /**
  * A dispatcher interceptor that ends a response once more than `maxBytes` of body arrived, with
  * RESPONSE_TOO_LARGE (fetch hands it on as the cause of its TypeError('terminated')).
+ * Why the abort waits a turn (setImmediate) and the end is turned into the error: an abort from
+ * inside the first chunk's callback, which can come in the same tick as the headers, reaches
+ * fetch before its body stream is set up and is lost there (the read then never settles). So
+ * past the cap nothing more is handed on, the abort comes a turn later, and a body that ended
+ * in the meantime ends with the error rather than short.
  */
 function capBody(
   maxBytes: number,
@@ -82,6 +87,7 @@ function capBody(
 ): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (opts, handler) => {
     let seen = 0;
+    let over: Error | undefined;
     const capped: Dispatcher.DispatchHandler = {
       onRequestStart: (controller, context) => handler.onRequestStart?.(controller, context),
       onRequestUpgrade: (controller, status, headers, socket) =>
@@ -89,14 +95,20 @@ function capBody(
       onResponseStart: (controller, status, headers, message) =>
         handler.onResponseStart?.(controller, status, headers, message),
       onResponseData: (controller, chunk) => {
+        if (over) return;
         seen += chunk.length;
         if (seen > maxBytes) {
-          controller.abort(responseTooLarge(host(opts.origin), maxBytes));
+          const error = responseTooLarge(host(opts.origin), maxBytes);
+          over = error;
+          setImmediate(() => controller.abort(error));
           return;
         }
         handler.onResponseData?.(controller, chunk);
       },
-      onResponseEnd: (controller, trailers) => handler.onResponseEnd?.(controller, trailers),
+      onResponseEnd: (controller, trailers) => {
+        if (over) handler.onResponseError?.(controller, over);
+        else handler.onResponseEnd?.(controller, trailers);
+      },
       onResponseError: (controller, error) => handler.onResponseError?.(controller, error),
     };
     return dispatch(opts, capped);

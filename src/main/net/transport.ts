@@ -17,7 +17,8 @@
  *    shorter; an abort rejects with the signal's reason (a DOMException), untouched, so callers'
  *    own timeout handling keeps working.
  *  - Caps the response body (maxResponseBytes): beyond it the body stream errors with
- *    RESPONSE_TOO_LARGE.
+ *    RESPONSE_TOO_LARGE (in the Node transport as the cause of fetch's TypeError('terminated'):
+ *    findNetworkError walks the chain).
  *  - Requests to loopback hosts never go through a proxy.
  *  - Failures that mean "your network is in the way" reject with a typed AppError (see
  *    network-errors.ts): PROXY_UNREACHABLE, PROXY_AUTH_REQUIRED, CERT_UNTRUSTED,
