@@ -35,19 +35,34 @@ describe('fleet spread: the schedule', () => {
     expect(wakeDelay({ random: () => 0.9 })).toBe(0);
   });
 
-  it('with a spread: full jitter, a throttled answer waits at least half the spread, no window past it', () => {
-    const at = (attempt: number, r: number, throttled: boolean) =>
-      retryDelay(attempt, { baseMs: 2_000, capMs: 300_000, spreadMs, random: () => r, throttled });
-    // Outage (not throttled): exponential windows, full jitter down to zero, never past the spread.
+  it('with a spread: full jitter up to the spread, then a steady period of one spread; throttling backs off on its own streak', () => {
+    const at = (attempt: number, r: number, throttled: boolean, throttledStreak = 0) =>
+      retryDelay(attempt, {
+        baseMs: 2_000,
+        capMs: 300_000,
+        spreadMs,
+        random: () => r,
+        throttled,
+        throttledStreak,
+      });
+    // Outage (not throttled): exponential windows, full jitter down to zero...
     expect(at(0, 1, false)).toBe(2_000);
     expect(at(3, 1, false)).toBe(16_000);
     expect(at(3, 0, false)).toBe(0);
-    expect(at(12, 1, false)).toBe(spreadMs);
-    // Throttled: the quota is full now, so the window is at least half the spread...
-    expect(at(0, 1, true)).toBe(Math.round(spreadMs / 2));
-    expect(at(0, 0.5, true)).toBe(Math.round(spreadMs / 4));
-    // ...and, however many attempts an outage left behind, never longer than the spread.
-    expect(at(20, 1, true)).toBe(spreadMs);
+    // ...and once the window reaches the spread, a period of one spread, +-5%: never near zero
+    // (that would double the fleet's rate at the ceiling), never past 1.05 spreads.
+    expect(at(12, 0, false)).toBe(Math.round(spreadMs * 0.95));
+    expect(at(12, 0.5, false)).toBe(spreadMs);
+    expect(at(12, 1, false)).toBe(Math.round(spreadMs * 1.05));
+    expect(at(30, 1, false)).toBe(Math.round(spreadMs * 1.05));
+    // Throttled: a sixteenth of the spread the first time, whatever attempt count an outage left...
+    expect(at(0, 1, true)).toBe(Math.round(spreadMs / 16));
+    expect(at(20, 1, true)).toBe(Math.round(spreadMs / 16));
+    expect(at(20, 0.5, true)).toBe(Math.round(spreadMs / 32));
+    // ...doubling with each throttled answer in a row, up to the spread.
+    expect(at(0, 1, true, 1)).toBe(Math.round(spreadMs / 8));
+    expect(at(0, 1, true, 3)).toBe(Math.round(spreadMs / 2));
+    expect(at(0, 1, true, 9)).toBe(spreadMs);
     expect(wakeDelay({ spreadMs, random: () => 0.25 })).toBe(Math.round(spreadMs / 4));
   });
 });
@@ -125,6 +140,57 @@ describe('fleet spread: the session engine against the real pool', () => {
         .toBe(before + 1);
       await expect.poll(() => (session.getState() as { connectivity?: string }).connectivity).toBe('online');
     } finally {
+      await session.dispose();
+    }
+  });
+
+  it("throttled answers in a row back off on their own streak (the pool's own rate limit); an outage answer starts it over", async () => {
+    const spread = 80_000;
+    const timers: Array<{ fn: () => void; ms: number }> = [];
+    const captured: Clock = {
+      now: () => Date.now(),
+      setTimeout: (fn, ms) => timers.push({ fn, ms }),
+      clearTimeout: () => undefined,
+    };
+    // random 1: every delay is its whole window, so the windows themselves are read off.
+    const session = h.newSession({
+      clock: captured,
+      random: () => 1,
+      backoff: { spreadMs: spread, baseMs: 2_000, capMs: 300_000 },
+    });
+    // The pool's quota at one request per 1,000 s: the bucket's single token goes to another
+    // client, and every refresh of this one is throttled by the pool itself.
+    h.pool.setRateLimit('userAuthentication', 0.001);
+    const other = h.newSession();
+    try {
+      await other.start();
+      await other.dispose();
+      await session.start();
+      expect(timers.map((t) => t.ms)).toEqual([spread]); // the wake turn
+      const fire = async (i: number) => {
+        timers[i]?.fn();
+        await expect.poll(() => timers.length, { timeout: 10_000 }).toBe(i + 2);
+      };
+      for (const i of [0, 1, 2]) await fire(i);
+      expect(timers.slice(1).map((t) => t.ms)).toEqual([spread / 16, spread / 8, spread / 4]);
+      // The quota is back, the IdP is not: a 503 (attempt 3: 16 s window), then throttled again,
+      // which starts from a sixteenth of the spread, not from where the streak had got to.
+      h.pool.setRateLimit('userAuthentication', undefined);
+      h.pool.injectTokenFaults(
+        { kind: 'status', status: 503, body: 'down' },
+        {
+          kind: 'status',
+          status: 429,
+          body: '{"error":"too_many_requests"}',
+          contentType: 'application/json',
+        },
+      );
+      for (const i of [3, 4]) await fire(i);
+      expect(timers.slice(4).map((t) => t.ms)).toEqual([16_000, spread / 16]);
+      timers[5]?.fn();
+      await expect.poll(() => (session.getState() as { connectivity?: string }).connectivity).toBe('online');
+    } finally {
+      h.pool.setRateLimit('userAuthentication', undefined);
       await session.dispose();
     }
   });

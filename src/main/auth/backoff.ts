@@ -31,28 +31,38 @@ export function backoffDelay(attempt: number, options: BackoffOptions = {}): num
  * Delay before retry number `attempt` of a failed refresh.
  *
  * One machine (no spread): `backoffDelay`, equal jitter. A fleet (spread > 0) meets the IdP's
- * quota together, and a client cannot see the others, so retries use full jitter (uniform over
- * the window, AWS's "Exponential Backoff And Jitter") over windows sized to the fleet:
- *  - a throttled answer means the quota is full right now: wait at least half the fleet's
- *    spread, so the throttled spread over the time the quota needs instead of coming back
- *    together;
- *  - any other transient failure (an outage) grows as usual;
- *  - no window is longer than the spread, so when the IdP recovers the whole fleet returns
- *    within about one spread, at about the quota's rate.
+ * quota together, and a client cannot see the others, so retries are sized to the fleet:
+ *  - a throttled answer: exponential backoff of its own, counted by `throttledStreak` (the
+ *    throttled answers in a row before this one), from a sixteenth of the spread up to the whole
+ *    spread, full jitter. When the fleet keeps to its spread, throttling comes only from chance
+ *    bunching (tens of answers in 10,000) and one short wait clears it; a fleet larger than its
+ *    policy says is throttled again and again and backs off to the spread.
+ *  - any other transient failure (an outage): exponential windows with full jitter (AWS's
+ *    "Exponential Backoff And Jitter") until the window reaches the spread; from there a steady
+ *    period of one spread, ±5%. Why not full jitter over the spread there (the first version):
+ *    retries uniform over [0, W] come on average every W/2, so a fleet at that ceiling asks at
+ *    twice the quota and is throttled at recovery; a period of one spread asks at about the
+ *    quota's rate, and at recovery every client is at most 1.05 spreads from its next try.
  */
-export function retryDelay(attempt: number, options: BackoffOptions & { throttled?: boolean } = {}): number {
+export function retryDelay(
+  attempt: number,
+  options: BackoffOptions & { throttled?: boolean; throttledStreak?: number } = {},
+): number {
   const spread = options.spreadMs ?? 0;
   if (spread <= 0) return backoffDelay(attempt, options);
   const base = options.baseMs ?? DEFAULT_BACKOFF.baseMs;
   const cap = options.capMs ?? DEFAULT_BACKOFF.capMs;
   const random = options.random ?? Math.random;
-  const exp = Math.min(cap, base * 2 ** Math.min(Math.max(0, attempt), 30));
-  // Never past the spread: after an outage the attempt count is high, and a window sized by it
-  // would leave the last clients waiting long after the quota could have served them.
-  const ceiling = Math.min(cap, Math.max(spread, base));
-  const window = options.throttled ? Math.max(spread / 2, Math.min(exp, ceiling)) : Math.min(exp, ceiling);
   const r = Math.min(1, Math.max(0, random()));
-  return Math.round(r * window);
+  const ceiling = Math.min(cap, Math.max(spread, base));
+  if (options.throttled) {
+    const streak = Math.min(Math.max(0, options.throttledStreak ?? 0), 30);
+    const window = Math.min(ceiling, Math.max(base, spread / 16) * 2 ** streak);
+    return Math.round(r * window);
+  }
+  const exp = base * 2 ** Math.min(Math.max(0, attempt), 30);
+  if (exp < ceiling) return Math.round(r * exp);
+  return Math.round(ceiling * (0.95 + 0.1 * r));
 }
 
 /** The background wait before a refresh nobody is waiting for (restore, resume) in a fleet. */

@@ -75,6 +75,8 @@ export interface SessionCore extends SessionSettings {
   connectivity: 'online' | 'refreshing' | 'offline';
   nextRetryAt: number | undefined;
   attempt: number;
+  /** Throttled answers in a row (the fleet schedule backs off from throttling on its own). */
+  throttledStreak: number;
   /** Bumped by sign-out / invalid_grant only: older work is discarded, never persisted. */
   generation: number;
   /** Set by dispose (quit, profile switch): not a sign-out, nothing is wiped. */
@@ -111,6 +113,7 @@ export function createCore(settings: SessionSettings): SessionCore {
     connectivity: 'online',
     nextRetryAt: undefined,
     attempt: 0,
+    throttledStreak: 0,
     generation: 0,
     disposed: false,
     refreshInFlight: undefined,

@@ -73,6 +73,7 @@ export function createRefreshEngine(core: SessionCore, getOidc: OidcAccess): Ref
     core.connectivity = 'online';
     core.nextRetryAt = undefined;
     core.attempt = 0;
+    core.throttledStreak = 0;
     core.lastError = undefined;
     core.warning = undefined;
     core.forcedThisLifetime = false; // a new lifetime; refresh() marks it forced when it was
@@ -154,8 +155,13 @@ export function createRefreshEngine(core: SessionCore, getOidc: OidcAccess): Ref
           throw new AppError('SESSION_EXPIRED', message);
         }
         if (core.disposed) throw isAppError(err) && err.code === 'CANCELLED' ? err : failure.error;
-        const delay = retryDelay(core.attempt, { ...core.backoff, throttled: failure.throttled });
+        const delay = retryDelay(core.attempt, {
+          ...core.backoff,
+          throttled: failure.throttled,
+          throttledStreak: core.throttledStreak,
+        });
         core.attempt++;
+        core.throttledStreak = failure.throttled ? core.throttledStreak + 1 : 0;
         core.nextRetryAt = clock.now() + delay;
         core.connectivity = 'offline';
         clock.clearTimeout(core.retryTimer);
