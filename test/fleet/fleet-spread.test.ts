@@ -35,7 +35,7 @@ describe('fleet spread: the schedule', () => {
     expect(wakeDelay({ random: () => 0.9 })).toBe(0);
   });
 
-  it('with a spread: full jitter up to the spread, then a steady period of one spread; throttling backs off on its own streak', () => {
+  it('with a spread: one quick retry, then a steady period of one spread; throttling backs off on its own streak', () => {
     const at = (attempt: number, r: number, throttled: boolean, throttledStreak = 0) =>
       retryDelay(attempt, {
         baseMs: 2_000,
@@ -45,15 +45,14 @@ describe('fleet spread: the schedule', () => {
         throttled,
         throttledStreak,
       });
-    // Outage (not throttled): exponential windows, full jitter down to zero...
+    // A failure that is not throttling: the first retry within the base (a blip)...
     expect(at(0, 1, false)).toBe(2_000);
-    expect(at(3, 1, false)).toBe(16_000);
-    expect(at(3, 0, false)).toBe(0);
-    // ...and once the window reaches the spread, a period of one spread, +-5%: never near zero
-    // (that would double the fleet's rate at the ceiling), never past 1.05 spreads.
-    expect(at(12, 0, false)).toBe(Math.round(spreadMs * 0.95));
-    expect(at(12, 0.5, false)).toBe(spreadMs);
-    expect(at(12, 1, false)).toBe(Math.round(spreadMs * 1.05));
+    expect(at(0, 0, false)).toBe(0);
+    // ...then a period of one spread, +-5%: never near zero (uniform over [0, spread] would
+    // double the fleet's rate), never past 1.05 spreads.
+    expect(at(1, 0, false)).toBe(Math.round(spreadMs * 0.95));
+    expect(at(1, 0.5, false)).toBe(spreadMs);
+    expect(at(3, 1, false)).toBe(Math.round(spreadMs * 1.05));
     expect(at(30, 1, false)).toBe(Math.round(spreadMs * 1.05));
     // Throttled: a sixteenth of the spread the first time, whatever attempt count an outage left...
     expect(at(0, 1, true)).toBe(Math.round(spreadMs / 16));
@@ -173,8 +172,8 @@ describe('fleet spread: the session engine against the real pool', () => {
       };
       for (const i of [0, 1, 2]) await fire(i);
       expect(timers.slice(1).map((t) => t.ms)).toEqual([spread / 16, spread / 8, spread / 4]);
-      // The quota is back, the IdP is not: a 503 (attempt 3: 16 s window), then throttled again,
-      // which starts from a sixteenth of the spread, not from where the streak had got to.
+      // The quota is back, the IdP is not: a 503 (attempt 3: the period of one spread, +5% with
+      // random 1), then throttled again, from a sixteenth of the spread, not where the streak was.
       h.pool.setRateLimit('userAuthentication', undefined);
       h.pool.injectTokenFaults(
         { kind: 'status', status: 503, body: 'down' },
@@ -186,7 +185,7 @@ describe('fleet spread: the session engine against the real pool', () => {
         },
       );
       for (const i of [3, 4]) await fire(i);
-      expect(timers.slice(4).map((t) => t.ms)).toEqual([16_000, spread / 16]);
+      expect(timers.slice(4).map((t) => t.ms)).toEqual([spread * 1.05, spread / 16]);
       timers[5]?.fn();
       await expect.poll(() => (session.getState() as { connectivity?: string }).connectivity).toBe('online');
     } finally {

@@ -37,12 +37,16 @@ export function backoffDelay(attempt: number, options: BackoffOptions = {}): num
  *    spread, full jitter. When the fleet keeps to its spread, throttling comes only from chance
  *    bunching (tens of answers in 10,000) and one short wait clears it; a fleet larger than its
  *    policy says is throttled again and again and backs off to the spread.
- *  - any other transient failure (an outage): exponential windows with full jitter (AWS's
- *    "Exponential Backoff And Jitter") until the window reaches the spread; from there a steady
- *    period of one spread, ±5%. Why not full jitter over the spread there (the first version):
- *    retries uniform over [0, W] come on average every W/2, so a fleet at that ceiling asks at
- *    twice the quota and is throttled at recovery; a period of one spread asks at about the
- *    quota's rate, and at recovery every client is at most 1.05 spreads from its next try.
+ *  - any other transient failure: one quick retry (full jitter over the base, 2 s: a blip),
+ *    then a steady period of one spread, ±5%. Why not exponential windows growing to the spread
+ *    (full jitter, as AWS's "Exponential Backoff And Jitter"; run 2): a client that started failing
+ *    a moment before the IdP recovers is still on a small window, and across a fleet whose tokens
+ *    expired all through an outage those clients arrive together at recovery and are throttled,
+ *    again and again; and retries uniform over [0, W] come every W/2 on average, so a fleet at
+ *    that ceiling asks at twice the quota. A period of one spread asks at the quota's rate, with
+ *    phases as spread as the failures were, and at recovery no client is more than 1.05 spreads
+ *    from its next try. The user's own actions still honour it (no storm); resume()/online()
+ *    retry at once.
  */
 export function retryDelay(
   attempt: number,
@@ -60,8 +64,7 @@ export function retryDelay(
     const window = Math.min(ceiling, Math.max(base, spread / 16) * 2 ** streak);
     return Math.round(r * window);
   }
-  const exp = base * 2 ** Math.min(Math.max(0, attempt), 30);
-  if (exp < ceiling) return Math.round(r * exp);
+  if (attempt <= 0) return Math.round(r * base);
   return Math.round(ceiling * (0.95 + 0.1 * r));
 }
 
