@@ -211,8 +211,7 @@ export function createSession(options: CreateSessionOptions): Session {
         }
         // The sign-out page may hold a port the sign-in wants: a new sign-in makes it moot.
         await closeSignedOutPage();
-        // A cancel does not wait for a slow or hung discovery (it goes on, shared, to its own
-        // time bound; its outcome no longer concerns this sign-in).
+        // A cancel does not wait for a hung discovery (shared, it goes on to its own time bound).
         const { oidc, verifier } = await Promise.race([getOidc(), entry.whenCancelled]);
         if (entry.cancelled) throw cancelledError();
         const attemptHandle = await startSignInAttempt({
@@ -237,10 +236,8 @@ export function createSession(options: CreateSessionOptions): Session {
         log.info('signed in', { storage: store.storage.kind });
         return computeState(core);
       } catch (err) {
-        // Once the user cancelled (cancelSignIn, dispose), the cancel is the outcome, whatever the
-        // step that was running failed with meanwhile (discovery timing out or unreachable, the
-        // listener closing). A sign-out also cancels, but it bumps the generation and its own
-        // outcome stands (e.g. SIGN_IN_REQUIRED from a save it overtook).
+        // A cancel (cancelSignIn, dispose) is the outcome, whatever a step failed with meanwhile;
+        // a sign-out bumps the generation and its own outcome stands (SIGN_IN_REQUIRED).
         const error =
           entry.cancelled && gen === core.generation
             ? cancelledError()
