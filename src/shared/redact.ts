@@ -1,7 +1,18 @@
 /**
  * The one redaction function every log line and every error message passes through.
- * It errs on the side of hiding: anything shaped like a JWT, a bearer value, or a
- * token-bearing field or query parameter is replaced, whatever the context.
+ * It errs on the side of hiding: anything shaped like a JWT, a bearer value, a token-bearing
+ * field or query parameter, or the password of a URL's userinfo is replaced, whatever the context:
+ *  - JWT/JWE-shaped values and `Bearer`/`Basic` credentials;
+ *  - `scheme://user:password@host` in any scheme: the password (the user and host stay), also
+ *    when the userinfo is percent-encoded and when the whole URL is percent-encoded into another;
+ *  - `key=value` for a secret key (below, or any key ending in token/secret/password/passwd)
+ *    after any non-word character (query, form, fragment, `--flag=`, quoted, prose), also as
+ *    `key%3Dvalue` inside an encoded URL;
+ *  - `"key": "value"`, `'key': 'value'`, `\"key\": \"value\"` (JSON inside a JSON string)
+ *    and `"key": 123` for the same keys.
+ * Harmless text stays as it is: a key only matches whole (`zipcode=`, `error_code=`,
+ * `token_type=` are kept), a URL without a password keeps its userinfo (`ssh://git@host`).
+ * redact(redact(x)) === redact(x), and mayNeedRedaction() is true for every text it changes.
  */
 const REDACTED = '[REDACTED]';
 
@@ -26,18 +37,52 @@ const SECRET_KEYS = [
   'clientSecret',
 ];
 const SECRET_KEY_SET = new Set(SECRET_KEYS.map((k) => k.toLowerCase()));
+/** Keys named for what they hold, whatever their prefix: aws_session_token, db_password, x_client_secret. */
+const SECRET_SUFFIX = /(?:token|secret|password|passwd)$/i;
 
 const keyAlternation = SECRET_KEYS.map((k) => k.replace(/[-]/g, '\\-')).join('|');
+// A secret key, whole: one of the list, or any name ending in a secret word (lazy, so the shortest
+// name that ends there; the caller's boundary check makes it start at a name's start).
+const KEY = `(?:${keyAlternation}|[A-Za-z0-9_-]*?(?:token|secret|password|passwd))`;
+// Where a name starts: not after a letter, digit or underscore; or right after an encoded
+// separator (%3F ?, %26 &, %23 #, %20 space, %22 ", %2C ,, %3B ;).
+const KEY_START = `(?:(?<![A-Za-z0-9_])|(?<=%(?:3F|26|23|20|22|2C|3B)))`;
+// A value ends at a separator of the usual contexts; in an encoded URL also at %26 (&).
+const VALUE = `(?:(?!%26)[^&\\s"';,])*`;
+const JSON_STRING = `"(?:[^"\\\\]|\\\\.)*"`;
+const SINGLE_QUOTED = `'(?:[^'\\\\]|\\\\.)*'`;
+// A JSON string inside a JSON string: \"...\" (inner quotes and backslashes escaped once more).
+const ESCAPED_STRING = `\\\\"(?:[^"\\\\]|\\\\\\\\.|\\\\[^"\\\\])*?\\\\"`;
 
 const PATTERNS: Array<[RegExp, string]> = [
   // JWT/JWE-shaped values: base64url header starting with {" (eyJ), then dot-separated segments.
   [/eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){0,3}/g, REDACTED],
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
-  // key=value in query strings and form bodies
-  [new RegExp(`([?&;\\s]|^)(${keyAlternation})=[^&\\s"';,]*`, 'gi'), `$1$2=${REDACTED}`],
-  // "key": "value" in JSON text
-  [new RegExp(`("(?:${keyAlternation})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi'), `$1"${REDACTED}"`],
+  // scheme://user:password@host: the password runs to the authority's last @ (a human-written
+  // password may hold an unencoded @ or :); the authority ends at / ? # or whitespace.
+  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:[\]]*):[^\s/?#]*@/gi, `$1:${REDACTED}@`],
+  // The same URL percent-encoded into another one: scheme%3A%2F%2Fuser%3Apassword%40host.
+  [
+    /\b([a-z](?:[a-z0-9.-]|%2B)*%3A%2F%2F(?:[^\s%&/?#@:]|%(?!3A|40|2F)[0-9A-F]{2})*)%3A(?:[^\s%&/?#]|%(?!2F|3F|23|26)[0-9A-F]{2})*%40/gi,
+    `$1%3A${REDACTED}%40`,
+  ],
+  // key=value in query strings, form bodies, fragments, flags and prose; key%3Dvalue when encoded.
+  [new RegExp(`${KEY_START}(${KEY})(=|%3D)${VALUE}`, 'gi'), `$1$2${REDACTED}`],
+  // "key": "value" and "key": 123 in JSON text, 'key': 'value' in a printed object.
+  [new RegExp(`("${KEY}"\\s*:\\s*)(?:${JSON_STRING}|-?\\d[\\d.eE+-]*)`, 'gi'), `$1"${REDACTED}"`],
+  [new RegExp(`('${KEY}'\\s*:\\s*)${SINGLE_QUOTED}`, 'gi'), `$1'${REDACTED}'`],
+  // {\"key\":\"value\"}: JSON that was itself put into a JSON string.
+  [new RegExp(`(\\\\"${KEY}\\\\"\\s*:\\s*)${ESCAPED_STRING}`, 'gi'), `$1\\"${REDACTED}\\"`],
 ];
+
+// Every pattern above needs one of these; a text without any is left as it is (a fast path for
+// callers such as the response-header filter).
+const MAY_NEED_REDACTION = /eyJ|bearer|basic|=|%3D|%40|@|["']\s*:/i;
+
+/** False only for texts redact() leaves unchanged (test/shared/redact.test.ts holds this). */
+export function mayNeedRedaction(text: string): boolean {
+  return MAY_NEED_REDACTION.test(text);
+}
 
 export function redact(text: string): string {
   let out = text;
@@ -56,7 +101,11 @@ export function redactValue(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    out[key] = SECRET_KEY_SET.has(key.toLowerCase()) ? REDACTED : redactValue(v, depth + 1);
+    // A listed key hides whatever it holds; a key merely ending in a secret word hides a string
+    // (so a flag such as hasRefreshToken: true stays readable).
+    const secret =
+      SECRET_KEY_SET.has(key.toLowerCase()) || (typeof v === 'string' && SECRET_SUFFIX.test(key));
+    out[key] = secret ? REDACTED : redactValue(v, depth + 1);
   }
   return out;
 }

@@ -9,7 +9,8 @@ import { closeNet, occupy } from './support/ports';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  // Federated with the demo upstream IdP, so a decline can happen there (mode 'deny').
+  h = await startHarness({ federation: true });
 });
 afterAll(async () => {
   await h?.close();
@@ -184,8 +185,13 @@ describe('sign-in through the Hosted UI in Chromium', () => {
   });
 
   it('the user declining at the IdP (access_denied) ends with SIGN_IN_DENIED and a closed listener', async () => {
+    // The harness presses ExampleCorpSSO on the Hosted UI page and "Cancel" at the upstream; the
+    // access_denied redirect to our listener is the pool's, relaying the upstream's decline.
     h.mode = 'deny';
     const session = h.newSession();
+    const declinesBefore = h.upstream!.counters.declines;
+    const navigationsBefore = h.callbackNavigations.length;
+    const poolLogBefore = h.poolLog.length;
     expect(await codeOf(session.signIn())).toBe('SIGN_IN_DENIED');
     await h.browserDone();
     expect(await h.lastPage!.textContent('body')).toContain('declined');
@@ -195,6 +201,29 @@ describe('sign-in through the Hosted UI in Chromium', () => {
       reason: 'error',
       error: { code: 'SIGN_IN_DENIED' },
     });
+
+    // Where the redirect came from: exactly one navigation reached the listener, and the browser
+    // got there by redirects only: upstream -> the pool's /oauth2/idpresponse with the upstream's
+    // error -> the pool, whose last hop carried error=access_denied, the app's state and the
+    // pool's own "<ProviderName> Error - ..." description.
+    expect(h.upstream!.counters.declines).toBe(declinesBefore + 1);
+    const navigations = h.callbackNavigations.slice(navigationsBefore);
+    expect(navigations).toHaveLength(1);
+    const { url, redirectedFrom } = navigations[0]!;
+    const callback = new URL(url);
+    const authorize = new URL(h.opened.at(-1)!);
+    expect(callback.searchParams.get('error')).toBe('access_denied');
+    expect(callback.searchParams.get('state')).toBe(authorize.searchParams.get('state'));
+    expect(callback.searchParams.get('error_description')).toMatch(/^ExampleCorpSSO Error - /);
+    expect(redirectedFrom.length).toBeGreaterThanOrEqual(2);
+    const origins = redirectedFrom.map((hop) => new URL(hop).origin);
+    expect(origins[0]).toBe(h.upstream!.issuer); // the Cancel form post at the upstream
+    expect(origins.at(-1)).toBe(h.pool.domain); // the hop that sent the browser to the app
+    const idpResponse = redirectedFrom
+      .map((hop) => new URL(hop))
+      .find((hop) => hop.origin === h.pool.domain && hop.pathname === '/oauth2/idpresponse');
+    expect(idpResponse?.searchParams.get('error')).toBe('access_denied');
+    expect(h.poolLog.slice(poolLogBefore)).toContain('user pool: ExampleCorpSSO answered access_denied');
   });
 
   it('forged callbacks (wrong/missing state, extra params, other paths) are refused with zero token requests; the real one completes; replay refused', async () => {

@@ -25,6 +25,9 @@
  * Decisions:
  *  - Repeat sign-in while one is pending joins it (same promise, no second listener); the UI's
  *    "open the browser again" is reopenBrowser().
+ *  - cancelSignIn() (and dispose) during discovery returns at once, without waiting for the
+ *    discovery's time bound, and the sign-in ends SIGN_IN_CANCELLED, signed out with no error,
+ *    whatever discovery or another step failed with meanwhile.
  *  - Restore at start with the IdP unreachable publishes `signed-in` with connectivity `offline`,
  *    the last known user (kept, token-free, beside the refresh token) and accessTokenExpiresAt 0
  *    (there is no access token yet); getAccessToken() rejects IDP_UNREACHABLE until a retry works.
@@ -129,9 +132,14 @@ interface PendingSignIn {
   /** Settles once `attempt` exists (its browser opened) or the sign-in ended without one. */
   attemptStarted: Promise<void>;
   cancelled: boolean;
+  /** Rejects with SIGN_IN_CANCELLED once cancelled: the steps before the browser race it. */
+  whenCancelled: Promise<never>;
+  cancel: () => void;
   promise: Promise<SessionState>;
   startedAt: number;
 }
+
+const cancelledError = () => new AppError('SIGN_IN_CANCELLED', 'Sign-in was cancelled.');
 
 export function createSession(options: CreateSessionOptions): Session {
   const { profile } = options;
@@ -169,12 +177,20 @@ export function createSession(options: CreateSessionOptions): Session {
   const signIn = (choice: SignInChoice = {}): Promise<SessionState> => {
     if (pending) return pending.promise; // join the attempt in progress
     if (core.status === 'signed-in') return Promise.resolve(computeState(core));
-    if (core.disposed) return Promise.reject(new AppError('SIGN_IN_CANCELLED', 'Sign-in was cancelled.'));
+    if (core.disposed) return Promise.reject(cancelledError());
     const gen = core.generation;
     let markStarted!: () => void;
+    let rejectCancelled!: (err: AppError) => void;
+    const whenCancelled = new Promise<never>((_, reject) => (rejectCancelled = reject));
+    whenCancelled.catch(() => undefined); // read only by races; never unhandled
     const entry: PendingSignIn = {
       attemptStarted: new Promise<void>((resolve) => (markStarted = resolve)),
       cancelled: false,
+      whenCancelled,
+      cancel: () => {
+        entry.cancelled = true;
+        rejectCancelled(cancelledError());
+      },
       startedAt: clock.now(),
       promise: Promise.resolve(undefined as unknown as SessionState),
     };
@@ -195,8 +211,9 @@ export function createSession(options: CreateSessionOptions): Session {
         }
         // The sign-out page may hold a port the sign-in wants: a new sign-in makes it moot.
         await closeSignedOutPage();
-        const { oidc, verifier } = await getOidc();
-        if (entry.cancelled) throw new AppError('SIGN_IN_CANCELLED', 'Sign-in was cancelled.');
+        // A cancel does not wait for a hung discovery (shared, it goes on to its own time bound).
+        const { oidc, verifier } = await Promise.race([getOidc(), entry.whenCancelled]);
+        if (entry.cancelled) throw cancelledError();
         const attemptHandle = await startSignInAttempt({
           profile,
           authorizeParams: authorizeParamsFor(profile, choice, core.user?.username),
@@ -214,13 +231,19 @@ export function createSession(options: CreateSessionOptions): Session {
         if (entry.cancelled) attemptHandle.cancel();
         const next = await attemptHandle.result;
         await attemptHandle.closed;
-        if (gen !== core.generation || entry.cancelled)
-          throw new AppError('SIGN_IN_CANCELLED', 'Sign-in was cancelled.');
+        if (gen !== core.generation || entry.cancelled) throw cancelledError();
         await engine.adopt(next, gen, undefined);
         log.info('signed in', { storage: store.storage.kind });
         return computeState(core);
       } catch (err) {
-        const error = isAppError(err) ? err : new AppError('INTERNAL', 'Sign-in failed.');
+        // A cancel (cancelSignIn, dispose) is the outcome, whatever a step failed with meanwhile;
+        // a sign-out bumps the generation and its own outcome stands (SIGN_IN_REQUIRED).
+        const error =
+          entry.cancelled && gen === core.generation
+            ? cancelledError()
+            : isAppError(err)
+              ? err
+              : new AppError('INTERNAL', 'Sign-in failed.');
         await entry.attempt?.closed;
         if (gen === core.generation && core.status !== 'signed-in') {
           core.status = 'signed-out';
@@ -241,7 +264,7 @@ export function createSession(options: CreateSessionOptions): Session {
 
   const cancelPendingSignIn = () => {
     if (!pending) return;
-    pending.cancelled = true;
+    pending.cancel();
     pending.attempt?.cancel();
   };
 

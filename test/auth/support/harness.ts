@@ -12,7 +12,14 @@ import { parseProfile } from '../../../src/main/config/profile';
 import type { ResolvedProfile } from '../../../src/main/config/profile';
 import { createLogger } from '../../../src/main/log/logger';
 import type { SessionState } from '../../../src/shared/session-state';
-import { startUserPool } from '../../../tools/user-pool/index';
+import {
+  DEMO_IDP_CLIENT,
+  DEMO_IDP_NAME,
+  DEMO_SSO_POOL_USERNAME,
+  startDemoUpstream,
+  startUserPool,
+} from '../../../tools/user-pool/index';
+import type { RunningUpstreamIdp } from '../../../tools/user-pool/upstream-idp';
 import type {
   PoolClientDefinition,
   PoolUserDefinition,
@@ -28,13 +35,27 @@ export const CUSTOM_SCHEME = 'com.example.cognitodesktop:/callback';
 /**
  * What the Chromium "system browser" does with a URL the app opens:
  *  - login: go to it, fill Username/Password, click Sign in (the Hosted UI flow)
- *  - deny: act as if the user refused at the IdP (redirect back with error=access_denied)
+ *  - deny: the user declines at the federated IdP: on the Hosted UI page press the provider's
+ *    button, then "Cancel" on the upstream's page; the pool itself relays error=access_denied to
+ *    the app's redirect URI (as Cognito does). Needs startHarness({ federation: true }).
  *  - ignore: record it only (the user never finishes)
  */
 export type BrowserMode = 'login' | 'deny' | 'ignore';
 
+/** One navigation that reached the app's redirect URI, with the redirect hops that led there (oldest first). */
+export interface CallbackNavigation {
+  url: string;
+  redirectedFrom: string[];
+}
+
 export interface Harness {
   pool: RunningUserPool;
+  /** The federated upstream (the demo "Example Corp SSO"), when started with `federation: true`. */
+  upstream: RunningUpstreamIdp | undefined;
+  /** The pool's own log lines (redacted by the pool). */
+  poolLog: string[];
+  /** Every browser navigation to the app's loopback redirect URI, and how the browser got there. */
+  callbackNavigations: CallbackNavigation[];
   profile: ResolvedProfile;
   profileWarnings: string[];
   browser: Browser;
@@ -69,6 +90,11 @@ export interface HarnessOptions {
   password?: string;
   /** More pool users beside alice (e.g. a second user whose tokens must never be adopted). */
   extraUsers?: PoolUserDefinition[];
+  /**
+   * Federate the demo upstream IdP (demo-upstream.ts: provider ExampleCorpSSO, user dana) on a
+   * port of its own; the client supports COGNITO and it, so the Hosted UI page shows its button.
+   */
+  federation?: boolean;
 }
 
 let counter = 0;
@@ -78,8 +104,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const port = await freePort();
   const redirectUri = `http://127.0.0.1:${port}/callback`;
   const signOutUrl = `http://127.0.0.1:${port}/signed-out`;
+  const poolLog: string[] = [];
+  const upstream = options.federation ? await startDemoUpstream({ port: 0 }) : undefined;
   const pool = await startUserPool({
     port: 0,
+    log: (line) => poolLog.push(line),
     definition: {
       region: 'us-east-1',
       userPoolId: 'us-east-1_LocalPool1',
@@ -91,6 +120,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           allowedScopes: ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin'],
           enableTokenRevocation: true,
           ...(options.clientSecret ? { clientSecret: options.clientSecret } : {}),
+          ...(upstream ? { supportedIdentityProviders: ['COGNITO', DEMO_IDP_NAME] } : {}),
           ...options.client,
         },
       ],
@@ -104,6 +134,24 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         },
         ...(options.extraUsers ?? []),
       ],
+      ...(upstream
+        ? {
+            identityProviders: [
+              {
+                providerName: DEMO_IDP_NAME,
+                providerType: 'OIDC' as const,
+                providerDetails: {
+                  client_id: DEMO_IDP_CLIENT.clientId,
+                  client_secret: DEMO_IDP_CLIENT.clientSecret,
+                  oidc_issuer: upstream.issuer,
+                  authorize_scopes: 'openid email profile',
+                },
+                attributeMapping: { email: 'email', email_verified: 'email_verified', name: 'name' },
+              },
+            ],
+            federatedUsers: [{ username: DEMO_SSO_POOL_USERNAME, groups: ['admin'] }],
+          }
+        : {}),
     },
   });
   const profileId = `t${process.pid}x${Date.now()}x${counter++}`;
@@ -128,6 +176,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   const h: Harness = {
     pool,
+    upstream,
+    poolLog,
+    callbackNavigations: [],
     profile,
     profileWarnings: warnings,
     browser,
@@ -141,6 +192,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       h.opened.push(url);
       const u = new URL(url);
       if (h.mode === 'ignore') return;
+      if (h.mode === 'deny' && !upstream) {
+        throw new Error("harness: mode 'deny' needs startHarness({ federation: true })");
+      }
+      const mode = h.mode;
       const task = (async () => {
         const context = await browser.newContext();
         const page = await context.newPage();
@@ -149,23 +204,34 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           const location = res.headers()['location'];
           if (location?.startsWith('com.example.cognitodesktop:')) h.schemeRedirects.push(location);
         });
+        page.on('request', (req) => {
+          if (!req.url().startsWith(redirectUri)) return;
+          const hops: string[] = [];
+          for (let r = req.redirectedFrom(); r; r = r.redirectedFrom()) hops.unshift(r.url());
+          h.callbackNavigations.push({ url: req.url(), redirectedFrom: hops });
+        });
         if (u.pathname === '/logout') {
           // logout_uri has no listener after sign-out: the navigation error is expected.
           await page.goto(url).catch(() => undefined);
           return;
         }
-        if (h.mode === 'deny') {
-          const back = new URL(u.searchParams.get('redirect_uri')!);
-          back.searchParams.set('error', 'access_denied');
-          back.searchParams.set('state', u.searchParams.get('state')!);
-          await page.goto(back.href).catch(() => undefined);
+        await page.goto(url);
+        if (mode === 'deny') {
+          // The Hosted UI page's provider button, then "Cancel" on the upstream's own page: the
+          // upstream answers the pool access_denied and the pool relays it to the redirect URI.
+          await page.getByRole('button', { name: DEMO_IDP_NAME, exact: true }).click();
+          await page.waitForURL((at) => at.origin === upstream!.issuer);
+          await page
+            .getByRole('button', { name: 'Cancel', exact: true })
+            .click()
+            .catch(() => undefined);
+          await page.waitForURL((at) => at.href.startsWith(redirectUri)).catch(() => undefined);
           return;
         }
-        await page.goto(url);
         await page.getByLabel('Username').fill(options.username ?? 'alice');
         await page.getByLabel('Password').fill(options.password ?? 'Alice-demo-1!');
         await page
-          .getByRole('button', { name: 'Sign in' })
+          .getByRole('button', { name: 'Sign in', exact: true })
           .click()
           .catch(() => undefined);
       })();
@@ -224,6 +290,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await h.browserDone();
       await browser.close();
       await pool.close();
+      await upstream?.close();
       await createCredentialStore({ profileId, clientId: CLIENT_ID }).clear();
     },
   };
