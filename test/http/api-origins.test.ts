@@ -86,6 +86,17 @@ describe('header filters', () => {
       }),
     ).toEqual({ 'content-type': 'application/json', 'x-amz-cf-id': 'abc', 'x-debug': 'Bearer [REDACTED]' });
   });
+
+  it('redacts a password in URL userinfo and a percent-encoded code in a redirect location', () => {
+    const userinfo = filterResponseHeaders({ location: 'https://user:s3cretPassw0rd@proxy.example:8080/' });
+    expect(userinfo['location']).toContain('proxy.example:8080');
+    expect(userinfo['location']).not.toContain('s3cretPassw0rd');
+    const encoded = filterResponseHeaders({
+      location: 'https://app.example/next?to=https%3A%2F%2Fidp.example%2Fcb%3Fcode%3Dabc123xyz',
+    });
+    expect(encoded['location']).toContain('app.example/next');
+    expect(encoded['location']).not.toContain('abc123xyz');
+  });
 });
 
 describe('the redaction pre-check for response headers', () => {

@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/errors';
-import { redact } from '../../shared/redact';
+import { mayNeedRedaction, redact } from '../../shared/redact';
 
 /**
  * Request headers the renderer may set, and response headers it may see. Credentials and
@@ -78,13 +78,9 @@ const RESPONSE_ALLOWED = new Map<string, boolean>([
   ['allow', true],
 ]);
 const RESPONSE_SECRET_HINT = /token|auth|cookie|secret|session|key|signature|credential/;
-// Every pattern redact() replaces contains one of these; values without them skip the regex passes.
-const MAY_NEED_REDACTION = /eyJ|bearer|basic|=|"\s*:/i;
-
-/** False only for values redact() would leave unchanged (a test holds this against redact()). */
-export function mayNeedRedaction(value: string): boolean {
-  return MAY_NEED_REDACTION.test(value);
-}
+// The cheap pre-check lives beside redact() and is held against it there
+// (test/shared/redact.test.ts); a copy of its own here once missed URL userinfo ("@").
+export { mayNeedRedaction } from '../../shared/redact';
 
 /** Response headers the UI may show: a fixed list plus X- headers with harmless names, values redacted. */
 export function filterResponseHeaders(headers: Record<string, unknown>): Record<string, string> {
