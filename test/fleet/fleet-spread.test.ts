@@ -35,7 +35,7 @@ describe('fleet spread: the schedule', () => {
     expect(wakeDelay({ random: () => 0.9 })).toBe(0);
   });
 
-  it('with a spread: one quick retry, then a steady period of one spread; throttling backs off on its own streak', () => {
+  it("with a spread: one quick retry, then one try per spread in the client's own slot; throttling backs off on its own streak", () => {
     const at = (attempt: number, r: number, throttled: boolean, throttledStreak = 0) =>
       retryDelay(attempt, {
         baseMs: 2_000,
@@ -45,15 +45,24 @@ describe('fleet spread: the schedule', () => {
         throttled,
         throttledStreak,
       });
+    const slot = (attempt: number, phase: number, now: number) =>
+      retryDelay(attempt, { baseMs: 2_000, capMs: 300_000, spreadMs, random: () => 0.5, phase, now });
     // A failure that is not throttling: the first retry within the base (a blip)...
     expect(at(0, 1, false)).toBe(2_000);
     expect(at(0, 0, false)).toBe(0);
-    // ...then a period of one spread, +-5%: never near zero (uniform over [0, spread] would
-    // double the fleet's rate), never past 1.05 spreads.
-    expect(at(1, 0, false)).toBe(Math.round(spreadMs * 0.95));
-    expect(at(1, 0.5, false)).toBe(spreadMs);
-    expect(at(3, 1, false)).toBe(Math.round(spreadMs * 1.05));
-    expect(at(30, 1, false)).toBe(Math.round(spreadMs * 1.05));
+    // ...then the next moment whose time modulo the spread is the client's phase.
+    const now = 10 * spreadMs + 1_000;
+    expect(slot(1, 0.5, now)).toBe(Math.round(spreadMs / 2) - 1_000);
+    expect(slot(7, 0.5, now)).toBe(Math.round(spreadMs / 2) - 1_000);
+    expect(slot(1, 0.25, now + spreadMs / 2)).toBe(Math.round(spreadMs * 0.75) - 1_000);
+    // A slot under a second away counts as the one just missed: the next one (never a tight loop).
+    expect(slot(1, 0.5, Math.round(10.5 * spreadMs) - 500)).toBe(spreadMs + 500);
+    // Never more than a spread (plus that second) away, whatever the phase and the moment.
+    for (let k = 0; k < 200; k++) {
+      const d = slot(3, (k * 0.37) % 1, now + k * 7_919);
+      expect(d).toBeGreaterThanOrEqual(1_000);
+      expect(d).toBeLessThanOrEqual(spreadMs + 1_000);
+    }
     // Throttled: a sixteenth of the spread the first time, whatever attempt count an outage left...
     expect(at(0, 1, true)).toBe(Math.round(spreadMs / 16));
     expect(at(20, 1, true)).toBe(Math.round(spreadMs / 16));
@@ -172,8 +181,9 @@ describe('fleet spread: the session engine against the real pool', () => {
       };
       for (const i of [0, 1, 2]) await fire(i);
       expect(timers.slice(1).map((t) => t.ms)).toEqual([spread / 16, spread / 8, spread / 4]);
-      // The quota is back, the IdP is not: a 503 (attempt 3: the period of one spread, +5% with
-      // random 1), then throttled again, from a sixteenth of the spread, not where the streak was.
+      // The quota is back, the IdP is not: a 503 (attempt 3: the next slot of this client, phase
+      // 1 with random 1, i.e. a moment that is a whole multiple of the spread), then throttled
+      // again, from a sixteenth of the spread, not from where the streak had got to.
       h.pool.setRateLimit('userAuthentication', undefined);
       h.pool.injectTokenFaults(
         { kind: 'status', status: 503, body: 'down' },
@@ -184,8 +194,13 @@ describe('fleet spread: the session engine against the real pool', () => {
           contentType: 'application/json',
         },
       );
-      for (const i of [3, 4]) await fire(i);
-      expect(timers.slice(4).map((t) => t.ms)).toEqual([spread * 1.05, spread / 16]);
+      await fire(3);
+      const slotAt = (session.getState() as { nextRetryAt?: number }).nextRetryAt ?? 1;
+      expect(slotAt % spread).toBe(0);
+      expect(timers[4]?.ms).toBeGreaterThanOrEqual(1_000);
+      expect(timers[4]?.ms).toBeLessThanOrEqual(spread + 1_000);
+      await fire(4);
+      expect(timers[5]?.ms).toBe(spread / 16);
       timers[5]?.fn();
       await expect.poll(() => (session.getState() as { connectivity?: string }).connectivity).toBe('online');
     } finally {

@@ -38,20 +38,34 @@ export function backoffDelay(attempt: number, options: BackoffOptions = {}): num
  *    bunching (tens of answers in 10,000) and one short wait clears it; a fleet larger than its
  *    policy says is throttled again and again and backs off to the spread.
  *  - any other transient failure: one quick retry (full jitter over the base, 2 s: a blip),
- *    then a steady period of one spread, ±5%. Why not exponential windows growing to the spread
- *    (full jitter, as AWS's "Exponential Backoff And Jitter"; run 2): a client that started failing
- *    a moment before the IdP recovers is still on a small window, and across a fleet whose tokens
- *    expired all through an outage those clients arrive together at recovery and are throttled,
- *    again and again; and retries uniform over [0, W] come every W/2 on average, so a fleet at
- *    that ceiling asks at twice the quota. A period of one spread asks at the quota's rate, with
- *    phases as spread as the failures were, and at recovery no client is more than 1.05 spreads
- *    from its next try. The user's own actions still honour it (no storm); resume()/online()
- *    retry at once.
+ *    then one try per spread, in the client's own slot of it: the next moment whose time modulo
+ *    the spread is `phase` × spread (`phase` drawn once per client, uniform; `now` the clock).
+ *    Why slots: across the fleet the phases are uniform, so the fleet's retries come at the
+ *    quota's rate whatever the outage's shape, and at recovery no client is more than one spread
+ *    from its next try. What came before, and why it was replaced (docs/fleet.md has the runs):
+ *    - exponential windows growing to the spread, full jitter over them (run 2): the clients that
+ *      started failing a moment before recovery are still on small windows and arrive together
+ *      at recovery; and retries uniform over [0, W] come every W/2, twice the quota at the
+ *      ceiling (2.24 × N/Q after recovery);
+ *    - a period of one spread from each failure: the periods keep the shape of the failures, and
+ *      a refresh wave longer than one spread folds onto itself (a 25 s surge at twice the quota;
+ *      1.60 × N/Q).
+ *    The user's own actions still honour it (no storm); resume()/online() retry at once.
  */
-export function retryDelay(
-  attempt: number,
-  options: BackoffOptions & { throttled?: boolean; throttledStreak?: number } = {},
-): number {
+export interface RetryOptions extends BackoffOptions {
+  throttled?: boolean;
+  /** Throttled answers in a row before this one. */
+  throttledStreak?: number;
+  /** The client's slot in the spread, in [0, 1): drawn once per client. */
+  phase?: number;
+  /** The clock's now (epoch ms): slots are moments of the shared wall clock. */
+  now?: number;
+}
+
+/** A slot this close (or closer) is taken as the one just missed: the next one is used. */
+const MIN_SLOT_WAIT_MS = 1_000;
+
+export function retryDelay(attempt: number, options: RetryOptions = {}): number {
   const spread = options.spreadMs ?? 0;
   if (spread <= 0) return backoffDelay(attempt, options);
   const base = options.baseMs ?? DEFAULT_BACKOFF.baseMs;
@@ -65,7 +79,10 @@ export function retryDelay(
     return Math.round(r * window);
   }
   if (attempt <= 0) return Math.round(r * base);
-  return Math.round(ceiling * (0.95 + 0.1 * r));
+  const phase = Math.min(1, Math.max(0, options.phase ?? r)) * ceiling;
+  const now = options.now ?? 0;
+  const wait = (((phase - now) % ceiling) + ceiling) % ceiling;
+  return Math.round(wait < MIN_SLOT_WAIT_MS ? wait + ceiling : wait);
 }
 
 /** The background wait before a refresh nobody is waiting for (restore, resume) in a fleet. */

@@ -77,6 +77,8 @@ export interface SessionCore extends SessionSettings {
   attempt: number;
   /** Throttled answers in a row (the fleet schedule backs off from throttling on its own). */
   throttledStreak: number;
+  /** This client's retry slot in the fleet's spread (backoff.ts), drawn at the first need. */
+  fleetPhase: number | undefined;
   /** Bumped by sign-out / invalid_grant only: older work is discarded, never persisted. */
   generation: number;
   /** Set by dispose (quit, profile switch): not a sign-out, nothing is wiped. */
@@ -114,6 +116,7 @@ export function createCore(settings: SessionSettings): SessionCore {
     nextRetryAt: undefined,
     attempt: 0,
     throttledStreak: 0,
+    fleetPhase: undefined,
     generation: 0,
     disposed: false,
     refreshInFlight: undefined,

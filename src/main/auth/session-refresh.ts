@@ -155,10 +155,13 @@ export function createRefreshEngine(core: SessionCore, getOidc: OidcAccess): Ref
           throw new AppError('SESSION_EXPIRED', message);
         }
         if (core.disposed) throw isAppError(err) && err.code === 'CANCELLED' ? err : failure.error;
+        if (core.backoff.spreadMs) core.fleetPhase ??= core.backoff.random();
         const delay = retryDelay(core.attempt, {
           ...core.backoff,
           throttled: failure.throttled,
           throttledStreak: core.throttledStreak,
+          now: clock.now(),
+          ...(core.fleetPhase === undefined ? {} : { phase: core.fleetPhase }),
         });
         core.attempt++;
         core.throttledStreak = failure.throttled ? core.throttledStreak + 1 : 0;
