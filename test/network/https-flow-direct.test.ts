@@ -31,6 +31,15 @@ function recording(inner: NetTransport): NetTransport & { seen: string[] } {
       seen.push(`${init?.method ?? 'GET'} ${new URL(url).pathname}`);
       return inner.fetch(url, init);
     },
+    // The API client's axios adapter sends by the raw request where the transport has one.
+    ...(inner.request === undefined
+      ? {}
+      : {
+          request(url: string | URL, init?: Parameters<NonNullable<NetTransport['request']>>[1]) {
+            seen.push(`${init?.method ?? 'GET'} ${new URL(url).pathname} (request)`);
+            return inner.request!(url, init);
+          },
+        }),
   };
 }
 
@@ -92,7 +101,7 @@ describe('https world, direct, test CA trusted through the transport', () => {
         'GET /us-east-1_NetTest01/.well-known/openid-configuration',
         'GET /us-east-1_NetTest01/.well-known/jwks.json',
         'POST /oauth2/token',
-        'GET /me',
+        'GET /me (request)',
         'POST /oauth2/revoke',
       ]),
     );

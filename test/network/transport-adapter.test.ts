@@ -1,17 +1,21 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import axios, { AxiosError, CanceledError } from 'axios';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axiosTransportConfig } from '../../src/main/net/fetch-adapters';
 import { findNetworkError } from '../../src/main/net/network-errors';
 import { createNodeTransport } from '../../src/main/net/node-transport';
+import type { NetTransport } from '../../src/main/net/transport';
 import { freePort } from '../auth/support/ports';
 
 /**
  * The axios adapter over the NetTransport (src/main/net/fetch-adapters.ts), against a real
  * loopback server and the real Node transport: what the API client relies on, in axios's shapes.
+ * Twice: through the transport's raw `request` (what the Node transport offers), and through its
+ * `fetch` alone (what Electron's transport offers).
  */
-describe('axios transport adapter', () => {
+describe.each(['request', 'fetch only'] as const)('axios transport adapter (%s)', (path) => {
   let server: http.Server;
   let base: string;
   const seen: Array<{ method: string; url: string; headers: http.IncomingHttpHeaders; body: string }> = [];
@@ -37,6 +41,15 @@ describe('axios transport adapter', () => {
         } else if (req.url === '/hang') {
           res.writeHead(200);
           res.write('partial'); // never ends
+        } else if (req.url === '/gzip') {
+          res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+          res.end(gzipSync('{"zipped":true}'));
+        } else if (req.url === '/bomb') {
+          // 1 KB on the wire, 256 KB decoded: the cap counts what is decoded.
+          const packed = gzipSync(Buffer.alloc(256 * 1024, 0));
+          res
+            .writeHead(200, { 'content-encoding': 'gzip', 'content-length': String(packed.length) })
+            .end(packed);
         } else if (req.url === '/teapot') {
           res.writeHead(418).end('no');
         } else res.writeHead(404).end();
@@ -51,7 +64,18 @@ describe('axios transport adapter', () => {
   });
 
   const client = (maxResponseBytes?: number) => {
-    const transport = createNodeTransport(maxResponseBytes === undefined ? {} : { maxResponseBytes });
+    const node = createNodeTransport(maxResponseBytes === undefined ? {} : { maxResponseBytes });
+    const transport: NetTransport =
+      path === 'request'
+        ? node
+        : {
+            kind: node.kind,
+            fetch: (url, init) => node.fetch(url, init),
+            setProxy: (setting) => node.setProxy(setting),
+            describe: (url) => node.describe(url),
+            close: () => node.close(),
+          };
+    expect(typeof transport.request).toBe(path === 'request' ? 'function' : 'undefined');
     return { transport, ax: axios.create(axiosTransportConfig(transport)) };
   };
 
@@ -108,6 +132,15 @@ describe('axios transport adapter', () => {
     const refused = await ax.get(`http://127.0.0.1:${closed}/`).catch((e: unknown) => e);
     expect((refused as AxiosError).code).toBe(AxiosError.ERR_NETWORK);
     expect(((refused as AxiosError).cause as { code?: string }).code).toBe('ECONNREFUSED');
+    await transport.close();
+  });
+
+  it('decodes a gzip body, and caps what it decodes to (a small body that unpacks past the cap)', async () => {
+    const { transport, ax } = client(16 * 1024);
+    expect((await ax.get(`${base}/gzip`)).data).toEqual({ zipped: true });
+    const bomb = await ax.get(`${base}/bomb`, { responseType: 'arraybuffer' }).catch((e: unknown) => e);
+    expect((bomb as AxiosError).code).toBe(AxiosError.ERR_NETWORK);
+    expect(findNetworkError(bomb)?.code).toBe('RESPONSE_TOO_LARGE');
     await transport.close();
   });
 

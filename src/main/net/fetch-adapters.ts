@@ -7,7 +7,7 @@ import {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import type { NetTransport, TransportRequestInit } from './transport';
+import type { NetTransport, RawTransportResponse, TransportRequestInit } from './transport';
 
 /**
  * The NetTransport in the shapes the libraries ask for, so none of them opens a socket itself:
@@ -43,15 +43,17 @@ export function axiosTransportConfig(transport: NetTransport): AxiosRequestConfi
  *  - the URL (with baseURL), method, headers, a string or binary body (maxBodyLength checked
  *    before sending);
  *  - `signal` (a Node AbortSignal or axios's GenericAbortSignal);
- *  - the body read whole as `responseType` asks (arraybuffer, text/json, stream), counted
- *    against maxContentLength as it arrives;
+ *  - the transport's raw `request` where it has one (the Node transport: no WHATWG streams),
+ *    its `fetch` otherwise (Electron's net.fetch);
+ *  - the body read whole as `responseType` asks (arraybuffer, text/json), counted against
+ *    maxContentLength as it arrives;
  *  - validateStatus, and errors in axios's shapes: ERR_NETWORK with the transport's error as
  *    `cause` (fetch's `cause.code` such as ECONNREFUSED, or the transport's typed AppError:
  *    proxy, certificate, DNS, RESPONSE_TOO_LARGE), CanceledError on abort, ERR_BAD_RESPONSE
  *    for maxContentLength.
  * Refused with ERR_NOT_SUPPORT (the app uses none of them): `params`, `timeout` (the API client
- * has its own deadline on the signal), `auth`, progress events, FormData and stream request
- * bodies. Redirects are never followed (the transport hands the 3xx back).
+ * has its own deadline on the signal), `auth`, progress events, responseType 'stream', FormData
+ * and stream request bodies. Redirects are never followed (the transport hands the 3xx back).
  */
 export function transportAdapter(transport: NetTransport): AxiosAdapter {
   return async (config: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
@@ -78,15 +80,18 @@ export function transportAdapter(transport: NetTransport): AxiosAdapter {
     };
 
     try {
-      let response: Response;
+      let response: RawTransportResponse;
       try {
-        response = await transport.fetch(url, {
+        const init: TransportRequestInit = {
           method,
           headers: requestHeaders(config),
           ...(body === undefined ? {} : { body }),
           signal: controller.signal,
           redirect: 'manual',
-        });
+        };
+        response = transport.request
+          ? await transport.request(url, init)
+          : fromFetchResponse(await transport.fetch(url, init));
       } catch (error) {
         return fail(error);
       }
@@ -100,7 +105,7 @@ export function transportAdapter(transport: NetTransport): AxiosAdapter {
         data,
         status: response.status,
         statusText: response.statusText,
-        headers: responseHeaders(response),
+        headers: new AxiosHeaders(response.headers as Record<string, string | string[]>),
         config,
         request: undefined,
       };
@@ -128,6 +133,7 @@ function refuseUnsupported(config: InternalAxiosRequestConfig): void {
     typeof config.timeout === 'number' && config.timeout > 0 ? 'timeout (use signal)' : '',
     config.auth ? 'auth' : '',
     config.onUploadProgress || config.onDownloadProgress ? 'progress events' : '',
+    config.responseType === 'stream' ? "responseType 'stream'" : '',
   ].filter((name) => name !== '');
   if (unsupported.length > 0) {
     throw new AxiosError(
@@ -182,24 +188,53 @@ function requestBody(config: InternalAxiosRequestConfig, method: string): Transp
   return body;
 }
 
-async function readBody(response: Response, config: InternalAxiosRequestConfig): Promise<unknown> {
+/** A fetch Response in the shape of the transport's raw one (the Electron transport). */
+function fromFetchResponse(response: Response): RawTransportResponse {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const cookies = response.headers.getSetCookie?.() ?? [];
+  if (cookies.length > 0) headers['set-cookie'] = cookies;
+  const stream = response.body;
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+    body: chunksOf(stream),
+    cancel: () => void stream?.cancel().catch(() => undefined),
+  };
+}
+
+async function* chunksOf(stream: ReadableStream<Uint8Array> | null): AsyncGenerator<Uint8Array> {
+  if (stream === null) return;
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+async function readBody(
+  response: RawTransportResponse,
+  config: InternalAxiosRequestConfig,
+): Promise<unknown> {
   const type = (config.responseType ?? 'text').toLowerCase();
-  if (type === 'stream') return response.body;
   const max = typeof config.maxContentLength === 'number' ? config.maxContentLength : -1;
   const chunks: Uint8Array[] = [];
   let total = 0;
-  if (response.body !== null) {
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (max > -1 && total > max) {
-        void reader.cancel().catch(() => undefined);
-        throw new AxiosError(`maxContentLength size of ${max} exceeded`, AxiosError.ERR_BAD_RESPONSE, config);
-      }
-      chunks.push(value);
+  for await (const chunk of response.body) {
+    total += chunk.byteLength;
+    if (max > -1 && total > max) {
+      response.cancel();
+      throw new AxiosError(`maxContentLength size of ${max} exceeded`, AxiosError.ERR_BAD_RESPONSE, config);
     }
+    chunks.push(chunk);
   }
   const bytes = chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks, total);
   if (type === 'arraybuffer') {
@@ -208,14 +243,4 @@ async function readBody(response: Response, config: InternalAxiosRequestConfig):
       : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   }
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-}
-
-function responseHeaders(response: Response): AxiosHeaders {
-  const headers = new AxiosHeaders();
-  response.headers.forEach((value, name) => {
-    headers.set(name, value);
-  });
-  const cookies = response.headers.getSetCookie?.() ?? [];
-  if (cookies.length > 0) headers.set('set-cookie', cookies);
-  return headers;
 }

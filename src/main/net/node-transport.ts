@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, ProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import { AppError } from '../../shared/errors';
 import { classifyNodeFailure } from './network-errors';
@@ -10,6 +12,7 @@ import {
   DEFAULT_TRANSPORT_TIMEOUT_MS,
   type NetTransport,
   type ProxySetting,
+  type RawTransportResponse,
   type RouteDescription,
   type TransportRequestInit,
   headerRecord,
@@ -115,6 +118,51 @@ function capBody(
   };
 }
 
+/** A body for dispatcher.request (fetch would take these as they are). */
+function rawBody(
+  body: TransportRequestInit['body'],
+  headers: Record<string, string>,
+): string | Uint8Array | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string' || body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  // URLSearchParams: what fetch does, the form content type unless one is given.
+  if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) {
+    headers['content-type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
+  }
+  return body.toString();
+}
+
+/** A content-encoded body decoded, the decoded bytes counted against the cap. */
+async function* decodedBody(
+  body: Readable,
+  encoding: string,
+  maxBytes: number,
+  host: string,
+): AsyncGenerator<Uint8Array> {
+  const decoder =
+    encoding === 'gzip' || encoding === 'x-gzip'
+      ? createGunzip()
+      : encoding === 'deflate'
+        ? createInflate()
+        : createBrotliDecompress();
+  body.on('error', (error) => decoder.destroy(error));
+  body.pipe(decoder);
+  let seen = 0;
+  try {
+    for await (const chunk of decoder as AsyncIterable<Buffer>) {
+      seen += chunk.length;
+      if (seen > maxBytes) throw responseTooLarge(host, maxBytes);
+      yield chunk;
+    }
+  } finally {
+    decoder.destroy();
+    body.destroy();
+  }
+}
+
+const DECODED = new Set(['gzip', 'x-gzip', 'deflate', 'br']);
+
 /** Aborts when the caller's signal does, or at the deadline (a TimeoutError, as AbortSignal.timeout). */
 function combinedSignal(caller: AbortSignal | null | undefined, timeoutMs: number): AbortSignal {
   if (!caller) return AbortSignal.timeout(timeoutMs);
@@ -198,6 +246,44 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NetTran
         throw classifyNodeFailure(error, { host: url.host, ...(via ? { proxy: via } : {}) }) ?? error;
       }
       return capResponse(response as unknown as Response, maxBytes, url.host, { countsIdentity: false });
+    },
+    async request(input, init: TransportRequestInit = {}): Promise<RawTransportResponse> {
+      const url = new URL(input);
+      const { dispatcher, proxy: via } = route(url);
+      const signal = combinedSignal(init.signal, timeoutMs);
+      const headers: Record<string, string> = { ...headerRecord(init.headers) };
+      const body = rawBody(init.body, headers);
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await dispatcher.request({
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
+          headers,
+          ...(body === undefined ? {} : { body }),
+          signal,
+        });
+      } catch (error) {
+        if (signal.aborted) throw signal.reason;
+        throw classifyNodeFailure(error, { host: url.host, ...(via ? { proxy: via } : {}) }) ?? error;
+      }
+      const raw = response.body;
+      const declared = Number(response.headers['content-length'] ?? Number.NaN);
+      if (Number.isFinite(declared) && declared > maxBytes) {
+        raw.destroy();
+        throw responseTooLarge(url.host, maxBytes);
+      }
+      const encoding = String(response.headers['content-encoding'] ?? 'identity')
+        .trim()
+        .toLowerCase();
+      return {
+        status: response.statusCode,
+        statusText: response.statusText ?? '',
+        headers: response.headers,
+        // Identity bodies are counted by the dispatcher (capBody); a decoded one here.
+        body: DECODED.has(encoding) ? decodedBody(raw, encoding, maxBytes, url.host) : raw,
+        cancel: () => raw.destroy(),
+      };
     },
     async setProxy(setting) {
       applyProxy(setting);

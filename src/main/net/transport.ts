@@ -44,9 +44,26 @@ export interface RouteDescription {
   trust: string;
 }
 
+/** What `request` answers: a response without WHATWG streams. Headers have lower-case names. */
+export interface RawTransportResponse {
+  status: number;
+  statusText: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body, decoded (gzip, deflate, br) and capped like fetch's. */
+  body: AsyncIterable<Uint8Array>;
+  /** Stops reading and frees the connection. */
+  cancel(): void;
+}
+
 export interface NetTransport {
   readonly kind: 'electron-net' | 'node-undici';
   fetch(url: string | URL, init?: TransportRequestInit): Promise<Response>;
+  /**
+   * Optional: the same request with every promise of `fetch` above, without building a WHATWG
+   * Response (the Node transport: undici's dispatcher.request). The axios adapter uses it where it
+   * exists: undici's fetch and its streams cost more than node:http does.
+   */
+  request?(url: string | URL, init?: TransportRequestInit): Promise<RawTransportResponse>;
   /** Pins or unpins a proxy (the profile's `network.proxy`); later requests wait for it to apply. */
   setProxy(setting: ProxySetting): Promise<void>;
   describe(url: string | URL): RouteDescription;
