@@ -180,6 +180,27 @@ describe('node transport', () => {
     await t.close();
   });
 
+  it("request(): the caller's abort reason kept; no signal, its deadline; a signal, an idle bound of the same length", async () => {
+    const t = createNodeTransport({ caFile: ca.caFile, timeoutMs: 300 });
+    const raw = t.request!;
+    const controller = new AbortController();
+    const reason = new Error('cancelled by the caller');
+    setTimeout(() => controller.abort(reason), 50);
+    expect(await failure(raw(`${base}/slow`, { signal: controller.signal }))).toBe(reason);
+    expect(((await failure(raw(`${base}/slow`))) as Error).name).toBe('TimeoutError');
+    // A signal that never fires: the server sends nothing for longer than the timeout.
+    const idle = (await failure(raw(`${base}/slow`, { signal: new AbortController().signal }))) as {
+      code?: string;
+    };
+    expect(idle.code).toBe('UND_ERR_HEADERS_TIMEOUT');
+    const ok = await raw(`${base}/`);
+    expect(ok.status).toBe(200);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of ok.body) chunks.push(chunk);
+    expect(Buffer.concat(chunks).toString()).toBe('hello');
+    await t.close();
+  });
+
   it('refuses a CA file that is missing or holds no certificate, and a non-http proxy URL', () => {
     expect(() => createNodeTransport({ caFile: path.join(ca.dir, 'missing.pem') })).toThrow(/cannot be read/);
     const junk = path.join(ca.dir, 'junk.pem');

@@ -175,3 +175,27 @@ describe.each(['request', 'fetch only'] as const)('axios transport adapter (%s)'
     await transport.close();
   });
 });
+
+describe('the transport idle bound, as the API client reports it', () => {
+  it('an idle server past the transport timeout is TIMEOUT, not a network error', async () => {
+    const { mapTransportError } = await import('../../src/main/http/transport-errors');
+    const server = http.createServer(() => undefined); // answers nothing
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const transport = createNodeTransport({ timeoutMs: 200 });
+    const ax = axios.create(axiosTransportConfig(transport));
+    try {
+      const error = await ax
+        .get(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, {
+          signal: new AbortController().signal,
+        })
+        .catch((e: unknown) => e);
+      expect(mapTransportError(error, { api: 'demo', timeoutMs: 200, maxResponseBytes: 1 }).code).toBe(
+        'TIMEOUT',
+      );
+    } finally {
+      await transport.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});

@@ -40,7 +40,13 @@ export function mapTransportError(
       return new AppError('TIMEOUT', `The API "${api}" did not answer in time.`);
     }
     if (code === 'ERR_CANCELED') return new AppError('CANCELLED', 'The request was cancelled.');
-    if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+    const causeCode = (error.cause as { code?: unknown } | undefined)?.code;
+    if (
+      code === 'ECONNABORTED' ||
+      code === 'ETIMEDOUT' ||
+      causeCode === 'UND_ERR_HEADERS_TIMEOUT' ||
+      causeCode === 'UND_ERR_BODY_TIMEOUT'
+    ) {
       return new AppError('TIMEOUT', `The API "${api}" did not answer in time.`);
     }
     if (/maxContentLength/.test(error.message)) {

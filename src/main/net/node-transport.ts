@@ -250,7 +250,10 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NetTran
     async request(input, init: TransportRequestInit = {}): Promise<RawTransportResponse> {
       const url = new URL(input);
       const { dispatcher, proxy: via } = route(url);
-      const signal = combinedSignal(init.signal, timeoutMs);
+      // The caller's signal is its deadline (the API client's always carries one); the
+      // transport's own bound is undici's per-request headers and body timeouts, which cost
+      // nothing per request, where a combined signal costs two AbortSignals and two listeners.
+      const signal = init.signal ?? AbortSignal.timeout(timeoutMs);
       const headers: Record<string, string> = { ...headerRecord(init.headers) };
       const body = rawBody(init.body, headers);
       let response: Dispatcher.ResponseData;
@@ -262,6 +265,8 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NetTran
           headers,
           ...(body === undefined ? {} : { body }),
           signal,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
         });
       } catch (error) {
         if (signal.aborted) throw signal.reason;

@@ -61,7 +61,9 @@ export interface NetTransport {
   /**
    * Optional: the same request with every promise of `fetch` above, without building a WHATWG
    * Response (the Node transport: undici's dispatcher.request). The axios adapter uses it where it
-   * exists: undici's fetch and its streams cost more than node:http does.
+   * exists: undici's fetch and its streams cost more than node:http does. One difference: given a
+   * signal, that signal is the overall deadline; the transport's own bound is then an idle one
+   * (no headers, or no body bytes, for its timeout).
    */
   request?(url: string | URL, init?: TransportRequestInit): Promise<RawTransportResponse>;
   /** Pins or unpins a proxy (the profile's `network.proxy`); later requests wait for it to apply. */
