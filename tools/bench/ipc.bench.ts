@@ -171,43 +171,31 @@ export async function run(): Promise<BenchFigure[]> {
       transport: (counted.transport.done * 1000) / counted.transport.ms,
       pipeline: (counted.pipeline.done * 1000) / counted.pipeline.ms,
     };
+    const BARE = 'bare axios GET (maxRedirects 0), same endpoint';
+    const OVER_TRANSPORT = 'axios over the same NetTransport (undici), same endpoint';
+    const latency = (name: string, baseline: 'bare' | 'transport'): BenchFigure => ({
+      name,
+      value: Number(p50.pipeline.toFixed(3)),
+      unit: 'ms',
+      baselineName: baseline === 'bare' ? BARE : OVER_TRANSPORT,
+      baselineValue: Number(p50[baseline].toFixed(3)),
+      ratio: Number((p50.pipeline / p50[baseline]).toFixed(3)),
+      target: '<= 1.10',
+    });
+    const rate = (name: string, baseline: 'bare' | 'transport'): BenchFigure => ({
+      name,
+      value: Math.round(tput.pipeline),
+      unit: 'req/s',
+      baselineName: baseline === 'bare' ? BARE : OVER_TRANSPORT,
+      baselineValue: Math.round(tput[baseline]),
+      ratio: Number((tput.pipeline / tput[baseline]).toFixed(3)),
+      target: '>= 0.85',
+    });
     return [
-      {
-        name: 'ipc api:request pipeline p50 latency (lower is better)',
-        value: Number(p50.pipeline.toFixed(3)),
-        unit: 'ms',
-        baselineName: 'bare axios GET (maxRedirects 0), same endpoint',
-        baselineValue: Number(p50.bare.toFixed(3)),
-        ratio: Number((p50.pipeline / p50.bare).toFixed(3)),
-        target: '<= 1.10',
-      },
-      {
-        name: 'ipc api:request pipeline p50 latency, the IPC boundary alone (lower is better)',
-        value: Number(p50.pipeline.toFixed(3)),
-        unit: 'ms',
-        baselineName: 'axios over the same NetTransport (undici), same endpoint',
-        baselineValue: Number(p50.transport.toFixed(3)),
-        ratio: Number((p50.pipeline / p50.transport).toFixed(3)),
-        target: '<= 1.10',
-      },
-      {
-        name: 'ipc api:request pipeline throughput, 16 concurrent',
-        value: Math.round(tput.pipeline),
-        unit: 'req/s',
-        baselineName: 'bare axios GET (maxRedirects 0), same endpoint',
-        baselineValue: Math.round(tput.bare),
-        ratio: Number((tput.pipeline / tput.bare).toFixed(3)),
-        target: '>= 0.85',
-      },
-      {
-        name: 'ipc api:request pipeline throughput, 16 concurrent, the IPC boundary alone',
-        value: Math.round(tput.pipeline),
-        unit: 'req/s',
-        baselineName: 'axios over the same NetTransport (undici), same endpoint',
-        baselineValue: Math.round(tput.transport),
-        ratio: Number((tput.pipeline / tput.transport).toFixed(3)),
-        target: '>= 0.85',
-      },
+      latency('ipc api:request pipeline p50 latency (lower is better)', 'bare'),
+      latency('ipc api:request pipeline p50 latency, the IPC boundary alone (lower is better)', 'transport'),
+      rate('ipc api:request pipeline throughput, 16 concurrent', 'bare'),
+      rate('ipc api:request pipeline throughput, 16 concurrent, the IPC boundary alone', 'transport'),
     ];
   } finally {
     await transport.close();
