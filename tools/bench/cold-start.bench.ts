@@ -10,9 +10,11 @@
  * refreshTokenGrant, then a bare axios GET. An engine that does the independent steps at the
  * same time gets close to it; one that does them one after another pays the sum.
  *
- * Every round is cold: new TCP connections (a fresh undici dispatcher for fetch, a fresh
- * http.Agent for axios) and no discovery cache (each session gets its own request timeout,
- * which is part of the engine's process-wide discovery cache key). Engine and baseline rounds
+ * Every round is cold: new TCP connections and no discovery cache (each session gets its own
+ * request timeout, which is part of the engine's process-wide discovery cache key). The engine's
+ * round gets a NetTransport of its own (as the app's main has one), routed through the delaying
+ * proxies, for the session and the API client alike; the bare round a fresh undici dispatcher
+ * for fetch and a fresh http.Agent for axios. Engine and baseline rounds
  * alternate, first one then the other, so load from other processes hits both. Runs against a
  * private gnome-keyring (never the user's) and Chromium for the one sign-in. Bounded: ~30 s.
  */
@@ -29,6 +31,7 @@ import { createCredentialStore } from '../../src/main/auth/credential-store';
 import { createSession } from '../../src/main/auth/session';
 import { parseProfile, type ResolvedProfile } from '../../src/main/config/profile';
 import { createApiClient } from '../../src/main/http/api-client';
+import { createNodeTransport } from '../../src/main/net/node-transport';
 import { startPrivateKeyring } from '../../test/support/private-keyring';
 import { startDemoApi } from '../demo-api/index';
 import { startUserPool } from '../user-pool/index';
@@ -102,18 +105,18 @@ export async function run(): Promise<BenchFigure[]> {
         [api.port, apiProxy.port],
       ]),
     );
+    /** undici's connector: every connection through the delaying proxy of its target. */
+    const routed: Agent.Options['connect'] = (opts, callback) => {
+      const socket = connect(Number(opts.port));
+      socket.once('connect', () => callback(null, socket));
+      socket.once('error', (err) => callback(err, null));
+      return socket;
+    };
     /** New connections for this round: fetch (openid-client, jose) through a new dispatcher. */
     let dispatcher: Dispatcher | undefined;
     const coldNetwork = async () => {
       await dispatcher?.close();
-      dispatcher = new Agent({
-        connect: (opts, callback) => {
-          const socket = connect(Number(opts.port));
-          socket.once('connect', () => callback(null, socket));
-          socket.once('error', (err) => callback(err, null));
-          return socket;
-        },
-      });
+      dispatcher = new Agent({ connect: routed });
       setGlobalDispatcher(dispatcher);
       // axios (the API call) through a new agent.
       const agent = new http.Agent({ keepAlive: true });
@@ -157,11 +160,16 @@ export async function run(): Promise<BenchFigure[]> {
 
     let round = 0;
     const engine = async (): Promise<number> => {
-      const agent = await coldNetwork();
+      const transport = createNodeTransport({ connect: routed });
       round += 1;
       const t0 = performance.now();
       // A request timeout of its own: no discovery shared with an earlier round.
-      const session = createSession({ profile, openExternal, timeouts: { requestMs: 10_000 + round } });
+      const session = createSession({
+        profile,
+        openExternal,
+        timeouts: { requestMs: 10_000 + round },
+        transport,
+      });
       const state = await session.start();
       if (state.status !== 'signed-in' || state.connectivity !== 'online') {
         throw new Error(
@@ -171,7 +179,7 @@ export async function run(): Promise<BenchFigure[]> {
       const apiClient = createApiClient({
         apis: () => [{ name: 'demo', baseUrl: api.url }],
         tokens: session,
-        http: axios.create({ httpAgent: agent }),
+        transport,
       });
       const res = await apiClient.request({
         requestId: `c${round}`,
@@ -182,6 +190,7 @@ export async function run(): Promise<BenchFigure[]> {
       const elapsed = performance.now() - t0;
       if (res.status !== 200) throw new Error(`cold start: API answered ${res.status}`);
       await session.dispose();
+      await transport.close();
       return elapsed;
     };
     const steps = {

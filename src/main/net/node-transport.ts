@@ -44,6 +44,12 @@ export interface NodeTransportOptions {
   connectTimeoutMs?: number;
   timeoutMs?: number;
   maxResponseBytes?: number;
+  /**
+   * How direct connections are made (undici's connector shape), in place of the TLS and connect
+   * options above: for the cold-start bench, which routes every connection through a delaying
+   * proxy. Proxied connections are not affected.
+   */
+  connect?: Agent.Options['connect'];
 }
 
 function readCa(options: NodeTransportOptions): { pem?: string; label: string } {
@@ -193,7 +199,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NetTran
     }
   };
   const cap = capBody(maxBytes, hostOf);
-  const direct = new Agent({ connect: { ...tls, timeout: connectTimeout } }).compose(cap);
+  const direct = new Agent({ connect: options.connect ?? { ...tls, timeout: connectTimeout } }).compose(cap);
 
   let proxy:
     { setting: Exclude<ProxySetting, 'system'>; agent: ProxyAgent; dispatcher: Dispatcher } | undefined;
