@@ -57,6 +57,11 @@ describe('fleet spread: the schedule', () => {
     expect(slot(1, 0.25, now + spreadMs / 2)).toBe(Math.round(spreadMs * 0.75) - 1_000);
     // A slot under a second away counts as the one just missed: the next one (never a tight loop).
     expect(slot(1, 0.5, Math.round(10.5 * spreadMs) - 500)).toBe(spreadMs + 500);
+    // A spread past the one-machine cap (5 min) still bounds the slots: the quota decides.
+    const hour = 3_600_000;
+    expect(
+      retryDelay(2, { baseMs: 2_000, capMs: 300_000, spreadMs: hour, random: () => 0.5, phase: 0.5, now: 0 }),
+    ).toBe(hour / 2);
     // Never more than a spread (plus that second) away, whatever the phase and the moment.
     for (let k = 0; k < 200; k++) {
       const d = slot(3, (k * 0.37) % 1, now + k * 7_919);

@@ -27,6 +27,20 @@ export function backoffDelay(attempt: number, options: BackoffOptions = {}): num
   return Math.round(exp / 2 + r * (exp / 2));
 }
 
+/** What a retry's delay depends on: see retryDelay. */
+export interface RetryOptions extends BackoffOptions {
+  throttled?: boolean;
+  /** Throttled answers in a row before this one. */
+  throttledStreak?: number;
+  /** The client's slot in the spread, in [0, 1): drawn once per client. */
+  phase?: number;
+  /** The clock's now (epoch ms): slots are moments of the shared wall clock. */
+  now?: number;
+}
+
+/** A slot this close (or closer) is taken as the one just missed: the next one is used. */
+const MIN_SLOT_WAIT_MS = 1_000;
+
 /**
  * Delay before retry number `attempt` of a failed refresh.
  *
@@ -51,28 +65,16 @@ export function backoffDelay(attempt: number, options: BackoffOptions = {}): num
  *      a refresh wave longer than one spread folds onto itself (a 25 s surge at twice the quota;
  *      1.60 × N/Q).
  *    The user's own actions still honour it (no storm); resume()/online() retry at once.
+ *  - the spread bounds both, even past the one-machine cap (5 min): with a fleet that large the
+ *    quota, not the cap, says how long serving everyone takes.
  */
-export interface RetryOptions extends BackoffOptions {
-  throttled?: boolean;
-  /** Throttled answers in a row before this one. */
-  throttledStreak?: number;
-  /** The client's slot in the spread, in [0, 1): drawn once per client. */
-  phase?: number;
-  /** The clock's now (epoch ms): slots are moments of the shared wall clock. */
-  now?: number;
-}
-
-/** A slot this close (or closer) is taken as the one just missed: the next one is used. */
-const MIN_SLOT_WAIT_MS = 1_000;
-
 export function retryDelay(attempt: number, options: RetryOptions = {}): number {
   const spread = options.spreadMs ?? 0;
   if (spread <= 0) return backoffDelay(attempt, options);
   const base = options.baseMs ?? DEFAULT_BACKOFF.baseMs;
-  const cap = options.capMs ?? DEFAULT_BACKOFF.capMs;
   const random = options.random ?? Math.random;
   const r = Math.min(1, Math.max(0, random()));
-  const ceiling = Math.min(cap, Math.max(spread, base));
+  const ceiling = Math.max(spread, base);
   if (options.throttled) {
     const streak = Math.min(Math.max(0, options.throttledStreak ?? 0), 30);
     const window = Math.min(ceiling, Math.max(base, spread / 16) * 2 ** streak);
