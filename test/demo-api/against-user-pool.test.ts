@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApi, type RunningDemoApi } from '../../tools/demo-api';
@@ -7,6 +6,7 @@ import { launchBrowser } from '../support/browser';
 import { signInWithBrowser } from '../support/pool-sign-in';
 import { call, tempDir } from './support/api-call';
 import { decode } from './support/test-issuer';
+import { freePort } from '../auth/support/ports';
 
 const API_CLIENT = 'demoapitestclient000000001';
 const SHORT_CLIENT = 'demoapishortclient00000001';
@@ -14,13 +14,6 @@ const OTHER_CLIENT = 'demoapiotherclient00000001';
 const SCOPES = ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin'];
 
 /** A free loopback port for the registered redirect URI (the sign-in helper intercepts it; nothing listens). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function definition(userPoolId: string, redirectUri: string): PoolDefinition {
   const base = { callbackUrls: [redirectUri], logoutUrls: [redirectUri], allowedScopes: SCOPES };

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as oidc from 'openid-client';
@@ -19,6 +18,7 @@ import { launchBrowser } from '../support/browser';
 import { signInWithBrowser } from '../support/pool-sign-in';
 import { RecordingProfiles, RecordingSession } from '../ipc/controllers';
 import { startHarness, type Harness } from '../auth/support/harness';
+import { freePort } from '../auth/support/ports';
 
 /**
  * The IPC pipeline and bearer client against the reference resource server (tools/demo-api),
@@ -28,14 +28,6 @@ const CLIENT = 'ipctestdesktopclient00001';
 const SCOPES = ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin'];
 const APP_URL = 'file:///app/out/renderer/index.html';
 const SENDER: IpcSender = { id: 1, mainFrameUrl: APP_URL, senderFrame: { url: APP_URL, isMainFrame: true } };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A small real token source: the pool's tokens, refreshed with openid-client's refresh grant. */
 class PoolTokenSource implements AccessTokenSource {

@@ -8,7 +8,6 @@
  *  - the bearer-mode API still wants the access token (an ID token there gets invalid_token).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -28,20 +27,13 @@ import { startUserPool, type RunningUserPool } from '../../tools/user-pool';
 import { launchBrowser } from '../support/browser';
 import { signInWithBrowser } from '../support/pool-sign-in';
 import { RecordingProfiles, RecordingSession } from '../ipc/controllers';
+import { freePort } from '../auth/support/ports';
 
 const CLIENT = 'gatewaytestclient00000001';
 const SHORT_ID_CLIENT = 'gatewayshortidclient00001';
 const SCOPES = ['openid', 'email', 'profile'];
 const APP_URL = 'file:///app/out/renderer/index.html';
 const SENDER: IpcSender = { id: 1, mainFrameUrl: APP_URL, senderFrame: { url: APP_URL, isMainFrame: true } };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Real pool tokens, both kinds, refreshed with openid-client's refresh grant. */
 class PoolTokens implements AccessTokenSource {

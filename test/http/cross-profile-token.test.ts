@@ -11,6 +11,7 @@ import { AppError } from '../../src/shared/errors';
 import { demoPoolDefinition, startUserPool, type RunningUserPool } from '../../tools/user-pool';
 import { launchBrowser } from '../support/browser';
 import { assertPrivateKeyring } from '../support/keyring-guard';
+import { freePort } from '../auth/support/ports';
 
 /**
  * Defect 1 of issue 14: "a profile's API can receive another profile's access token".
@@ -76,14 +77,6 @@ function issuerOf(authorization: string): string {
     iss?: string;
   };
   return payload.iss ?? '(none)';
-}
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 let poolA: RunningUserPool;

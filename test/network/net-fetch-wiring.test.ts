@@ -1,6 +1,4 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +6,7 @@ import { NETWORK_PARTITION } from '../../src/main/net/transport';
 import { startUserPool } from '../../tools/user-pool/index';
 import type { RunningUserPool } from '../../tools/user-pool/types';
 import { runBuiltMain } from '../support/electron-stand-in/run-built-main-child';
+import { freePort } from '../auth/support/ports';
 
 /**
  * The app's net.fetch transport, wired in the BUILT main bundle, against the recording stand-in
@@ -70,14 +69,6 @@ async function runBundle(
     env: { COGNITO_DESKTOP_PROFILE: profileFile, STAND_IN_SIGN_IN: '1' },
   });
   return report;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('net.fetch transport wiring in the built bundle (recording stand-in)', () => {

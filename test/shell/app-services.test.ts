@@ -1,6 +1,4 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import keytar from 'keytar';
@@ -15,6 +13,7 @@ import { demoPoolDefinition, startUserPool, type RunningUserPool } from '../../t
 import { launchBrowser } from '../support/browser';
 import { assertPrivateKeyring } from '../support/keyring-guard';
 import { startPrivateKeyring, type PrivateKeyring } from '../support/private-keyring';
+import { freePort } from '../auth/support/ports';
 
 /**
  * The app composed as index.ts composes it, minus Electron: real profiles from files, the real
@@ -39,14 +38,6 @@ let nextUser: keyof typeof USERS = 'alice';
 const alpha = `alpha${process.pid}x${Date.now()}`;
 const beta = `beta${process.pid}x${Date.now()}`;
 const context = { sender: { id: 1, mainFrameUrl: 'app://cognito-desktop/index.html', senderFrame: null } };
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function systemBrowser(url: string): Promise<void> {
   opened.push(url);
