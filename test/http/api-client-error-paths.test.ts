@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessTokenSource } from '../../src/main/auth/access-token-source';
 import { createApiClient } from '../../src/main/http/api-client';
-import { AppError } from '../../src/shared/errors';
-import type { ApiRequest } from '../../src/shared/ipc-contract';
+import type { AppError } from '../../src/shared/errors';
+import { fixedTokens, rejection, requestBuilder } from './support/api-client-fixtures';
 
 /**
  * The API client's error paths that api-client.test.ts does not reach: the in-flight cap, raw
@@ -13,27 +13,8 @@ import type { ApiRequest } from '../../src/shared/ipc-contract';
  */
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEifQ.c2lnbmF0dXJlLXZhbHVl';
 
-let seq = 0;
-const req = (partial: Partial<ApiRequest> & Pick<ApiRequest, 'path'>): ApiRequest => ({
-  requestId: `e${++seq}`,
-  api: 'demo',
-  method: 'GET',
-  ...partial,
-});
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => new Error('expected a rejection'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
-
-const token: AccessTokenSource = {
-  getAccessToken: async () => 'opaque-access-token-123',
-  forceRefresh: async () => 'opaque-access-token-456',
-};
+const req = requestBuilder('e');
+const token = fixedTokens;
 
 interface Seen {
   method: string;

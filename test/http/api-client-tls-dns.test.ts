@@ -7,37 +7,16 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import axios from 'axios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccessTokenSource } from '../../src/main/auth/access-token-source';
 import { createApiClient } from '../../src/main/http/api-client';
-import { AppError } from '../../src/shared/errors';
-import type { ApiRequest } from '../../src/shared/ipc-contract';
+import { fixedTokens, rejection, requestBuilder } from './support/api-client-fixtures';
 
 /**
  * TLS and DNS failures of the API client, mapped to plain words: certificates made here by
  * openssl (a self-signed one, and a CA with a leaf for another host) served on 127.0.0.1; name
  * lookups failing through axios's `lookup` hook, so no name is ever sent to a resolver.
  */
-let seq = 0;
-const req = (partial: Partial<ApiRequest> & Pick<ApiRequest, 'path'>): ApiRequest => ({
-  requestId: `t${++seq}`,
-  api: 'demo',
-  method: 'GET',
-  ...partial,
-});
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => new Error('expected a rejection'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
-
-const token: AccessTokenSource = {
-  getAccessToken: async () => 'opaque-access-token-123',
-  forceRefresh: async () => 'opaque-access-token-456',
-};
+const req = requestBuilder('t');
+const token = fixedTokens;
 
 describe('api client TLS and DNS failures', () => {
   let dir: string;

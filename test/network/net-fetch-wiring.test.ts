@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETWORK_PARTITION } from '../../src/main/net/transport';
@@ -7,6 +6,7 @@ import { startUserPool } from '../../tools/user-pool/index';
 import type { RunningUserPool } from '../../tools/user-pool/types';
 import { runBuiltMain } from '../support/electron-stand-in/run-built-main-child';
 import { freePort } from '../auth/support/ports';
+import { buildPrivately } from '../support/private-build';
 
 /**
  * The app's net.fetch transport, wired in the BUILT main bundle, against the recording stand-in
@@ -31,22 +31,8 @@ let outDir: string;
 let pool: RunningUserPool;
 
 beforeAll(async () => {
-  mkdirSync(path.join(root, '.tmp'), { recursive: true });
-  work = mkdtempSync(path.join(root, '.tmp', 'net-wiring-'));
-  outDir = path.join(work, 'out');
   pool = await startUserPool({ port: 0 });
-  await new Promise<void>((resolve, reject) => {
-    const build = spawn(
-      process.execPath,
-      [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--outDir', outDir],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let output = '';
-    build.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    build.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    build.on('error', reject);
-    build.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build failed:\n${output}`))));
-  });
+  ({ work, outDir } = await buildPrivately(root, 'net-wiring-'));
 }, 120_000);
 
 afterAll(async () => {

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refusedDebugSwitch, settleWithin } from '../../src/main/launch-policy';
 import { runBuiltMain } from '../support/electron-stand-in/run-built-main-child';
+import { buildPrivately } from '../support/private-build';
 
 /**
  * Defect 8 of issue 14: "debug switches in a packaged app". A packaged app launched with
@@ -72,24 +72,7 @@ function run(env: Record<string, string>, extraArgs: string[]): Promise<{ report
 const kinds = (report: Report, kind: string) => report.records.filter((r) => r.kind === kind);
 
 beforeAll(async () => {
-  mkdirSync(path.join(root, '.tmp'), { recursive: true });
-  work = mkdtempSync(path.join(root, '.tmp', 'debug-switches-'));
-  outDir = path.join(work, 'out');
-  // A private build (never the shared out/, which other runs may be rebuilding right now).
-  await new Promise<void>((resolve, reject) => {
-    const build = spawn(
-      process.execPath,
-      [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--outDir', outDir],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let output = '';
-    build.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    build.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    build.on('error', reject);
-    build.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`electron-vite build failed:\n${output}`)),
-    );
-  });
+  ({ work, outDir } = await buildPrivately(root, 'debug-switches-'));
 }, 180_000);
 
 afterAll(() => {

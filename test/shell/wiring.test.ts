@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeChannels } from '../../src/shared/ipc-contract';
 import { CONTENT_SECURITY_POLICY, RENDERER_ENTRY_URL } from '../../src/main/renderer-protocol';
 import { runBuiltMain } from '../support/electron-stand-in/run-built-main-child';
+import { buildPrivately } from '../support/private-build';
 
 /**
  * The BUILT main bundle, loaded in plain Node with a RECORDING STAND-IN for the `electron` module
@@ -54,24 +54,7 @@ const first = (report: Report, kind: string, match: (r: StandInRecord) => boolea
   report.records.find((r) => r.kind === kind && match(r));
 
 beforeAll(async () => {
-  mkdirSync(path.join(root, '.tmp'), { recursive: true });
-  work = mkdtempSync(path.join(root, '.tmp', 'wiring-'));
-  outDir = path.join(work, 'out');
-  // A private build (never the shared out/, which other runs may be rebuilding right now).
-  await new Promise<void>((resolve, reject) => {
-    const build = spawn(
-      process.execPath,
-      [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--outDir', outDir],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let output = '';
-    build.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    build.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    build.on('error', reject);
-    build.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`electron-vite build failed:\n${output}`)),
-    );
-  });
+  ({ work, outDir } = await buildPrivately(root, 'wiring-'));
   profileFile = path.join(work, 'profile.json');
   writeFileSync(
     profileFile,
