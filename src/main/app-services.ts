@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { createSession, type CreateSessionOptions, type Session } from './auth/session';
+import { createProviderCache } from './auth/provider-cache';
 import type { ResolvedProfile } from './config/profile';
 import { resolveProfileSources, type ProfileSourceInputs } from './config/profile-sources';
 import {
@@ -118,6 +119,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const log = options.logger.child('shell');
   const makeSession = options.createSession ?? createSession;
   const transport = options.transport ?? defaultNodeTransport();
+  // One discovery/JWKS cache for every session of this app (a profile switch reuses it).
+  const providers = createProviderCache();
 
   let session: Session | undefined;
   /** The profile `session` was made for (its APIs bind API requests). */
@@ -155,6 +158,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     });
     session = makeSession({
       transport,
+      providers,
       hostedUiLanguage: () => hostedUiLanguage(ui.language()),
       allowMemoryOnly: loaded.policy.allowMemoryOnlySignIn,
       ...options.sessionOptions,

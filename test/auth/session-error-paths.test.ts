@@ -1,3 +1,4 @@
+import { createProviderCache } from '../../src/main/auth/provider-cache';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCredentialStore, type CredentialStore } from '../../src/main/auth/credential-store';
@@ -298,13 +299,13 @@ describe('session error paths', () => {
   });
 
   it('cancel while discovery is still running: SIGN_IN_CANCELLED, and no browser opens when discovery then succeeds', async () => {
-    // A requestMs no other session uses: discovery is shared per settings, so this one is fresh.
+    // A discovery cache of its own: this session's discovery is not already done.
     await h.pool.suspendListening();
     const held = await holdingServer(h.pool.port);
     const before = h.opened.length;
     let released = false;
     try {
-      const s = session({ timeouts: { requestMs: 8_765, revokeMs: 1_000 } });
+      const s = session({ timeouts: { revokeMs: 1_000 }, providers: createProviderCache() });
       const pending = errorOf(s.signIn());
       await expect.poll(() => held.connections()).toBeGreaterThan(0);
       const cancelled = s.cancelSignIn();

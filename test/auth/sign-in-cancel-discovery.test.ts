@@ -6,6 +6,7 @@
  * answers (a hung IdP), which drops every connection only after the cancel; afterwards the pool itself is back and
  * a sign-in through it works (the failed discovery was not kept).
  */
+import { createProviderCache } from '../../src/main/auth/provider-cache';
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -53,9 +54,12 @@ describe('cancel while discovery is failing', () => {
     const hung = await hungServer(h.pool.port);
     let dropped = false;
     try {
-      // A requestMs no other session of this process uses (discovery is shared per settings),
-      // and far past this test's own bound: the discovery can end only when the "IdP" drops it.
-      const session = h.newSession({ timeouts: { requestMs: 120_000, revokeMs: 1_000 } });
+      // A discovery cache of its own (nothing discovered yet), and a request bound far past this
+      // test's own: the discovery can end only when the "IdP" drops it.
+      const session = h.newSession({
+        timeouts: { requestMs: 120_000, revokeMs: 1_000 },
+        providers: createProviderCache(),
+      });
       const states: SessionState[] = h.track(session);
       const openedBefore = h.opened.length;
       const signIn = session.signIn().then(

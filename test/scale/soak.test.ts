@@ -5,6 +5,7 @@
  * gnome-keyring) is read back. CI runs one round of each fault (well under a minute per test);
  * `SOAK_ROUNDS=10 npm test -- test/scale/soak` runs the longer soak.
  */
+import { createProviderCache } from '../../src/main/auth/provider-cache';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CreateSessionOptions, Session } from '../../src/main/auth/session';
@@ -215,14 +216,13 @@ describe('faults soak', () => {
     expect(afterSignOut.filter((o) => o.code !== 'SIGN_IN_REQUIRED')).toEqual([]);
 
     // A new sign-in against the restarted pool works and traffic flows again. The restarted
-    // pool also signs with new keys; sessions in this process share one JWKS cache, and jose
-    // refuses to refetch a JWKS within 30 s of the last fetch (cooldownDuration), so a session
-    // on the shared cache would stay offline for up to 30 s. A freshly started app has its own
-    // cache: another requestMs gives this session one (the cache is keyed on it).
+    // pool also signs with new keys; jose refuses to refetch a JWKS within 30 s of the last
+    // fetch (cooldownDuration), so a session on the earlier cache would stay offline for up to
+    // 30 s. A freshly started app has its own cache: so does this session.
     const fresh = await rig.signInOnce();
     const next = await startSoak(rig, {
       ...SESSION_OPTIONS,
-      timeouts: { requestMs: 1_499, revokeMs: 1_000 },
+      providers: createProviderCache(),
     });
     await new Promise((resolve) => setTimeout(resolve, 800));
     await next.traffic.stop();

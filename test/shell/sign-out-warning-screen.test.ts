@@ -8,7 +8,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionController } from '../../src/main/auth/session-controller';
-import { KEYCHAIN_ENTRY_LEFT } from '../../src/main/auth/session-persistence';
+import { KEYCHAIN_ENTRY_LEFT } from '../../src/main/auth/session';
 import type { ProfilesController } from '../../src/main/config/profiles-controller';
 import type { ApiClient } from '../../src/main/http/api-client';
 import { createHandlers } from '../../src/main/ipc/handlers';

@@ -163,13 +163,8 @@ export async function run(): Promise<BenchFigure[]> {
       const transport = createNodeTransport({ connect: routed });
       round += 1;
       const t0 = performance.now();
-      // A request timeout of its own: no discovery shared with an earlier round.
-      const session = createSession({
-        profile,
-        openExternal,
-        timeouts: { requestMs: 10_000 + round },
-        transport,
-      });
+      // createSession's default: a discovery cache of its own, nothing shared with an earlier round.
+      const session = createSession({ profile, openExternal, transport });
       const state = await session.start();
       if (state.status !== 'signed-in' || state.connectivity !== 'online') {
         throw new Error(

@@ -1,4 +1,5 @@
 import { createCredentialStore } from '../../src/main/auth/credential-store';
+import { createProviderCache } from '../../src/main/auth/provider-cache';
 import { createSession, type Session } from '../../src/main/auth/session';
 import type { ResolvedProfile } from '../../src/main/config/profile';
 import type { SessionUser } from '../../src/shared/session-state';
@@ -33,6 +34,12 @@ export interface FleetClientSeed {
   user: SessionUser;
 }
 
+/**
+ * The simulated clients share one discovery/JWKS cache, as they did when it was process-wide:
+ * the fleet measures token requests, not discovery.
+ */
+const fleetProviders = createProviderCache();
+
 export async function engineClient(
   index: number,
   seed: FleetClientSeed,
@@ -60,6 +67,7 @@ export async function engineClient(
       session = createSession({
         profile,
         credentialStore: store,
+        providers: fleetProviders,
         ...(spreadMs > 0 ? { backoff: { spreadMs } } : {}),
         openExternal: () => Promise.reject(new Error('the fleet run never opens a browser')),
       });

@@ -25,17 +25,20 @@ export interface OidcClient {
   readonly authorizationEndpoint: URL;
 }
 
-export async function discoverOidcClient(
+/** What discovery found, checked: the part a cache may share across sessions (and keep on disk). */
+export type ProviderMetadata = client.ServerMetadata;
+
+/** Reads and checks the issuer's discovery document (the checks also run on a cached copy). */
+export async function discoverProvider(
   profile: ResolvedProfile,
   options: { timeoutMs: number; transport: NetTransport },
-): Promise<OidcClient> {
+): Promise<ProviderMetadata> {
   const customFetch = asFetch(options.transport) as client.CustomFetch;
   const issuer = new URL(profile.issuer);
   const insecure = isLoopbackHttpUrl(issuer);
-  const auth = profile.clientSecret ? client.ClientSecretBasic(profile.clientSecret) : client.None();
   let config: client.Configuration;
   try {
-    config = await client.discovery(issuer, profile.clientId, undefined, auth, {
+    config = await client.discovery(issuer, profile.clientId, undefined, client.None(), {
       execute: insecure ? [client.allowInsecureRequests] : [],
       timeout: options.timeoutMs / 1000,
       [client.customFetch]: customFetch,
@@ -46,13 +49,19 @@ export async function discoverOidcClient(
       ...(mapped.status === undefined ? {} : { status: mapped.status }),
     });
   }
-  config.timeout = options.timeoutMs / 1000;
-  config[client.customFetch] = customFetch;
   const meta = config.serverMetadata();
+  checkProviderMetadata(profile, meta);
+  return meta;
+}
+
+/** The profile's rules for a discovery document: authorize on the Hosted UI domain, JWKS https. */
+export function checkProviderMetadata(profile: ResolvedProfile, meta: ProviderMetadata): { jwksUri: URL; authorizationEndpoint: URL } {
+  const bare = (u: string) => u.replace(/\/+$/, '');
+  if (bare(meta.issuer) !== bare(profile.issuer)) {
+    throw new AppError('CONFIG_INVALID', 'The discovery document names another issuer.');
+  }
   const domain = new URL(profile.domain);
-  const authorizationEndpoint = meta.authorization_endpoint
-    ? new URL(meta.authorization_endpoint)
-    : undefined;
+  const authorizationEndpoint = meta.authorization_endpoint ? new URL(meta.authorization_endpoint) : undefined;
   if (!authorizationEndpoint || authorizationEndpoint.origin !== domain.origin) {
     throw new AppError(
       'CONFIG_INVALID',
@@ -64,9 +73,27 @@ export async function discoverOidcClient(
   if (jwksUri.protocol !== 'https:' && !isLoopbackHttpUrl(jwksUri)) {
     throw new AppError('CONFIG_INVALID', 'The JWKS URI must use https.');
   }
-  return {
-    config,
-    jwksUri,
-    authorizationEndpoint,
-  };
+  return { jwksUri, authorizationEndpoint };
+}
+
+/** One session's client over (possibly shared) metadata, with this session's own time bound. */
+export function oidcClientFrom(
+  profile: ResolvedProfile,
+  meta: ProviderMetadata,
+  options: { timeoutMs: number; transport: NetTransport },
+): OidcClient {
+  const { jwksUri, authorizationEndpoint } = checkProviderMetadata(profile, meta);
+  const auth = profile.clientSecret ? client.ClientSecretBasic(profile.clientSecret) : client.None();
+  const config = new client.Configuration(meta, profile.clientId, undefined, auth);
+  if (isLoopbackHttpUrl(new URL(profile.issuer))) client.allowInsecureRequests(config);
+  config.timeout = options.timeoutMs / 1000;
+  config[client.customFetch] = asFetch(options.transport) as client.CustomFetch;
+  return { config, jwksUri, authorizationEndpoint };
+}
+
+export async function discoverOidcClient(
+  profile: ResolvedProfile,
+  options: { timeoutMs: number; transport: NetTransport },
+): Promise<OidcClient> {
+  return oidcClientFrom(profile, await discoverProvider(profile, options), options);
 }

@@ -10,6 +10,7 @@
  *     timeouts: { requestMs, signInMs, revokeMs },   // optional; defaults 10 s, 5 min, 5 s
  *     refreshMarginMs,              // optional; default 60 s (scaled down for very short tokens)
  *     backoff: { baseMs, capMs },   // optional; default 2 s .. 5 min, with jitter
+ *     providers,                    // optional; the app's ProviderCache (default: this session's own)
  *   });
  *   await session.start();          // restore from the keychain (no browser); never rejects
  *   session.onChanged((state) => ...);   // token-free SessionState
@@ -37,13 +38,14 @@
  *    access token while still valid, or rejects IDP_UNREACHABLE; resume()/online() retry at once.
  *  - Dispose is not sign-out: only signOut() and invalid_grant remove a refresh token. After
  *    dispose, getAccessToken()/forceRefresh() reject CANCELLED and request nothing.
- *  - At most one forced refresh per access-token lifetime (see session-refresh.ts).
+ *  - At most one forced refresh per access-token lifetime.
  *
- * The parts: session-core.ts (shared state, published state, discovery), session-refresh.ts
- * (refresh engine), session-persistence.ts (keychain save/remove), session-sign-out.ts.
+ * The parts: session-machine/ (the states and events as data, the pure transition table per
+ * concern, the runner that owns the state, and the effects' I/O); provider-cache.ts (discovery
+ * and JWKS, injected); sign-out-remote.ts (revocation, Hosted UI logout). docs/session.md has
+ * the diagram of the machine, generated from its table.
  */
-import { AppError, isAppError } from '../../shared/errors';
-import { SessionStateSchema } from '../../shared/session-state';
+import { AppError } from '../../shared/errors';
 import type { SessionState } from '../../shared/session-state';
 import type { ResolvedProfile } from '../config/profile';
 import { silentLogger } from '../log/logger';
@@ -51,21 +53,27 @@ import type { Logger } from '../log/logger';
 import { defaultNodeTransport } from '../net/default-transport';
 import type { NetTransport } from '../net/transport';
 import type { AccessTokenSource } from './access-token-source';
-import { DEFAULT_BACKOFF, wakeDelay } from './backoff';
+import { DEFAULT_BACKOFF } from './backoff';
 import { systemClock } from './clock';
 import type { Clock } from './clock';
 import { createCredentialStore } from './credential-store';
 import type { CredentialStore } from './credential-store';
-import { clearTimers, computeState, createCore, oidcAccess, publish } from './session-core';
-import { isFresh } from './session-core';
+import { oidcClientFrom } from './oidc-client';
+import { createProviderCache, type ProviderCache } from './provider-cache';
 import type { SessionController } from './session-controller';
-import { removeStoredEntry } from './session-persistence';
-import { createRefreshEngine } from './session-refresh';
-import { closeSignedOutPage, revokeBounded, signOutSession } from './session-sign-out';
-import { authorizeParamsFor, type SignInChoice } from './sign-in-options';
-import { startSignInAttempt } from './sign-in-flow';
-import type { SignInAttempt } from './sign-in-flow';
+import { isFresh, type MachineConfig } from './session-machine/config';
+import { createEffectIo } from './session-machine/io';
+import { toAppError, type OidcAccess } from './session-machine/io-deps';
+import { MESSAGES } from './session-machine/rules';
+import { createRunner } from './session-machine/runner';
+import type { Answer, MachineState } from './session-machine/states';
+import type { TransitionEntry } from './session-machine/transition-log';
+import type { SignInChoice } from './sign-in-options';
 import { TokenExpiryEstimator } from './token-expiry-estimator';
+import type { TokenSet } from './token-set';
+import { createTokenVerifier } from './token-verifier';
+
+export const KEYCHAIN_ENTRY_LEFT = MESSAGES.keychainEntryLeft;
 
 export interface CreateSessionOptions {
   profile: ResolvedProfile;
@@ -90,6 +98,11 @@ export interface CreateSessionOptions {
   backoff?: { baseMs?: number; capMs?: number; spreadMs?: number };
   /** How discovery, JWKS, token and revoke requests reach the network; default: direct undici. */
   transport?: NetTransport;
+  /**
+   * Discovery and JWKS, shared by the sessions given the same cache (the composition root makes
+   * one per app); default: a cache of this session's own.
+   */
+  providers?: ProviderCache;
   /** The Hosted UI language for the next sign-in (the app's language); omitted: none sent. */
   hostedUiLanguage?: () => string | undefined;
   /**
@@ -118,282 +131,187 @@ export interface Session extends SessionController, AccessTokenSource {
   forceRefreshIdToken(rejectedToken: string): Promise<string>;
   /** The pending attempt's authorize URL ("Copy sign-in link"; it holds no secret), or null. */
   signInLink(): Promise<string | null>;
+  /** The last transitions of the session's state machine (token-free; timeline, diagnostics). */
+  transitions(): TransitionEntry[];
 }
-
-const noop = (): void => undefined;
 
 export const DEFAULT_TIMEOUTS = { requestMs: 10_000, signInMs: 5 * 60_000, revokeMs: 5_000 } as const;
 export const DEFAULT_REFRESH_MARGIN_MS = 60_000;
 /** Allowance on top of the request timeout for the keychain write at dispose. */
 const DISPOSE_SAVE_ALLOWANCE_MS = 5_000;
 
-interface PendingSignIn {
-  attempt?: SignInAttempt;
-  /** Settles once `attempt` exists (its browser opened) or the sign-in ended without one. */
-  attemptStarted: Promise<void>;
-  cancelled: boolean;
-  /** Rejects with SIGN_IN_CANCELLED once cancelled: the steps before the browser race it. */
-  whenCancelled: Promise<never>;
-  cancel: () => void;
-  promise: Promise<SessionState>;
-  startedAt: number;
+const noop = (): void => undefined;
+
+/** This session's discovered client and verifier over the shared provider entry; a failure is retried next time. */
+function oidcAccess(
+  profile: ResolvedProfile,
+  providers: ProviderCache,
+  transport: NetTransport,
+  requestMs: number,
+  clock: Clock,
+): OidcAccess {
+  let oidcPromise: ReturnType<OidcAccess> | undefined;
+  return () => {
+    oidcPromise ??= (async () => {
+      const { metadata, keySet } = await providers.get(profile, transport, requestMs);
+      const oidc = oidcClientFrom(profile, metadata, { timeoutMs: requestMs, transport });
+      const verifier = createTokenVerifier({
+        issuer: profile.issuer,
+        clientId: profile.clientId,
+        jwksUri: oidc.jwksUri,
+        now: () => clock.now(),
+        timeoutMs: requestMs,
+        keySet,
+      });
+      return { oidc, verifier };
+    })();
+    oidcPromise.catch(() => {
+      oidcPromise = undefined;
+    });
+    return oidcPromise;
+  };
 }
 
-const cancelledError = () => new AppError('SIGN_IN_CANCELLED', 'Sign-in was cancelled.');
+const attemptOf = (s: MachineState) => (s.phase.kind === 'signing-in' ? s.phase.attempt.id : undefined);
 
 export function createSession(options: CreateSessionOptions): Session {
   const { profile } = options;
   const logger = options.logger ?? silentLogger;
+  const log = logger.child('session');
+  const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const requestMs = options.timeouts?.requestMs ?? DEFAULT_TIMEOUTS.requestMs;
   const disposeMs = options.timeouts?.disposeMs ?? requestMs + DISPOSE_SAVE_ALLOWANCE_MS;
-  const core = createCore({
-    profile,
-    log: logger.child('session'),
-    clock: options.clock ?? systemClock,
-    random,
-    requestMs,
-    signInMs: options.timeouts?.signInMs ?? DEFAULT_TIMEOUTS.signInMs,
-    revokeMs: options.timeouts?.revokeMs ?? DEFAULT_TIMEOUTS.revokeMs,
+  const transport = options.transport ?? defaultNodeTransport();
+  const store =
+    options.credentialStore ??
+    createCredentialStore({
+      profileId: profile.id,
+      clientId: profile.clientId,
+      logger,
+      ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    });
+  const config: MachineConfig = {
     marginMs: options.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS,
-    backoff: { ...DEFAULT_BACKOFF, ...options.backoff, random },
-    expiry: new TokenExpiryEstimator(),
-    store:
-      options.credentialStore ??
-      createCredentialStore({
-        profileId: profile.id,
-        clientId: profile.clientId,
-        logger,
-        ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
-      }),
-    openExternal: options.openExternal,
-    transport: options.transport ?? defaultNodeTransport(),
-  });
-  const { clock, log, store } = core;
-  const getOidc = oidcAccess(core);
-  const engine = createRefreshEngine(core, getOidc);
-  let pending: PendingSignIn | undefined;
+    backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
+  };
+  const runner = createRunner({ config, clock, random, storage: () => store.storage });
+  const io = createEffectIo(
+    {
+      profile,
+      log,
+      clock,
+      store,
+      getOidc: oidcAccess(profile, options.providers ?? createProviderCache(), transport, requestMs, clock),
+      openExternal: options.openExternal,
+      expiry: new TokenExpiryEstimator(),
+      signInMs: options.timeouts?.signInMs ?? DEFAULT_TIMEOUTS.signInMs,
+      revokeMs: options.timeouts?.revokeMs ?? DEFAULT_TIMEOUTS.revokeMs,
+      ...(options.hostedUiLanguage ? { hostedUiLanguage: options.hostedUiLanguage } : {}),
+      ...(options.allowMemoryOnly === undefined ? {} : { allowMemoryOnly: options.allowMemoryOnly }),
+    },
+    (event) => runner.dispatch(event),
+    (ticket, answer) => runner.reply(ticket, answer),
+  );
+  runner.setPerformer(io.perform);
+
+  const signInPromises = new Map<number, Promise<SessionState>>();
+  const stateOf = (answer: Answer): SessionState => {
+    if (answer.kind === 'error') throw toAppError(answer.error);
+    return runner.published();
+  };
+  const tokensOf = (answer: Answer): TokenSet => {
+    if (answer.kind === 'tokens') return answer.tokens;
+    throw toAppError(answer.kind === 'error' ? answer.error : MESSAGES.signInRequired);
+  };
+  /** A fresh token needs no step of the machine (the same rule its transition applies). */
+  const freshTokens = (): TokenSet | undefined => {
+    const p = runner.state.phase;
+    return p.kind === 'signed-in' && p.tokens && isFresh(config, p.tokens, clock.now()) ? p.tokens : undefined;
+  };
+  const wanted = async (): Promise<TokenSet> =>
+    freshTokens() ?? tokensOf(await runner.ask((ticket) => ({ type: 'token-wanted', ticket })));
+  const rejected = async (pick: (t: TokenSet) => string, token: string): Promise<TokenSet> => {
+    const p = runner.state.phase;
+    const newer = p.kind === 'signed-in' && p.tokens !== undefined && pick(p.tokens) !== token;
+    return tokensOf(await runner.ask((ticket) => ({ type: 'token-rejected', ticket, newer })));
+  };
+  const running = () => {
+    const id = attemptOf(runner.state);
+    return id === undefined ? undefined : io.signIn.running(id);
+  };
 
   const signIn = (choice: SignInChoice = {}): Promise<SessionState> => {
-    if (pending) return pending.promise; // join the attempt in progress
-    if (core.status === 'signed-in') return Promise.resolve(computeState(core));
-    if (core.disposed) return Promise.reject(cancelledError());
-    const gen = core.generation;
-    let markStarted!: () => void;
-    let rejectCancelled!: (err: AppError) => void;
-    const whenCancelled = new Promise<never>((_, reject) => (rejectCancelled = reject));
-    whenCancelled.catch(() => undefined); // read only by races; never unhandled
-    const entry: PendingSignIn = {
-      attemptStarted: new Promise<void>((resolve) => (markStarted = resolve)),
-      cancelled: false,
-      whenCancelled,
-      cancel: () => {
-        entry.cancelled = true;
-        rejectCancelled(cancelledError());
-      },
-      startedAt: clock.now(),
-      promise: Promise.resolve(undefined as unknown as SessionState),
-    };
-    pending = entry;
-    core.status = 'signing-in';
-    core.signingInSince = entry.startedAt;
-    core.lastError = undefined;
-    core.warning = undefined;
-    publish(core);
-    entry.promise = (async () => {
-      try {
-        await store.init();
-        if (options.allowMemoryOnly === false && store.storage.kind === 'memory') {
-          throw new AppError(
-            'MEMORY_SIGN_IN_NOT_ALLOWED',
-            'Your organisation does not allow signing in without the system keychain, and no keychain is available.',
-          );
-        }
-        // The sign-out page may hold a port the sign-in wants: a new sign-in makes it moot.
-        await closeSignedOutPage();
-        // A cancel does not wait for a hung discovery (shared, it goes on to its own time bound).
-        const { oidc, verifier } = await Promise.race([getOidc(), entry.whenCancelled]);
-        if (entry.cancelled) throw cancelledError();
-        const attemptHandle = await startSignInAttempt({
-          profile,
-          authorizeParams: authorizeParamsFor(profile, choice, core.user?.username),
-          oidc,
-          verifier,
-          openExternal: options.openExternal,
-          clock,
-          expiry: core.expiry,
-          timeoutMs: core.signInMs,
-          logger: log,
-          uiLanguage: options.hostedUiLanguage?.(),
-        });
-        entry.attempt = attemptHandle;
-        markStarted();
-        if (entry.cancelled) attemptHandle.cancel();
-        const next = await attemptHandle.result;
-        await attemptHandle.closed;
-        if (gen !== core.generation || entry.cancelled) throw cancelledError();
-        await engine.adopt(next, gen, undefined);
-        log.info('signed in', { storage: store.storage.kind });
-        return computeState(core);
-      } catch (err) {
-        // A cancel (cancelSignIn, dispose) is the outcome, whatever a step failed with meanwhile;
-        // a sign-out bumps the generation and its own outcome stands (SIGN_IN_REQUIRED).
-        const error =
-          entry.cancelled && gen === core.generation
-            ? cancelledError()
-            : isAppError(err)
-              ? err
-              : new AppError('INTERNAL', 'Sign-in failed.');
-        await entry.attempt?.closed;
-        if (gen === core.generation && core.status !== 'signed-in') {
-          core.status = 'signed-out';
-          core.signedOutReason = error.code === 'SIGN_IN_CANCELLED' ? 'none' : 'error';
-          core.lastError =
-            error.code === 'SIGN_IN_CANCELLED' ? undefined : { code: error.code, message: error.message };
-          publish(core);
-        }
-        log.warn('sign-in ended without a session', { code: error.code, message: error.message });
-        throw error;
-      } finally {
-        markStarted();
-        if (pending === entry) pending = undefined;
-      }
-    })();
-    return entry.promise;
-  };
-
-  const cancelPendingSignIn = () => {
-    if (!pending) return;
-    pending.cancel();
-    pending.attempt?.cancel();
-  };
-
-  const signOut = async (signOutOptions: { endHostedUiSession: boolean }): Promise<SessionState> => {
-    cancelPendingSignIn();
-    return signOutSession(core, getOidc, signOutOptions);
-  };
-
-  const start = async (): Promise<SessionState> => {
-    await store.init();
-    const loaded = await store.load();
-    if (loaded.kind === 'removal-pending') {
-      // An earlier run's sign-out could not remove this entry: finish that sign-out now
-      // (revoke, remove) instead of restoring it.
-      const outcome = await revokeBounded(core, getOidc, loaded.credential.refreshToken);
-      const removed = await removeStoredEntry(core);
-      log.info('removed a keychain entry left by an earlier sign-out', { revocation: outcome, removed });
-      core.status = 'signed-out';
-      core.signedOutReason = 'none';
-      core.lastError = undefined;
-      publish(core);
-      return computeState(core);
+    const pendingId = attemptOf(runner.state);
+    const joined = pendingId === undefined ? undefined : signInPromises.get(pendingId);
+    if (joined) return joined; // the same promise: repeat clicks join the attempt in progress
+    const answer = runner.ask((ticket) => ({ type: 'sign-in-requested', ticket, choice }));
+    const promise = answer.then(stateOf);
+    const id = attemptOf(runner.state);
+    if (id !== undefined && id !== pendingId) {
+      signInPromises.set(id, promise);
+      const forget = () => signInPromises.delete(id);
+      promise.then(forget, forget);
     }
-    if (loaded.kind !== 'found') {
-      core.status = 'signed-out';
-      core.signedOutReason = loaded.kind === 'corrupt' ? 'error' : 'none';
-      core.lastError =
-        loaded.kind === 'corrupt'
-          ? {
-              code: 'SIGN_IN_REQUIRED',
-              message: 'The saved session could not be read and was removed. Sign in again.',
-            }
-          : undefined;
-      publish(core);
-      return computeState(core);
-    }
-    core.refreshToken.set(loaded.credential.refreshToken);
-    core.user = loaded.credential.user;
-    core.status = 'signed-in';
-    core.connectivity = 'refreshing';
-    publish(core);
-    // In a fleet (policy `fleet`), a restore nobody is waiting for yet waits its turn; the first
-    // API call or resume() refreshes at once instead.
-    if (refreshInBackground()) return computeState(core);
-    await engine.refresh().catch(() => undefined);
-    return computeState(core);
-  };
-
-  /**
-   * Schedules the refresh after the fleet's wake delay (backoff.ts, wakeDelay) and says true, or
-   * says false when there is none (one machine: refresh now). The timer skips the refresh if a
-   * foreground caller already got a fresh token meanwhile.
-   */
-  const refreshInBackground = (): boolean => {
-    const delay = wakeDelay(core.backoff);
-    if (delay <= 0) return false;
-    clock.clearTimeout(core.retryTimer);
-    core.retryTimer = clock.setTimeout(() => {
-      if (core.disposed || core.status !== 'signed-in') return;
-      if (core.tokens && isFresh(core, core.tokens)) return;
-      void engine.refresh().catch(() => undefined);
-    }, delay);
-    return true;
+    return promise;
   };
 
   return {
-    start,
+    async start() {
+      await runner.ask((ticket) => ({ type: 'start', ticket }));
+      return runner.published();
+    },
     signIn,
     async cancelSignIn() {
-      cancelPendingSignIn();
-      await pending?.promise.catch(() => undefined);
+      const id = attemptOf(runner.state);
+      if (id === undefined) return;
+      runner.dispatch({ type: 'sign-in-cancel' });
+      await runner.waitFor((s) => attemptOf(s) !== id);
+      await signInPromises.get(id)?.catch(noop);
     },
     async reopenBrowser() {
-      const entry = pending;
+      const entry = running();
       if (!entry) return;
       // The first browser launch may still be under way on a slow machine: wait for it rather
       // than drop the user's click.
-      await entry.attemptStarted;
-      await entry.attempt?.reopenBrowser();
+      await entry.started;
+      await entry.handle?.reopenBrowser();
     },
-    signOut,
-    getState: () => core.published ?? SessionStateSchema.parse(computeState(core)),
-    onChanged(listener) {
-      core.listeners.add(listener);
-      return () => {
-        core.listeners.delete(listener);
-      };
+    async signOut(request) {
+      return stateOf(await runner.ask((ticket) => ({ type: 'sign-out-requested', ticket, endHostedUi: request.endHostedUiSession })));
     },
-    getAccessToken: engine.getAccessToken,
-    forceRefresh: engine.forceRefresh,
-    getIdToken: engine.getIdToken,
-    forceRefreshIdToken: engine.forceRefreshIdToken,
+    getState: () => runner.published(),
+    onChanged: (listener) => runner.onChanged(listener),
+    getAccessToken: async () => (await wanted()).accessToken,
+    getIdToken: async () => (await wanted()).idToken,
+    forceRefresh: async (token) => (await rejected((t) => t.accessToken, token)).accessToken,
+    forceRefreshIdToken: async (token) => (await rejected((t) => t.idToken, token)).idToken,
     async signInLink() {
-      const entry = pending;
+      const entry = running();
       if (!entry) return null;
       // The waiting screen shows before the attempt has its URL (discovery, listener): wait for
       // it, or for the attempt to end, like reopenBrowser.
-      await Promise.race([entry.attemptStarted, entry.promise.then(noop, noop)]);
-      return entry.attempt?.authorizeUrl ?? null;
+      await Promise.race([entry.started, entry.ended]);
+      return entry.handle?.authorizeUrl ?? null;
     },
-    resume() {
-      if (core.status !== 'signed-in' || core.disposed) return;
-      if (!core.tokens || !isFresh(core, core.tokens) || core.connectivity === 'offline') {
-        core.attempt = 0;
-        if (!refreshInBackground()) void engine.refresh().catch(() => undefined);
-      } else {
-        engine.scheduleProactive();
-        // The new plan (nextRefreshAt) is part of the published state.
-        publish(core);
-      }
-    },
-    online() {
-      if (core.status !== 'signed-in' || core.disposed) return;
-      if (core.connectivity === 'offline' || !core.tokens || !isFresh(core, core.tokens)) {
-        core.attempt = 0;
-        void engine.refresh().catch(() => undefined);
-      }
-    },
-    handleRedirectUrl(url: string) {
-      return pending?.attempt?.handleRedirectUrl(url) ?? false;
-    },
+    resume: () => runner.dispatch({ type: 'resume' }),
+    online: () => runner.dispatch({ type: 'online' }),
+    handleRedirectUrl: (url) => running()?.handle?.handleRedirectUrl(url) ?? false,
+    transitions: () => runner.transitions(),
     async dispose() {
-      // Not a sign-out: the generation stays, so a refresh already sent still persists.
-      core.disposed = true;
-      clearTimers(core);
-      await closeSignedOutPage();
-      cancelPendingSignIn();
-      core.listeners.clear();
-      await Promise.all([engine.settle(disposeMs), pending?.promise.catch(() => undefined)]);
+      runner.dispatch({ type: 'dispose' });
+      runner.clearListeners();
+      // Real time, not the injected clock: a quit must end even under a test's frozen clock.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const bound = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, disposeMs);
+        timer.unref?.();
+      });
+      const settled = runner.waitFor((s) => s.phase.kind === 'disposed' && !s.phase.flight && !s.phase.attempt);
+      await Promise.race([settled, bound]);
+      clearTimeout(timer);
     },
   };
 }
+
+export { AppError };

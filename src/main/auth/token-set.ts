@@ -59,3 +59,20 @@ export class TokenSet {
     return `TokenSet { user: ${this.user.username}, accessTokenExpiresAt: ${new Date(this.accessTokenExpiresAt).toISOString()}, tokens: [hidden] }`;
   }
 }
+
+/** A secret string (a restored refresh token) that JSON.stringify and util.inspect cannot print. */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  get value(): string {
+    return this.#value;
+  }
+  toJSON(): string {
+    return '[hidden]';
+  }
+  [inspect.custom](): string {
+    return 'Secret [hidden]';
+  }
+}

@@ -6,6 +6,7 @@ import {
   KEYCHAIN_SERVICE,
 } from '../../../src/main/auth/credential-store';
 import type { CredentialStore } from '../../../src/main/auth/credential-store';
+import { createProviderCache, type ProviderCache } from '../../../src/main/auth/provider-cache';
 import { createSession } from '../../../src/main/auth/session';
 import type { CreateSessionOptions, Session } from '../../../src/main/auth/session';
 import { parseProfile } from '../../../src/main/config/profile';
@@ -57,6 +58,8 @@ export interface Harness {
   /** Every browser navigation to the app's loopback redirect URI, and how the browser got there. */
   callbackNavigations: CallbackNavigation[];
   profile: ResolvedProfile;
+  /** Discovery and JWKS shared by this harness's sessions (as the app shares one); pass your own for a fresh one. */
+  providers: ProviderCache;
   profileWarnings: string[];
   browser: Browser;
   /** Every URL the app asked the system browser to open. */
@@ -180,6 +183,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     poolLog,
     callbackNavigations: [],
     profile,
+    providers: createProviderCache(),
     profileWarnings: warnings,
     browser,
     opened: [],
@@ -247,6 +251,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         logger,
         timeouts: { requestMs: 2_000, revokeMs: 2_000 },
         backoff: { baseMs: 60_000, capMs: 120_000 },
+        providers: h.providers,
         ...overrides,
       });
     },
