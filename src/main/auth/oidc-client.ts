@@ -55,13 +55,18 @@ export async function discoverProvider(
 }
 
 /** The profile's rules for a discovery document: authorize on the Hosted UI domain, JWKS https. */
-export function checkProviderMetadata(profile: ResolvedProfile, meta: ProviderMetadata): { jwksUri: URL; authorizationEndpoint: URL } {
+export function checkProviderMetadata(
+  profile: ResolvedProfile,
+  meta: ProviderMetadata,
+): { jwksUri: URL; authorizationEndpoint: URL } {
   const bare = (u: string) => u.replace(/\/+$/, '');
   if (bare(meta.issuer) !== bare(profile.issuer)) {
     throw new AppError('CONFIG_INVALID', 'The discovery document names another issuer.');
   }
   const domain = new URL(profile.domain);
-  const authorizationEndpoint = meta.authorization_endpoint ? new URL(meta.authorization_endpoint) : undefined;
+  const authorizationEndpoint = meta.authorization_endpoint
+    ? new URL(meta.authorization_endpoint)
+    : undefined;
   if (!authorizationEndpoint || authorizationEndpoint.origin !== domain.origin) {
     throw new AppError(
       'CONFIG_INVALID',

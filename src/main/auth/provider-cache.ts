@@ -30,7 +30,11 @@ export const providerKey = (profile: ResolvedProfile): string =>
 
 export function createProviderCache(options: { disk?: ProviderDiskCache } = {}): ProviderCache {
   const byTransport = new WeakMap<NetTransport, Map<string, Promise<ProviderEntry>>>();
-  const discover = async (profile: ResolvedProfile, transport: NetTransport, requestMs: number): Promise<ProviderEntry> => {
+  const discover = async (
+    profile: ResolvedProfile,
+    transport: NetTransport,
+    requestMs: number,
+  ): Promise<ProviderEntry> => {
     const kept = options.disk ? await options.disk.use(profile, { transport, requestMs }) : undefined;
     if (kept) return kept;
     const metadata = await discoverProvider(profile, { timeoutMs: requestMs, transport });

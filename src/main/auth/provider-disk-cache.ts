@@ -5,6 +5,13 @@ import type { ProviderEntry } from './provider-cache';
 import type { RemoteKeySet } from './token-verifier';
 
 export interface ProviderDiskCache {
-  use(profile: ResolvedProfile, how: { transport: NetTransport; requestMs: number }): Promise<ProviderEntry | undefined>;
-  keySetFor(profile: ResolvedProfile, metadata: ProviderMetadata, how: { transport: NetTransport; requestMs: number }): RemoteKeySet;
+  use(
+    profile: ResolvedProfile,
+    how: { transport: NetTransport; requestMs: number },
+  ): Promise<ProviderEntry | undefined>;
+  keySetFor(
+    profile: ResolvedProfile,
+    metadata: ProviderMetadata,
+    how: { transport: NetTransport; requestMs: number },
+  ): RemoteKeySet;
 }

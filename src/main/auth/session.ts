@@ -227,7 +227,9 @@ export function createSession(options: CreateSessionOptions): Session {
   /** A fresh token needs no step of the machine (the same rule its transition applies). */
   const freshTokens = (): TokenSet | undefined => {
     const p = runner.state.phase;
-    return p.kind === 'signed-in' && p.tokens && isFresh(config, p.tokens, clock.now()) ? p.tokens : undefined;
+    return p.kind === 'signed-in' && p.tokens && isFresh(config, p.tokens, clock.now())
+      ? p.tokens
+      : undefined;
   };
   const wanted = async (): Promise<TokenSet> =>
     freshTokens() ?? tokensOf(await runner.ask((ticket) => ({ type: 'token-wanted', ticket })));
@@ -278,7 +280,13 @@ export function createSession(options: CreateSessionOptions): Session {
       await entry.handle?.reopenBrowser();
     },
     async signOut(request) {
-      return stateOf(await runner.ask((ticket) => ({ type: 'sign-out-requested', ticket, endHostedUi: request.endHostedUiSession })));
+      return stateOf(
+        await runner.ask((ticket) => ({
+          type: 'sign-out-requested',
+          ticket,
+          endHostedUi: request.endHostedUiSession,
+        })),
+      );
     },
     getState: () => runner.published(),
     onChanged: (listener) => runner.onChanged(listener),
@@ -307,7 +315,9 @@ export function createSession(options: CreateSessionOptions): Session {
         timer = setTimeout(resolve, disposeMs);
         timer.unref?.();
       });
-      const settled = runner.waitFor((s) => s.phase.kind === 'disposed' && !s.phase.flight && !s.phase.attempt);
+      const settled = runner.waitFor(
+        (s) => s.phase.kind === 'disposed' && !s.phase.flight && !s.phase.attempt,
+      );
       await Promise.race([settled, bound]);
       clearTimeout(timer);
     },

@@ -31,4 +31,8 @@ export const toInfo = (err: unknown, fallback = 'Sign-in failed.'): Info => {
 };
 
 export const toAppError = (info: Info): AppError =>
-  new AppError(info.code as ErrorCode, info.message, info.status === undefined ? undefined : { status: info.status });
+  new AppError(
+    info.code as ErrorCode,
+    info.message,
+    info.status === undefined ? undefined : { status: info.status },
+  );

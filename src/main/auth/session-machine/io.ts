@@ -60,7 +60,11 @@ export function createEffectIo(
             await deps.store.save({ refreshToken: effect.tokens.refreshToken, user: effect.tokens.user });
             return { type: 'credential-saved', owner: effect.owner };
           } catch (err) {
-            return { type: 'credential-saved', owner: effect.owner, error: toInfo(err, 'The keychain refused the sign-in.') };
+            return {
+              type: 'credential-saved',
+              owner: effect.owner,
+              error: toInfo(err, 'The keychain refused the sign-in.'),
+            };
           }
         });
       case 'clear-credential':
@@ -72,7 +76,10 @@ export function createEffectIo(
           return { type: 'credential-cleared', clearId: effect.clearId, ok };
         });
       case 'revoke':
-        return later(async () => ({ type: 'revoke-finished', outcome: await revokeBounded(remote, effect.refreshToken.value) }));
+        return later(async () => ({
+          type: 'revoke-finished',
+          outcome: await revokeBounded(remote, effect.refreshToken.value),
+        }));
       case 'begin-sign-in':
         return signIn.begin(effect.attemptId, effect.choice);
       case 'cancel-sign-in':
@@ -96,7 +103,10 @@ export function createEffectIo(
         );
       case 'end-remote-session':
         return later(async () => {
-          await endRemoteSession(remote, { refreshToken: effect.refreshToken?.value, hostedUiLogout: effect.hostedUiLogout });
+          await endRemoteSession(remote, {
+            refreshToken: effect.refreshToken?.value,
+            hostedUiLogout: effect.hostedUiLogout,
+          });
           for (const r of effect.replies) reply(r.ticket, r.answer);
           for (const ticket of effect.tickets) reply(ticket, { kind: 'state' });
           return undefined;

@@ -41,4 +41,8 @@ export function publishedState(phase: Phase, storage: SecretStorage): SessionSta
 }
 
 /** What getState() says before anything was published. */
-export const INITIAL_PUBLISHED = (storage: SecretStorage): SessionState => ({ status: 'signed-out', reason: 'none', storage });
+export const INITIAL_PUBLISHED = (storage: SecretStorage): SessionState => ({
+  status: 'signed-out',
+  reason: 'none',
+  storage,
+});

@@ -6,7 +6,19 @@
 import { retryDelay, wakeDelay } from '../backoff';
 import { Secret, type TokenSet } from '../token-set';
 import { effectiveMargin, isUnexpired, type MachineConfig } from './config';
-import type { Answer, Info, Link, Overtaken, Phase, RefreshFlight, SessionEvent, SignedIn, Ticket, TimerSpec, Waiter } from './states';
+import type {
+  Answer,
+  Info,
+  Link,
+  Overtaken,
+  Phase,
+  RefreshFlight,
+  SessionEvent,
+  SignedIn,
+  Ticket,
+  TimerSpec,
+  Waiter,
+} from './states';
 import type { Result, Step } from './table';
 import type { SignedOutReason } from '../../../shared/session-state';
 
@@ -19,9 +31,18 @@ export const MESSAGES = {
     message: 'This sign-in session has ended (the app is quitting or the profile changed).',
   },
   signInCancelled: { code: 'SIGN_IN_CANCELLED', message: 'Sign-in was cancelled.' },
-  signingOut: { code: 'SIGN_IN_CANCELLED', message: 'The session is signing out; sign in again in a moment.' },
-  unreachable: { code: 'IDP_UNREACHABLE', message: 'The sign-in service cannot be reached; retrying shortly.' },
-  corrupt: { code: 'SIGN_IN_REQUIRED', message: 'The saved session could not be read and was removed. Sign in again.' },
+  signingOut: {
+    code: 'SIGN_IN_CANCELLED',
+    message: 'The session is signing out; sign in again in a moment.',
+  },
+  unreachable: {
+    code: 'IDP_UNREACHABLE',
+    message: 'The sign-in service cannot be reached; retrying shortly.',
+  },
+  corrupt: {
+    code: 'SIGN_IN_REQUIRED',
+    message: 'The saved session could not be read and was removed. Sign in again.',
+  },
   forcedSpent: {
     code: 'TOKEN_INVALID',
     message: 'The API rejected the token again after the session was refreshed for it; not refreshing again.',
@@ -78,7 +99,10 @@ export function startFlight(
 
 /** Adds waiters to the refresh in flight. */
 export function join(step: Step, s: SignedIn, flight: RefreshFlight, waiters: readonly Waiter[]): Result {
-  return step.to({ ...s, link: { kind: 'refreshing', flight: { ...flight, waiters: [...flight.waiters, ...waiters] } } });
+  return step.to({
+    ...s,
+    link: { kind: 'refreshing', flight: { ...flight, waiters: [...flight.waiters, ...waiters] } },
+  });
 }
 
 /**
@@ -87,7 +111,12 @@ export function join(step: Step, s: SignedIn, flight: RefreshFlight, waiters: re
  * refresh in lockstep, and refreshes land at varied sub-second phases (which sharpens the expiry
  * estimate).
  */
-export function proactiveTimer(step: Step, config: MachineConfig, t: TokenSet, event: SessionEvent): TimerSpec {
+export function proactiveTimer(
+  step: Step,
+  config: MachineConfig,
+  t: TokenSet,
+  event: SessionEvent,
+): TimerSpec {
   const r = Math.min(1, Math.max(0, event.rand[0]));
   const lead = Math.min(config.marginMs, t.lifetimeMs / 20) * (0.5 + 0.5 * r);
   const at = t.accessTokenExpiresAt - effectiveMargin(config, t) - lead;
@@ -193,6 +222,9 @@ export function settleOvertaken(step: Step, overtaken: Overtaken | undefined): v
 }
 
 /** The replies owed to a refresh's waiters when the session ends under it. */
-export function endedReplies(waiters: readonly Waiter[], info: Info): Array<{ ticket: Ticket; answer: Answer }> {
+export function endedReplies(
+  waiters: readonly Waiter[],
+  info: Info,
+): Array<{ ticket: Ticket; answer: Answer }> {
   return waiters.map((w) => ({ ticket: w.ticket, answer: w.wants === 'state' ? STATE : error(info) }));
 }

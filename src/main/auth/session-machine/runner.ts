@@ -9,7 +9,14 @@ import type { Clock } from '../clock';
 import type { MachineConfig } from './config';
 import type { Effect } from './effects';
 import { INITIAL_PUBLISHED, publishedState } from './published-state';
-import { INITIAL_STATE, stateName, type Answer, type EventBody, type MachineState, type Ticket } from './states';
+import {
+  INITIAL_STATE,
+  stateName,
+  type Answer,
+  type EventBody,
+  type MachineState,
+  type Ticket,
+} from './states';
 import { createTimerSlot } from './timers';
 import { createTransitionLog, type TransitionEntry } from './transition-log';
 import { transition } from './transition';
@@ -74,7 +81,9 @@ export function createRunner(options: {
     if (from === to) return;
     const p = state.phase;
     const refreshedAt =
-      p.kind === 'signed-in' && (before.phase.kind !== 'signed-in' || before.phase.lastRefreshAt !== p.lastRefreshAt) && p.lastRefreshAt > 0
+      p.kind === 'signed-in' &&
+      (before.phase.kind !== 'signed-in' || before.phase.lastRefreshAt !== p.lastRefreshAt) &&
+      p.lastRefreshAt > 0
         ? p.lastRefreshAt
         : undefined;
     const sub = p.kind === 'signed-in' ? (p.tokens?.user ?? p.user)?.sub : undefined;

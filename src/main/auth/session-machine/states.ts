@@ -26,9 +26,7 @@ export type Ticket = number;
 
 /** What a waiter gets: the published state, tokens, or a coded error. */
 export type Answer =
-  | { kind: 'state' }
-  | { kind: 'tokens'; tokens: TokenSet }
-  | { kind: 'error'; error: Info };
+  { kind: 'state' } | { kind: 'tokens'; tokens: TokenSet } | { kind: 'error'; error: Info };
 
 /**
  * A caller of a refresh: `state` (start) wants the state once the refresh ended; `tokens` wants
@@ -142,7 +140,14 @@ export interface MachineState {
 }
 
 export type PhaseKind = Phase['kind'];
-export const PHASE_KINDS = ['signed-out', 'restoring', 'signing-in', 'signed-in', 'signing-out', 'disposed'] as const;
+export const PHASE_KINDS = [
+  'signed-out',
+  'restoring',
+  'signing-in',
+  'signed-in',
+  'signing-out',
+  'disposed',
+] as const;
 
 /** A state's name in the log and the diagram: the phase, and for signed-in its connectivity. */
 export type StateName =

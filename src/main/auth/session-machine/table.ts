@@ -6,7 +6,16 @@
  */
 import type { MachineConfig } from './config';
 import type { Effect } from './effects';
-import type { Answer, EventBody, EventType, MachineState, Phase, PhaseKind, SessionEvent, StateName } from './states';
+import type {
+  Answer,
+  EventBody,
+  EventType,
+  MachineState,
+  Phase,
+  PhaseKind,
+  SessionEvent,
+  StateName,
+} from './states';
 
 export interface Result {
   state: MachineState;
@@ -14,9 +23,11 @@ export interface Result {
 }
 
 export type PhaseOf<K extends PhaseKind> = Extract<Phase, { kind: K }>;
-export type EventOf<T extends EventType> = Extract<EventBody, { type: T }> & Pick<SessionEvent, 'at' | 'rand'>;
+export type EventOf<T extends EventType> = Extract<EventBody, { type: T }> &
+  Pick<SessionEvent, 'at' | 'rand'>;
 
 export interface Move<K extends PhaseKind, T extends EventType> {
+  /** Where it may lead; a move may also stay (an answer only, or a result for other work). */
   to: readonly StateName[];
   run: (phase: PhaseOf<K>, event: EventOf<T>, step: Step, config: MachineConfig) => Result;
 }
@@ -36,7 +47,8 @@ export type Table = { [T in EventType]: Row<T> };
 
 export const isRefusal = (cell: Cell<PhaseKind, EventType>): cell is Refusal => 'refuse' in cell;
 
-export const refuse = (name: string, answer?: () => Answer): Refusal => (answer ? { refuse: name, answer } : { refuse: name });
+export const refuse = (name: string, answer?: () => Answer): Refusal =>
+  answer ? { refuse: name, answer } : { refuse: name };
 
 /** Builds one transition's result: ids are drawn from the state, effects collected in order. */
 export class Step {

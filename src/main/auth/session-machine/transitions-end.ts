@@ -14,7 +14,10 @@ function signOutReplies(p: Phase): { replies: Reply[]; cancelAttempt?: number; o
   if (p.kind === 'restoring') return { replies: p.waiters.map((ticket) => ({ ticket, answer: STATE })) };
   if (p.kind === 'signing-in') {
     if (p.attempt.phase === 'saving') {
-      return { replies: [], overtaken: { owner: { kind: 'attempt', id: p.attempt.id }, waiters: p.attempt.waiters } };
+      return {
+        replies: [],
+        overtaken: { owner: { kind: 'attempt', id: p.attempt.id }, waiters: p.attempt.waiters },
+      };
     }
     const replies = p.attempt.waiters.map((ticket) => ({ ticket, answer: error(MESSAGES.signInCancelled) }));
     return { replies, cancelAttempt: p.attempt.id };
@@ -46,14 +49,17 @@ export const signOutRequested: Row<'sign-out-requested'> = {
   'signing-in': signOutMove,
   'signed-in': signOutMove,
   'signing-out': {
-    to: ['signing-out'],
+    to: [],
     run: (p, e, step) => step.to({ ...p, tickets: [...p.tickets, e.ticket] }),
   },
   disposed: refuse('disposed', () => STATE),
 };
 
 const dispose = (p: Phase, _e: unknown, step: Step): Result => {
-  step.emit({ kind: 'close-signed-out-page' }, { kind: 'log', level: 'info', message: 'session disposed', fields: { from: p.kind } });
+  step.emit(
+    { kind: 'close-signed-out-page' },
+    { kind: 'log', level: 'info', message: 'session disposed', fields: { from: p.kind } },
+  );
   if (p.kind === 'signed-in') {
     return step.to({ kind: 'disposed', ...(p.link.kind === 'refreshing' ? { flight: p.link.flight } : {}) });
   }

@@ -10,10 +10,14 @@ import { refreshed, refreshFailedIn } from './transitions-refresh';
 
 /** A save that lands after a wipe: the entry it wrote is removed again (the wipe's clear may have run first). */
 const undo = {
-  to: ['signed-out', 'signing-out', 'restoring'] as const,
+  to: [] as const,
   run: (p: Phase, e: EventOf<'credential-saved'>, step: Step): Result => {
     step.emit({ kind: 'clear-credential', clearId: step.id() });
-    if ((p.kind === 'signed-out' || p.kind === 'signing-out') && p.overtaken?.owner.id === e.owner.id && p.overtaken.owner.kind === e.owner.kind) {
+    if (
+      (p.kind === 'signed-out' || p.kind === 'signing-out') &&
+      p.overtaken?.owner.id === e.owner.id &&
+      p.overtaken.owner.kind === e.owner.kind
+    ) {
       settleOvertaken(step, p.overtaken);
       const { overtaken: _done, ...rest } = p;
       return step.to(rest);
@@ -24,13 +28,18 @@ const undo = {
 
 export const credentialSaved: Row<'credential-saved'> = {
   'signing-in': {
-    to: ['signing-in', 'signed-in/online', 'signed-out'],
+    to: ['signed-in/online', 'signed-out'],
     run: (p, e, step, config) => {
       const a = p.attempt;
-      if (e.owner.kind !== 'attempt' || e.owner.id !== a.id || a.phase !== 'saving' || !a.pending) return step.to(p);
+      if (e.owner.kind !== 'attempt' || e.owner.id !== a.id || a.phase !== 'saving' || !a.pending)
+        return step.to(p);
       if (e.error) {
         replyAll(step, a.waiters, error(e.error));
-        return step.to({ kind: 'signed-out', reason: 'error', error: { code: e.error.code, message: e.error.message } });
+        return step.to({
+          kind: 'signed-out',
+          reason: 'error',
+          error: { code: e.error.code, message: e.error.message },
+        });
       }
       const next = adopt(step, config, undefined, a.pending, e, false);
       replyAll(step, a.waiters, STATE);
@@ -39,23 +48,39 @@ export const credentialSaved: Row<'credential-saved'> = {
     },
   },
   'signed-in': {
-    to: ['signed-in/online', 'signed-in/offline', 'signing-out', 'signed-in/refreshing'],
+    to: ['signed-in/online', 'signed-in/offline'],
     run: (s, e, step, config) => {
       if (s.link.kind !== 'refreshing') return step.to(s);
       const flight = s.link.flight;
-      if (e.owner.kind !== 'flight' || e.owner.id !== flight.id || flight.phase !== 'saving' || !flight.pending) return step.to(s);
-      if (e.error) return refreshFailedIn(s, { kind: 'transient', error: e.error, throttled: false }, e, step, config);
+      if (
+        e.owner.kind !== 'flight' ||
+        e.owner.id !== flight.id ||
+        flight.phase !== 'saving' ||
+        !flight.pending
+      )
+        return step.to(s);
+      if (e.error)
+        return refreshFailedIn(s, { kind: 'transient', error: e.error, throttled: false }, e, step, config);
       return refreshed(s, flight, flight.pending, e, step, config, true);
     },
   },
   disposed: {
-    to: ['disposed'],
+    to: [],
     run: (p, e, step) => {
       // Saved for the next start (dispose never clears); the callers get their answer.
-      if (e.owner.kind === 'flight' && p.flight?.id === e.owner.id && p.flight.phase === 'saving' && p.flight.pending) {
+      if (
+        e.owner.kind === 'flight' &&
+        p.flight?.id === e.owner.id &&
+        p.flight.phase === 'saving' &&
+        p.flight.pending
+      ) {
         const tokens = p.flight.pending;
         for (const w of p.flight.waiters) {
-          step.emit({ kind: 'reply', ticket: w.ticket, answer: w.wants === 'state' ? STATE : e.error ? error(e.error) : { kind: 'tokens', tokens } });
+          step.emit({
+            kind: 'reply',
+            ticket: w.ticket,
+            answer: w.wants === 'state' ? STATE : e.error ? error(e.error) : { kind: 'tokens', tokens },
+          });
         }
         return step.to({ kind: 'disposed', ...(p.attempt ? { attempt: p.attempt } : {}) });
       }
@@ -75,10 +100,15 @@ const stale = refuse('stale-result');
 
 export const credentialCleared: Row<'credential-cleared'> = {
   'signing-out': {
-    to: ['signed-out', 'signing-out'],
+    to: ['signed-out'],
     run: (p, e, step) => {
       if (e.clearId !== p.clearId) return step.to(p);
-      if (!e.ok) step.emit({ kind: 'log', level: 'warn', message: 'could not remove the keychain entry; recorded for removal at the next start' });
+      if (!e.ok)
+        step.emit({
+          kind: 'log',
+          level: 'warn',
+          message: 'could not remove the keychain entry; recorded for removal at the next start',
+        });
       if (p.refreshToken || p.endHostedUi || p.tickets.length > 0) {
         // The callers a sign-out overtook hear it together with the sign-out's own caller.
         step.emit({
@@ -101,12 +131,21 @@ export const credentialCleared: Row<'credential-cleared'> = {
     },
   },
   restoring: {
-    to: ['signed-out', 'restoring'],
+    to: ['signed-out'],
     run: (p, e, step) => {
       if (p.step !== 'removing' || e.clearId !== p.clearId) return step.to(p);
-      step.emit({ kind: 'log', level: 'info', message: 'removed a keychain entry left by an earlier sign-out', fields: { removed: e.ok } });
+      step.emit({
+        kind: 'log',
+        level: 'info',
+        message: 'removed a keychain entry left by an earlier sign-out',
+        fields: { removed: e.ok },
+      });
       replyAll(step, p.waiters, STATE);
-      return step.to({ kind: 'signed-out', reason: 'none', ...(e.ok ? {} : { warning: { ...MESSAGES.keychainEntryLeft } }) });
+      return step.to({
+        kind: 'signed-out',
+        reason: 'none',
+        ...(e.ok ? {} : { warning: { ...MESSAGES.keychainEntryLeft } }),
+      });
     },
   },
   'signed-out': stale,

@@ -27,7 +27,7 @@ const ended = refuse('disposed', () => error(MESSAGES.ended));
 
 export const tokenWanted: Row<'token-wanted'> = {
   'signed-in': {
-    to: ['signed-in/online', 'signed-in/refreshing', 'signed-in/offline'],
+    to: ['signed-in/refreshing'],
     run: (s, e, step, config) => {
       const waiter: Waiter = { ticket: e.ticket, wants: 'tokens', fallback: true };
       const t = s.tokens;
@@ -36,7 +36,11 @@ export const tokenWanted: Row<'token-wanted'> = {
       // While offline the backoff holds for callers too: the old token while valid, else unreachable.
       if (s.link.kind === 'offline' && e.at < s.link.nextRetryAt) {
         return step
-          .emit(t && isUnexpired(t, e.at) ? reply(e.ticket, t) : { kind: 'reply', ticket: e.ticket, answer: error(MESSAGES.unreachable) })
+          .emit(
+            t && isUnexpired(t, e.at)
+              ? reply(e.ticket, t)
+              : { kind: 'reply', ticket: e.ticket, answer: error(MESSAGES.unreachable) },
+          )
           .to(s);
       }
       return startFlight(step, s, { forced: false, waiters: [waiter] });
@@ -54,14 +58,15 @@ const reply = (ticket: number, tokens: NonNullable<SignedIn['tokens']>) =>
 
 export const tokenRejected: Row<'token-rejected'> = {
   'signed-in': {
-    to: ['signed-in/online', 'signed-in/refreshing', 'signed-in/offline', 'signed-in/waking'],
+    to: ['signed-in/refreshing'],
     run: (s, e, step, config) => {
       const waiter: Waiter = { ticket: e.ticket, wants: 'tokens', fallback: false };
       if (s.link.kind === 'refreshing') return join(step, s, s.link.flight, [waiter]);
       const t = s.tokens;
       if (t && e.newer && isFresh(config, t, e.at)) return step.emit(reply(e.ticket, t)).to(s);
       // This lifetime's one forced refresh is spent: the API's rejection is the answer.
-      if (s.forcedThisLifetime) return step.emit({ kind: 'reply', ticket: e.ticket, answer: error(MESSAGES.forcedSpent) }).to(s);
+      if (s.forcedThisLifetime)
+        return step.emit({ kind: 'reply', ticket: e.ticket, answer: error(MESSAGES.forcedSpent) }).to(s);
       return startFlight(step, { ...s, forcedThisLifetime: true }, { forced: true, waiters: [waiter] });
     },
   },
@@ -74,17 +79,27 @@ export const tokenRejected: Row<'token-rejected'> = {
 
 export const refreshReady: Row<'refresh-ready'> = {
   'signed-in': {
-    to: ['signed-in/refreshing'],
+    to: [],
     run: (s, e, step) => {
-      if (s.link.kind !== 'refreshing' || s.link.flight.id !== e.flightId || s.link.flight.phase !== 'discovering') return step.to(s);
+      if (
+        s.link.kind !== 'refreshing' ||
+        s.link.flight.id !== e.flightId ||
+        s.link.flight.phase !== 'discovering'
+      )
+        return step.to(s);
       const flight = s.link.flight;
       const expectSub = (s.tokens?.user ?? s.user)?.sub;
-      step.emit({ kind: 'send-refresh', flightId: flight.id, refreshToken: flight.refreshToken, ...(expectSub === undefined ? {} : { expectSub }) });
+      step.emit({
+        kind: 'send-refresh',
+        flightId: flight.id,
+        refreshToken: flight.refreshToken,
+        ...(expectSub === undefined ? {} : { expectSub }),
+      });
       return step.to({ ...s, link: { kind: 'refreshing', flight: { ...flight, phase: 'requesting' } } });
     },
   },
   disposed: {
-    to: ['disposed'],
+    to: [],
     run: (p, e, step) => {
       // Not sent yet when the session ended: nothing to finish.
       if (p.flight?.id !== e.flightId || p.flight.phase !== 'discovering') return step.to(p);
@@ -99,13 +114,22 @@ export const refreshReady: Row<'refresh-ready'> = {
 };
 
 /** The refresh's tokens count once saved: at once when not rotated, else after the save. */
-export function tokensArrived(s: SignedIn, e: SessionEvent & { flightId: number; tokens: NonNullable<SignedIn['tokens']> }, step: Step, config: MachineConfig): Result {
-  if (s.link.kind !== 'refreshing' || s.link.flight.id !== e.flightId || s.link.flight.phase !== 'requesting') return step.to(s);
+export function tokensArrived(
+  s: SignedIn,
+  e: SessionEvent & { flightId: number; tokens: NonNullable<SignedIn['tokens']> },
+  step: Step,
+  config: MachineConfig,
+): Result {
+  if (s.link.kind !== 'refreshing' || s.link.flight.id !== e.flightId || s.link.flight.phase !== 'requesting')
+    return step.to(s);
   const flight = s.link.flight;
   if (e.tokens.refreshToken !== flight.refreshToken.value) {
     // Rotation: the new refresh token is written before the old one is dropped.
     step.emit({ kind: 'save-credential', owner: { kind: 'flight', id: flight.id }, tokens: e.tokens });
-    return step.to({ ...s, link: { kind: 'refreshing', flight: { ...flight, phase: 'saving', pending: e.tokens } } });
+    return step.to({
+      ...s,
+      link: { kind: 'refreshing', flight: { ...flight, phase: 'saving', pending: e.tokens } },
+    });
   }
   return refreshed(s, flight, e.tokens, e, step, config, false);
 }
@@ -121,14 +145,19 @@ export function refreshed(
 ): Result {
   const next = adopt(step, config, s, tokens, e, flight.forced);
   answerWaiters(step, flight.waiters, { tokens });
-  step.emit({ kind: 'log', level: 'info', message: 'session refreshed', fields: { expiresIn: tokens.lifetimeMs / 1000, rotated, forced: flight.forced } });
+  step.emit({
+    kind: 'log',
+    level: 'info',
+    message: 'session refreshed',
+    fields: { expiresIn: tokens.lifetimeMs / 1000, rotated, forced: flight.forced },
+  });
   return step.to(next);
 }
 
 export const refreshSucceeded: Row<'refresh-succeeded'> = {
-  'signed-in': { to: ['signed-in/online', 'signed-in/refreshing'], run: tokensArrived },
+  'signed-in': { to: ['signed-in/online'], run: tokensArrived },
   disposed: {
-    to: ['disposed'],
+    to: [],
     run: (p, e, step) => {
       // A refresh already sent when the app quit still saves its rotated token for the next start.
       const flight = p.flight;
@@ -148,15 +177,34 @@ export const refreshSucceeded: Row<'refresh-succeeded'> = {
 };
 
 /** A failed refresh (or its save): invalid_grant wipes; anything else keeps the token, offline. */
-export function refreshFailedIn(s: SignedIn, failure: RefreshFailure, e: SessionEvent, step: Step, config: MachineConfig): Result {
+export function refreshFailedIn(
+  s: SignedIn,
+  failure: RefreshFailure,
+  e: SessionEvent,
+  step: Step,
+  config: MachineConfig,
+): Result {
   if (s.link.kind !== 'refreshing') return step.to(s);
   const flight = s.link.flight;
   if (failure.kind === 'invalid_grant') {
     const message =
-      failure.reason === 'revoked' ? 'Your session was revoked. Sign in again.' : 'Your session has expired. Sign in again.';
+      failure.reason === 'revoked'
+        ? 'Your session was revoked. Sign in again.'
+        : 'Your session has expired. Sign in again.';
     const info = { code: 'SESSION_EXPIRED', message };
-    step.emit({ kind: 'log', level: 'warn', message: 'refresh token rejected (invalid_grant): signed out', fields: { reason: failure.reason } });
-    return wipe(step, { reason: failure.reason, error: info, endHostedUi: false, tickets: [], replies: endedReplies(flight.waiters, info) });
+    step.emit({
+      kind: 'log',
+      level: 'warn',
+      message: 'refresh token rejected (invalid_grant): signed out',
+      fields: { reason: failure.reason },
+    });
+    return wipe(step, {
+      reason: failure.reason,
+      error: info,
+      endHostedUi: false,
+      tickets: [],
+      replies: endedReplies(flight.waiters, info),
+    });
   }
   const throttled = failure.kind === 'transient' && failure.throttled;
   const next = offlineAfter(step, config, s, { throttled }, e);
@@ -165,25 +213,32 @@ export function refreshFailedIn(s: SignedIn, failure: RefreshFailure, e: Session
     kind: 'log',
     level: 'warn',
     message: 'refresh failed, will retry',
-    fields: { code: failure.error.code, message: failure.error.message, retryInMs: next.link.kind === 'offline' ? next.link.timer.delayMs : 0 },
+    fields: {
+      code: failure.error.code,
+      message: failure.error.message,
+      retryInMs: next.link.kind === 'offline' ? next.link.timer.delayMs : 0,
+    },
   });
   return step.to(next);
 }
 
 export const refreshFailed: Row<'refresh-failed'> = {
   'signed-in': {
-    to: ['signed-in/offline', 'signing-out', 'signed-in/online', 'signed-in/waking', 'signed-in/refreshing'],
+    to: ['signed-in/offline', 'signing-out'],
     run: (s, e, step, config) =>
       s.link.kind === 'refreshing' && s.link.flight.id === e.flightId && s.link.flight.phase !== 'saving'
         ? refreshFailedIn(s, e.failure, e, step, config)
         : step.to(s),
   },
   disposed: {
-    to: ['disposed'],
+    to: [],
     run: (p, e, step) => {
       // Dispose never clears the keychain: an invalid_grant is met again (and wiped) at the next start.
       if (p.flight?.id !== e.flightId || p.flight.phase === 'saving') return step.to(p);
-      const info = e.failure.kind === 'invalid_grant' ? { code: 'SESSION_EXPIRED', message: 'Your session has expired. Sign in again.' } : e.failure.error;
+      const info =
+        e.failure.kind === 'invalid_grant'
+          ? { code: 'SESSION_EXPIRED', message: 'Your session has expired. Sign in again.' }
+          : e.failure.error;
       answerWaiters(step, p.flight.waiters, { error: info, at: e.at });
       return step.to({ kind: 'disposed', ...(p.attempt ? { attempt: p.attempt } : {}) });
     },
@@ -198,7 +253,7 @@ const staleTimer = refuse('stale-timer');
 
 export const timerFired: Row<'timer-fired'> = {
   'signed-in': {
-    to: ['signed-in/refreshing', 'signed-in/online', 'signed-in/offline', 'signed-in/waking'],
+    to: ['signed-in/refreshing', 'signed-in/online'],
     run: (s, e, step, config) => {
       if (s.link.kind === 'refreshing' || s.link.timer?.id !== e.timerId) return step.to(s);
       // A turn that comes after a caller already got a fresh token sends nothing.
@@ -220,7 +275,7 @@ const needsRefresh = (s: SignedIn, config: MachineConfig, at: number) =>
 
 export const resume: Row<'resume'> = {
   'signed-in': {
-    to: ['signed-in/online', 'signed-in/waking', 'signed-in/refreshing', 'signed-in/offline'],
+    to: ['signed-in/waking', 'signed-in/refreshing', 'signed-in/online'],
     run: (s, e, step, config) => {
       if (s.link.kind === 'refreshing') return step.to({ ...s, attempt: 0 });
       if (needsRefresh(s, config, e.at)) {
@@ -242,7 +297,7 @@ export const resume: Row<'resume'> = {
 
 export const online: Row<'online'> = {
   'signed-in': {
-    to: ['signed-in/online', 'signed-in/waking', 'signed-in/refreshing', 'signed-in/offline'],
+    to: ['signed-in/refreshing'],
     run: (s, e, step, config) => {
       if (s.link.kind === 'refreshing') return step.to({ ...s, attempt: 0 });
       if (!needsRefresh(s, config, e.at)) return step.to(s);

@@ -15,11 +15,13 @@ export const start: Row<'start'> = {
     to: ['restoring'],
     run: (p, e, step) => {
       settleOvertaken(step, p.overtaken);
-      return step.emit({ kind: 'load-credential' }).to({ kind: 'restoring', step: 'loading', waiters: [e.ticket] });
+      return step
+        .emit({ kind: 'load-credential' })
+        .to({ kind: 'restoring', step: 'loading', waiters: [e.ticket] });
     },
   },
   restoring: {
-    to: ['restoring'],
+    to: [],
     run: (p, e, step) => step.to({ ...p, waiters: [...p.waiters, e.ticket] }),
   },
   'signing-in': alreadyStarted,
@@ -32,7 +34,7 @@ const stale = refuse('stale-result');
 
 export const credentialLoaded: Row<'credential-loaded'> = {
   restoring: {
-    to: ['restoring', 'signed-out', 'signed-in/waking', 'signed-in/refreshing'],
+    to: ['signed-out', 'signed-in/waking', 'signed-in/refreshing'],
     run: (p, e, step, config) => {
       const loaded = e.result;
       if (p.step !== 'loading') return step.to(p);
@@ -81,12 +83,17 @@ export const credentialLoaded: Row<'credential-loaded'> = {
 
 export const revokeFinished: Row<'revoke-finished'> = {
   restoring: {
-    to: ['restoring'],
+    to: [],
     run: (p, e, step) => {
       if (p.step !== 'revoking') return step.to(p);
       const clearId = step.id();
       step.emit(
-        { kind: 'log', level: 'info', message: 'revoked a keychain entry left by an earlier sign-out', fields: { revocation: e.outcome } },
+        {
+          kind: 'log',
+          level: 'info',
+          message: 'revoked a keychain entry left by an earlier sign-out',
+          fields: { revocation: e.outcome },
+        },
         { kind: 'clear-credential', clearId },
       );
       return step.to({ kind: 'restoring', step: 'removing', waiters: p.waiters, clearId });

@@ -13,7 +13,13 @@ export const signInRequested: Row<'sign-in-requested'> = {
     to: ['signing-in'],
     run: (p, e, step) => {
       settleOvertaken(step, p.overtaken);
-      const attempt: Attempt = { id: step.id(), startedAt: e.at, phase: 'attempt', cancelled: false, waiters: [e.ticket] };
+      const attempt: Attempt = {
+        id: step.id(),
+        startedAt: e.at,
+        phase: 'attempt',
+        cancelled: false,
+        waiters: [e.ticket],
+      };
       step.emit({ kind: 'begin-sign-in', attemptId: attempt.id, choice: e.choice });
       return step.to({ kind: 'signing-in', attempt });
     },
@@ -23,14 +29,21 @@ export const signInRequested: Row<'sign-in-requested'> = {
     run: (p, e, step) => {
       // The user signs in before the keychain answered: the restore is given up (its answer is stale).
       replyAll(step, p.waiters, STATE);
-      const attempt: Attempt = { id: step.id(), startedAt: e.at, phase: 'attempt', cancelled: false, waiters: [e.ticket] };
+      const attempt: Attempt = {
+        id: step.id(),
+        startedAt: e.at,
+        phase: 'attempt',
+        cancelled: false,
+        waiters: [e.ticket],
+      };
       step.emit({ kind: 'begin-sign-in', attemptId: attempt.id, choice: e.choice });
       return step.to({ kind: 'signing-in', attempt });
     },
   },
   'signing-in': {
-    to: ['signing-in'],
-    run: (p, e, step) => step.to({ ...p, attempt: { ...p.attempt, waiters: [...p.attempt.waiters, e.ticket] } }),
+    to: [],
+    run: (p, e, step) =>
+      step.to({ ...p, attempt: { ...p.attempt, waiters: [...p.attempt.waiters, e.ticket] } }),
   },
   'signed-in': refuse('already-signed-in', () => STATE),
   'signing-out': refuse('signing-out', () => error(MESSAGES.signingOut)),
@@ -41,7 +54,7 @@ const noAttempt = refuse('no-attempt');
 
 export const signInCancel: Row<'sign-in-cancel'> = {
   'signing-in': {
-    to: ['signing-in'],
+    to: [],
     run: (p, _e, step) => {
       // Once the tokens are being saved the sign-in has happened: too late to cancel.
       if (p.attempt.phase !== 'attempt' || p.attempt.cancelled) return step.to(p);
@@ -58,7 +71,12 @@ export const signInCancel: Row<'sign-in-cancel'> = {
 
 const cancelled = (step: Step, waiters: readonly number[]) => {
   replyAll(step, waiters, error(MESSAGES.signInCancelled));
-  step.emit({ kind: 'log', level: 'warn', message: 'sign-in ended without a session', fields: { code: 'SIGN_IN_CANCELLED' } });
+  step.emit({
+    kind: 'log',
+    level: 'warn',
+    message: 'sign-in ended without a session',
+    fields: { code: 'SIGN_IN_CANCELLED' },
+  });
 };
 
 /** The attempt a dispose cancelled has ended: its callers hear SIGN_IN_CANCELLED. */
@@ -70,7 +88,7 @@ function endDisposedAttempt(p: PhaseOf<'disposed'>, e: { attemptId: number }, st
 
 export const signInSucceeded: Row<'sign-in-succeeded'> = {
   'signing-in': {
-    to: ['signing-in', 'signed-out'],
+    to: ['signed-out'],
     run: (p, e, step) => {
       if (e.attemptId !== p.attempt.id || p.attempt.phase !== 'attempt') return step.to(p);
       if (p.attempt.cancelled) {
@@ -81,7 +99,7 @@ export const signInSucceeded: Row<'sign-in-succeeded'> = {
       return step.to({ ...p, attempt: { ...p.attempt, phase: 'saving', pending: e.tokens } });
     },
   },
-  disposed: { to: ['disposed'], run: endDisposedAttempt },
+  disposed: { to: [], run: endDisposedAttempt },
   'signed-out': stale,
   restoring: stale,
   'signed-in': stale,
@@ -90,7 +108,7 @@ export const signInSucceeded: Row<'sign-in-succeeded'> = {
 
 export const signInFailed: Row<'sign-in-failed'> = {
   'signing-in': {
-    to: ['signing-in', 'signed-out'],
+    to: ['signed-out'],
     run: (p, e, step) => {
       if (e.attemptId !== p.attempt.id || p.attempt.phase !== 'attempt') return step.to(p);
       if (p.attempt.cancelled || e.error.code === 'SIGN_IN_CANCELLED') {
@@ -98,11 +116,20 @@ export const signInFailed: Row<'sign-in-failed'> = {
         return step.to({ kind: 'signed-out', reason: 'none' });
       }
       replyAll(step, p.attempt.waiters, error(e.error));
-      step.emit({ kind: 'log', level: 'warn', message: 'sign-in ended without a session', fields: { code: e.error.code, message: e.error.message } });
-      return step.to({ kind: 'signed-out', reason: 'error', error: { code: e.error.code, message: e.error.message } });
+      step.emit({
+        kind: 'log',
+        level: 'warn',
+        message: 'sign-in ended without a session',
+        fields: { code: e.error.code, message: e.error.message },
+      });
+      return step.to({
+        kind: 'signed-out',
+        reason: 'error',
+        error: { code: e.error.code, message: e.error.message },
+      });
     },
   },
-  disposed: { to: ['disposed'], run: endDisposedAttempt },
+  disposed: { to: [], run: endDisposedAttempt },
   'signed-out': stale,
   restoring: stale,
   'signed-in': stale,
