@@ -278,6 +278,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         policy: options.policy,
         activeProfile: () => profiles.active(),
         session: () => facade.getState(),
+        transitions: () => session?.transitions() ?? [],
         transport,
         ...(options.keychainCheck ? { keychainCheck: options.keychainCheck } : {}),
         ...(options.logFile ? { logFile: options.logFile } : {}),

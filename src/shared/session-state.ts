@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TransitionLogSchema } from './session-timeline';
 
 /**
  * What the UI may know about the session. It carries no token of any kind: the access
@@ -67,6 +68,8 @@ export const SessionStateSchema = z.discriminatedUnion('status', [
       nextRetryAt: z.number().optional(),
       /** When online: epoch ms the next proactive refresh is planned for (a time, not a token). */
       nextRefreshAt: z.number().optional(),
+      /** The machine's transitions since this stretch signed in (session-timeline.ts): Home's timeline. */
+      timeline: TransitionLogSchema.optional(),
       storage: SecretStorageSchema,
     })
     .strict(),

@@ -137,6 +137,11 @@ describe('diagnostics:export through the IPC handler path', () => {
     const text = readFileSync(file, 'utf8');
     const bundle = DiagnosticsBundleSchema.parse(JSON.parse(text));
     expect(bundle.session).toMatchObject({ status: 'signed-in', user: { username: 'alice' } });
+    // The session machine's log (the whole of it; the session state carries no copy here).
+    expect(bundle.transitions.map((e) => `${e.from}>${e.to}`)).toEqual(
+      expect.arrayContaining(['signed-out>restoring', 'signing-in>signed-in/online']),
+    );
+    expect(bundle.session?.status === 'signed-in' && 'timeline' in bundle.session).toBe(false);
     expect(bundle.profile).toMatchObject({ id: h.profile.id, hasClientSecret: true });
     expect(bundle.policy.sources).toEqual([{ scope: 'machine', source: '/etc/cognito-desktop/policy.json' }]);
     expect(bundle.versions.node).toBe(process.versions.node);

@@ -3,7 +3,8 @@
  * tokens, test/support/app-harness.ts): it is drawn from the token-free session:changed events
  * only, shows the access token's lifetime, now and the next planned refresh, and a refresh
  * happening adds a mark live; the text alternative says the same; an identity-provider outage
- * shows as an offline period with its retries.
+ * shows as an offline period with its retries. The history is main's transition log (published
+ * with the signed-in state), so a reload of the window draws the same.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppHarness, type AppHarness } from '../support/app-harness';
@@ -120,6 +121,24 @@ describe('session timeline on Home (5-second tokens)', () => {
       );
       const facts = await page.getByTestId('timeline-facts').locator('li').allTextContents();
       expect(facts.some((f) => /^Offline from .* to .*\d+ retr(y|ies)$/.test(f))).toBe(true);
+    },
+  );
+
+  it(
+    "is main's transition log: a reload of the window draws the same offline period and its retries",
+    { timeout: 60_000 },
+    async () => {
+      const { page } = h;
+      const offlineTitle = () => page.getByTestId('timeline-offline').locator('title').textContent();
+      const before = await offlineTitle();
+      expect(before).toMatch(/^Offline from .* to /);
+      const retriesBefore = await page.getByTestId('timeline-retry').count();
+      await page.reload();
+      await page.getByTestId('timeline').waitFor();
+      // A history kept by the window would start empty here: the period is back at once.
+      await page.getByTestId('timeline-offline').waitFor({ state: 'attached', timeout: 5_000 });
+      expect(await offlineTitle()).toBe(before);
+      expect(await page.getByTestId('timeline-retry').count()).toBe(retriesBefore);
     },
   );
 });

@@ -2,6 +2,7 @@ import { closeSync, openSync, readSync, fstatSync, writeFileSync, renameSync } f
 import { z } from 'zod';
 import { redact } from '../../shared/redact';
 import { SessionStateSchema, type SessionState } from '../../shared/session-state';
+import { TransitionLogSchema, type TransitionEntry } from '../../shared/session-timeline';
 import type { ResolvedProfile } from '../config/profile';
 
 /**
@@ -83,6 +84,8 @@ export const DiagnosticsBundleSchema = z
       .strict(),
     profile: DiagnosticsProfileSchema.nullable(),
     session: SessionStateSchema.nullable(),
+    /** The session machine's last transitions (names, times, codes: token-free by schema). */
+    transitions: TransitionLogSchema,
     checks: z.union([z.array(DiagnosticsCheckSchema).max(100), z.object({ error: text(1000) }).strict()]),
     log: z.object({ file: text(1000).optional(), lines: z.array(text(4000)).max(1000) }).strict(),
   })
@@ -95,6 +98,7 @@ export interface DiagnosticsInputs {
   policy: DiagnosticsBundle['policy'];
   profile: ResolvedProfile | undefined;
   session: () => SessionState | undefined;
+  transitions?: () => TransitionEntry[];
   /** The doctor's checks for the active profile (src/main doctor code, run in-process). */
   runChecks: (() => Promise<DiagnosticsCheck[]>) | undefined;
   logFile: string | undefined;
@@ -166,8 +170,16 @@ export async function collectDiagnostics(inputs: DiagnosticsInputs): Promise<Dia
     // published fields get through.
     const state = inputs.session();
     session = state === undefined ? null : SessionStateSchema.parse(state);
+    // The timeline is in `transitions` (the whole log, not only the signed-in stretch).
+    if (session?.status === 'signed-in') delete session.timeline;
   } catch {
     session = null;
+  }
+  let transitions: TransitionEntry[] = [];
+  try {
+    transitions = TransitionLogSchema.parse(inputs.transitions?.() ?? []);
+  } catch {
+    transitions = [];
   }
   const bundle: DiagnosticsBundle = {
     format: 'cognito-desktop-diagnostics/1',
@@ -187,6 +199,7 @@ export async function collectDiagnostics(inputs: DiagnosticsInputs): Promise<Dia
     },
     profile: inputs.profile ? profileSummary(inputs.profile) : null,
     session,
+    transitions,
     checks: await checks(inputs),
     log: {
       ...(inputs.logFile ? { file: inputs.logFile } : {}),

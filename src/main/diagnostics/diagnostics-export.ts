@@ -2,6 +2,7 @@ import os from 'node:os';
 import { AppError } from '../../shared/errors';
 import type { AboutInfo, DiagnosticsExportResult } from '../../shared/ipc-contract';
 import type { SessionState } from '../../shared/session-state';
+import type { TransitionEntry } from '../../shared/session-timeline';
 import type { ResolvedProfile } from '../config/profile';
 import type { PolicyOutcome } from '../config/profiles-store';
 import type { CheckResult } from '../doctor/checks';
@@ -39,6 +40,8 @@ export interface DiagnosticsExportOptions {
   activeProfile: () => ResolvedProfile | undefined;
   /** The token-free state of the active session. */
   session: () => SessionState | undefined;
+  /** The active session's last transitions (token-free). */
+  transitions?: () => TransitionEntry[];
   transport: NetTransport;
   /** The keychain check; default: write, read back and delete a test entry through keytar. */
   keychainCheck?: () => Promise<CheckResult>;
@@ -86,6 +89,7 @@ export function createDiagnosticsExporter(options: DiagnosticsExportOptions): Di
       policy: policySummary(options.policy),
       profile,
       session: options.session,
+      ...(options.transitions ? { transitions: options.transitions } : {}),
       runChecks: profile
         ? async () => [...(await runProfileChecksWith(profile, options.transport)), await keychain()]
         : undefined,

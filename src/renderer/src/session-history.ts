@@ -1,9 +1,11 @@
 import type { SessionState } from '../../shared/session-state';
+import type { TransitionEntry } from '../../shared/session-timeline';
 
 /**
- * What the Home timeline remembers, built only from the token-free session events main
- * publishes (times and connectivity, never a token): the last refreshes, and the offline
- * periods with the retries announced during them. Pure, so it is easy to follow and to test.
+ * What the Home timeline draws: the last refreshes, and the offline periods with the retries
+ * planned during them. Read from the session machine's token-free transition log that main
+ * publishes with the signed-in state (so it survives a reload of the window); a state without
+ * one (a scripted controller) is folded in event by event as before. Pure.
  */
 export interface OfflinePeriod {
   from: number;
@@ -24,8 +26,33 @@ export const EMPTY_HISTORY: SessionHistory = { sub: null, refreshes: [], offline
 const KEEP_REFRESHES = 8;
 const KEEP_OFFLINE = 4;
 
+/** The history a signed-in stretch's transitions describe (main's times, not the renderer's). */
+export function historyFromTimeline(sub: string, entries: readonly TransitionEntry[]): SessionHistory {
+  const refreshes = [
+    ...new Set(entries.flatMap((e) => (e.refreshedAt === undefined ? [] : [e.refreshedAt]))),
+  ];
+  const offline: OfflinePeriod[] = [];
+  for (const e of entries) {
+    const open = offline.at(-1)?.to === undefined ? offline.at(-1) : undefined;
+    if (e.to === 'signed-in/offline') {
+      const period = open ?? { from: e.at, retries: [] };
+      if (!open) offline.push(period);
+      if (e.nextRetryAt !== undefined && !period.retries.includes(e.nextRetryAt))
+        period.retries.push(e.nextRetryAt);
+    } else if (e.to === 'signed-in/online' && open) {
+      open.to = e.at;
+    }
+  }
+  return {
+    sub,
+    refreshes: refreshes.sort((a, b) => a - b).slice(-KEEP_REFRESHES),
+    offline: offline.slice(-KEEP_OFFLINE),
+  };
+}
+
 export function nextHistory(history: SessionHistory, state: SessionState, now: number): SessionHistory {
   if (state.status !== 'signed-in') return state.status === 'signed-out' ? EMPTY_HISTORY : history;
+  if (state.timeline) return historyFromTimeline(state.user.sub, state.timeline);
   let h = history.sub === state.user.sub ? history : { ...EMPTY_HISTORY, sub: state.user.sub };
   if (state.lastRefreshAt > 0 && !h.refreshes.includes(state.lastRefreshAt)) {
     h = {

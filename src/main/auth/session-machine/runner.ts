@@ -18,6 +18,7 @@ import {
   type Ticket,
 } from './states';
 import { createTimerSlot } from './timers';
+import { currentSignedInRun } from '../../../shared/session-timeline';
 import { createTransitionLog, type TransitionEntry } from './transition-log';
 import { transition } from './transition';
 
@@ -58,8 +59,10 @@ export function createRunner(options: {
   let busy = false;
 
   const publish = () => {
-    const candidate = publishedState(state.phase, options.storage());
-    if (!candidate) return;
+    const found = publishedState(state.phase, options.storage());
+    if (!found) return;
+    const candidate =
+      found.status === 'signed-in' ? { ...found, timeline: currentSignedInRun(log.entries()) } : found;
     // Parsing with the strict schema guarantees only the documented, token-free fields go out.
     const next = SessionStateSchema.parse(candidate);
     const json = JSON.stringify(next);

@@ -1,30 +1,12 @@
 /**
  * The session's recent transitions, token-free by construction: state and event names, a time,
  * and for the timeline the few times it draws (a refresh, a planned retry) and error codes. Kept
- * bounded (the last LIMIT), read by the Home screen's timeline and the diagnostics bundle.
+ * bounded (the last LIMIT), read by the Home screen's timeline (published with the signed-in
+ * state) and the diagnostics bundle. The entry's shape is shared (src/shared/session-timeline.ts).
  */
-import { z } from 'zod';
+import { TRANSITION_LOG_LIMIT, type TransitionEntry } from '../../../shared/session-timeline';
 
-export const TRANSITION_LOG_LIMIT = 64;
-
-export const TransitionEntrySchema = z
-  .object({
-    seq: z.number().int(),
-    at: z.number(),
-    event: z.string().max(40),
-    from: z.string().max(40),
-    to: z.string().max(40),
-    /** When offline: the retry planned (epoch ms). */
-    nextRetryAt: z.number().optional(),
-    /** When a refresh or sign-in brought new tokens: that moment (epoch ms). */
-    refreshedAt: z.number().optional(),
-    /** The user's `sub` while signed in (not a secret; whose timeline this is). */
-    sub: z.string().max(256).optional(),
-    code: z.string().max(64).optional(),
-  })
-  .strict();
-export type TransitionEntry = z.infer<typeof TransitionEntrySchema>;
-export const TransitionLogSchema = z.array(TransitionEntrySchema).max(TRANSITION_LOG_LIMIT);
+export { TRANSITION_LOG_LIMIT, type TransitionEntry };
 
 export interface TransitionLog {
   add(entry: Omit<TransitionEntry, 'seq'>): void;
