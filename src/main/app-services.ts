@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createSession, type CreateSessionOptions, type Session } from './auth/session';
 import { createProviderCache } from './auth/provider-cache';
+import { createProviderDiskCache } from './auth/provider-disk-cache';
 import type { ResolvedProfile } from './config/profile';
 import { resolveProfileSources, type ProfileSourceInputs } from './config/profile-sources';
 import {
@@ -119,8 +120,11 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const log = options.logger.child('shell');
   const makeSession = options.createSession ?? createSession;
   const transport = options.transport ?? defaultNodeTransport();
-  // One discovery/JWKS cache for every session of this app (a profile switch reuses it).
-  const providers = createProviderCache();
+  // One discovery/JWKS cache for every session of this app (a profile switch reuses it), kept in
+  // the data folder so that a cold start with a stored session needs neither (issue 29).
+  const providers = createProviderCache({
+    disk: createProviderDiskCache({ dir: options.userDataDir, logger: options.logger }),
+  });
 
   let session: Session | undefined;
   /** The profile `session` was made for (its APIs bind API requests). */

@@ -133,19 +133,32 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   const jwks = options.keySet ?? remoteKeySet(options.jwksUri, options.timeoutMs);
   const tolerance = options.clockToleranceSeconds ?? 300;
 
+  const check = async (token: string, audience?: string): Promise<JWTPayload> => {
+    const { payload } = await jwtVerify(token, jwks, {
+      issuer: options.issuer,
+      algorithms: ['RS256'],
+      currentDate: new Date(options.now()),
+      clockTolerance: tolerance,
+      requiredClaims: ['exp', 'iat', 'sub'],
+      // Bounds `iat` (not in the future beyond the tolerance, not older than this) against replay.
+      maxTokenAge: '1 day',
+      ...(audience === undefined ? {} : { audience }),
+    });
+    return payload;
+  };
+
   const verify = async (token: string, what: string, audience?: string): Promise<JWTPayload> => {
     try {
-      const { payload } = await jwtVerify(token, jwks, {
-        issuer: options.issuer,
-        algorithms: ['RS256'],
-        currentDate: new Date(options.now()),
-        clockTolerance: tolerance,
-        requiredClaims: ['exp', 'iat', 'sub'],
-        // Bounds `iat` (not in the future beyond the tolerance, not older than this) against replay.
-        maxTokenAge: '1 day',
-        ...(audience === undefined ? {} : { audience }),
-      });
-      return payload;
+      try {
+        return await check(token, audience);
+      } catch (err) {
+        // A key under a known kid that no longer verifies: the set may be an old copy (kept on
+        // disk, provider-disk-cache.ts). Fetched again once, unless it was fetched just now.
+        const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+        if (code !== 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' || jwks.coolingDown) throw err;
+        await jwks.reload();
+        return await check(token, audience);
+      }
     } catch (err) {
       const network = findNetworkError(err);
       if (network) throw network;
