@@ -9,7 +9,7 @@ import {
   type ProfilesStore,
 } from './config/profiles-store';
 import { parseDeepLink } from './deep-link';
-import { createExternalOpener, type ExternalOpener } from './external-url-policy';
+import { createExternalOpener, type ExternalOpener } from './external-links';
 import { createApiClient, type ApiClient } from './http/api-client';
 import { createHandlers, type AppIpcHandlers } from './ipc/handlers';
 import type { Logger } from './log/logger';
@@ -31,7 +31,7 @@ import type { UpdateController } from './updates/update-controller';
 
 /**
  * The whole app minus Electron: profiles, the session of the active profile, the API client, the
- * IPC handlers, the external-URL policy, deep links and resume. index.ts passes Electron's pieces
+ * IPC handlers, the external-link rules (external-links.ts), deep links and resume. index.ts passes Electron's pieces
  * in (paths, argv, shell.openExternal, net.isOnline) and binds the result to ipcMain, so
  * everything here runs, and is tested, in plain Node.
  *
@@ -45,7 +45,7 @@ import type { UpdateController } from './updates/update-controller';
  * ends CANCELLED and sends nothing more; no token of another profile can reach its API.
  */
 export interface AppServicesOptions extends ProfileSourceInputs {
-  /** Electron's shell.openExternal. Only ever called through the external-URL policy. */
+  /** Electron's shell.openExternal. Only ever called through the external-link rules (external-links.ts). */
   openExternal(url: string): Promise<void>;
   logger: Logger;
   /**

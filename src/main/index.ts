@@ -8,7 +8,7 @@ import { EXPORT_DIAGNOSTICS_MENU_ITEM } from './diagnostics/diagnostics-export';
 import { electronSaveDialog } from './diagnostics/electron-save-dialog';
 import { applyApplicationMenu } from './electron-menu';
 import { registerElectronIpc } from './ipc/electron-ipc';
-import { QUIT_DISPOSE_WAIT_MS, refusedDebugSwitch, settleWithin } from './launch-policy';
+import { QUIT_DISPOSE_WAIT_MS, refusedDebugSwitch, settleWithin } from './launch-options';
 import { createFileSink, type FileSink } from './log/file-sink';
 import { createLogger, levelEnabled, type LogLevel, type Logger } from './log/logger';
 import { createElectronTransport } from './net/electron-net-transport';
@@ -34,7 +34,7 @@ import { WINDOW_STATE_FILE_NAME } from './window-state';
  * Order matters: the single-instance lock, the app:// scheme privileges, `open-url` and the
  * web-contents guards are set up synchronously at load, before `ready`, because macOS may deliver
  * the deep link that launched the app before `ready`, and scheme privileges cannot be granted later.
- * Before all of that, a packaged app launched with a debugging switch exits (launch-policy.ts).
+ * Before all of that, a packaged app launched with a debugging switch exits (launch-options.ts).
  */
 const isDevelopment = !app.isPackaged;
 const devServerUrl = isDevelopment ? process.env['ELECTRON_RENDERER_URL'] : undefined;

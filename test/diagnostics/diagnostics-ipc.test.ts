@@ -17,7 +17,7 @@ import { EXPORT_DIAGNOSTICS_MENU_ITEM } from '../../src/main/diagnostics/diagnos
 import { buildMenuTemplate, type MenuItemSpec } from '../../src/main/menu/app-menu';
 import { registerInvokeHandlers } from '../../src/main/ipc/handle';
 import { createInProcessRegistrar, type InProcessRegistrar } from '../../src/main/ipc/in-process-registrar';
-import { createSenderPolicy } from '../../src/main/ipc/sender-policy';
+import { createSenderCheck } from '../../src/main/ipc/senders';
 import { createFileSink, type FileSink } from '../../src/main/log/file-sink';
 import { createLogger } from '../../src/main/log/logger';
 import { resolvePolicy } from '../../src/main/policy/effective-policy';
@@ -97,7 +97,7 @@ beforeAll(async () => {
   registerInvokeHandlers(
     {
       registrar,
-      senderPolicy: createSenderPolicy({ appUrls: [APP_URL], isAppWebContents: (id) => id === sender.id }),
+      senderCheck: createSenderCheck({ appUrls: [APP_URL], isAppWebContents: (id) => id === sender.id }),
     },
     services.handlers.invoke,
   );

@@ -23,7 +23,7 @@ import { createNodeTransport } from '../../src/main/net/node-transport';
 import { registerInvokeHandlers } from '../../src/main/ipc/handle';
 import { createHandlers } from '../../src/main/ipc/handlers';
 import { createInProcessRegistrar } from '../../src/main/ipc/in-process-registrar';
-import { createSenderPolicy, type IpcSender } from '../../src/main/ipc/sender-policy';
+import { createSenderCheck, type IpcSender } from '../../src/main/ipc/senders';
 import type { SessionState } from '../../src/shared/session-state';
 import type { BenchFigure } from './figure';
 
@@ -57,7 +57,7 @@ export async function run(): Promise<BenchFigure[]> {
   registerInvokeHandlers(
     {
       registrar,
-      senderPolicy: createSenderPolicy({ appUrls: [APP_URL], isAppWebContents: (id) => id === 1 }),
+      senderCheck: createSenderCheck({ appUrls: [APP_URL], isAppWebContents: (id) => id === 1 }),
     },
     createHandlers({
       session: {

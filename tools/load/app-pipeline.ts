@@ -12,8 +12,8 @@ import { createApiClient } from '../../src/main/http/api-client';
 import { createHandlers } from '../../src/main/ipc/handlers';
 import { registerInvokeHandlers } from '../../src/main/ipc/handle';
 import { createInProcessRegistrar } from '../../src/main/ipc/in-process-registrar';
-import { createSenderPolicy } from '../../src/main/ipc/sender-policy';
-import type { IpcSender } from '../../src/main/ipc/sender-policy';
+import { createSenderCheck } from '../../src/main/ipc/senders';
+import type { IpcSender } from '../../src/main/ipc/senders';
 import type { ApiRequest, ApiResponse, IpcResult, Profiles } from '../../src/shared/ipc-contract';
 
 const APP_URL = 'app://bundle/index.html';
@@ -57,8 +57,8 @@ export function createAppPipeline(options: AppPipelineOptions): AppPipeline {
     ...(options.http === undefined ? {} : { http: options.http }),
   });
   const registrar = createInProcessRegistrar();
-  const senderPolicy = createSenderPolicy({ isAppWebContents: (id) => id === WINDOW_ID, appUrls: [APP_URL] });
-  registerInvokeHandlers({ registrar, senderPolicy }, createHandlers({ session, api, profiles }).invoke);
+  const senderCheck = createSenderCheck({ isAppWebContents: (id) => id === WINDOW_ID, appUrls: [APP_URL] });
+  registerInvokeHandlers({ registrar, senderCheck }, createHandlers({ session, api, profiles }).invoke);
   return {
     apiRequest: async (request) =>
       (await registrar.invoke('api:request', APP_SENDER, request)) as IpcResult<ApiResponse>,
