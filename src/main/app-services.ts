@@ -2,12 +2,9 @@ import path from 'node:path';
 import { createSession, type CreateSessionOptions, type Session } from './auth/session';
 import type { ResolvedProfile } from './config/profile';
 import { resolveProfileSources, type ProfileSourceInputs } from './config/profile-sources';
-import {
-  createProfilesStore,
-  loadProfiles,
-  type PolicyOutcome,
-  type ProfilesStore,
-} from './config/profiles-store';
+import { createProfilesStore, type ProfilesStore } from './config/profiles-store';
+import { NO_POLICY, type PolicyOutcome } from './policy/effective-policy';
+import { loadProfiles } from './policy/profile-precedence';
 import { parseDeepLink } from './deep-link';
 import { createExternalOpener, type ExternalOpener } from './external-links';
 import { createApiClient, type ApiClient } from './http/api-client';
@@ -118,6 +115,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const log = options.logger.child('shell');
   const makeSession = options.createSession ?? createSession;
   const transport = options.transport ?? defaultNodeTransport();
+  // A policy that failed leaves no profile to attach, so only a valid one is ever read here.
+  const policy = options.policy && 'policy' in options.policy ? options.policy.policy : NO_POLICY;
 
   let session: Session | undefined;
   /** The profile `session` was made for (its APIs bind API requests). */
@@ -150,18 +149,18 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const attach = (profile: ResolvedProfile) => {
     // The transport waits for the proxy setting to apply before its next request. The
     // organisation policy's proxy wins over the profile's (docs/policy.md, precedence).
-    transport.setProxy(loaded.policy.proxy ?? profile.network.proxy).catch((error: unknown) => {
+    transport.setProxy(policy.proxy ?? profile.network.proxy).catch((error: unknown) => {
       log.error(`network proxy setting not applied: ${error instanceof Error ? error.message : 'unknown'}`);
     });
     session = makeSession({
       transport,
       hostedUiLanguage: () => hostedUiLanguage(ui.language()),
-      allowMemoryOnly: loaded.policy.allowMemoryOnlySignIn,
+      allowMemoryOnly: policy.allowMemoryOnlySignIn,
       ...options.sessionOptions,
       // The organisation's fleet spreads its refreshes over the IdP quota (docs/policy.md).
       backoff: {
         ...options.sessionOptions?.backoff,
-        ...(loaded.policy.refreshSpreadMs > 0 ? { spreadMs: loaded.policy.refreshSpreadMs } : {}),
+        ...(policy.refreshSpreadMs > 0 ? { spreadMs: policy.refreshSpreadMs } : {}),
       },
       logger: options.sessionOptions?.logger ?? options.logger,
       profile,

@@ -118,7 +118,7 @@ export function createUserProfilesEditor(options: {
 }): UserProfilesEditor {
   const guard = (id: unknown) => {
     const loaded = options.loaded();
-    if (!loaded.policy.allowUserProfiles) {
+    if (!loaded.allowUserProfiles) {
       throw new AppError(
         'CONFIG_INVALID',
         'Your organisation manages the sign-in profiles: profiles of your own cannot be added or changed.',

@@ -3,7 +3,7 @@ import { AppError } from '../../shared/errors';
 import type { AboutInfo, DiagnosticsExportResult } from '../../shared/ipc-contract';
 import type { SessionState } from '../../shared/session-state';
 import type { ResolvedProfile } from '../config/profile';
-import type { PolicyOutcome } from '../config/profiles-store';
+import type { PolicyOutcome } from '../policy/effective-policy';
 import type { CheckResult } from '../doctor/checks';
 import { checkKeychain } from '../doctor/keychain-check';
 import { runProfileChecksWith } from '../doctor/profile-checks';

@@ -3,7 +3,7 @@ import type { ProfilesController } from '../config/profiles-controller';
 import type { ApiClient } from '../http/api-client';
 import { AppError } from '../../shared/errors';
 import type { DiagnosticsExporter } from '../diagnostics/diagnostics-export';
-import type { PolicyOutcome } from '../config/profiles-store';
+import type { PolicyOutcome } from '../policy/effective-policy';
 import type { UserProfilesEditor } from '../config/user-profiles';
 import { policyView } from '../policy/policy-view';
 import { createUiServices, type UiServices } from '../ui-services';
