@@ -18,7 +18,7 @@ import { SessionStateSchema, type SessionState } from '../shared/session-state';
 import type { SessionController } from './auth/session-controller';
 import type { AccessTokenSource } from './auth/access-token-source';
 import { SETTINGS_FILE_NAME } from './settings/settings-store';
-import { createUiServices, type UiServices } from './ui-services';
+import { createUiServices, type UiServices } from './settings/ui-services';
 import { hostedUiLanguage } from '../shared/languages';
 import type { AboutInfo } from '../shared/ipc-contract';
 import { createDiagnosticsExporter, type DiagnosticsExporter } from './diagnostics/diagnostics-export';

@@ -13,7 +13,7 @@ import type { SessionController } from '../../src/main/auth/session-controller';
 import type { ProfilesController } from '../../src/main/config/profiles-controller';
 import type { ApiClient } from '../../src/main/http/api-client';
 import { createHandlers } from '../../src/main/ipc/handlers';
-import { createUiServices, type UiServices } from '../../src/main/ui-services';
+import { createUiServices, type UiServices } from '../../src/main/settings/ui-services';
 import type { ApiResponse, Profiles } from '../../src/shared/ipc-contract';
 import type { SessionState } from '../../src/shared/session-state';
 import { launchBrowser } from '../support/browser';

@@ -11,7 +11,7 @@ import { createAppServices } from '../../src/main/app-services';
 import type { CreateSessionOptions, Session } from '../../src/main/auth/session';
 import { createLogger } from '../../src/main/log/logger';
 import { createSettingsStore } from '../../src/main/settings/settings-store';
-import { createUiServices } from '../../src/main/ui-services';
+import { createUiServices } from '../../src/main/settings/ui-services';
 import { hostedUiLanguage, pseudoLocalize, resolveLanguage } from '../../src/shared/languages';
 
 let dir: string;

@@ -6,7 +6,7 @@ import type { DiagnosticsExporter } from '../diagnostics/diagnostics-export';
 import type { PolicyOutcome } from '../policy/effective-policy';
 import type { UserProfilesEditor } from '../config/user-profiles';
 import { policyView } from '../policy/policy-view';
-import { createUiServices, type UiServices } from '../ui-services';
+import { createUiServices, type UiServices } from '../settings/ui-services';
 import { UpdateRefusal, type UpdateController } from '../updates/update-controller';
 import type { InvokeHandlers } from './handle';
 import type { EventEmitter } from './event-broadcaster';
