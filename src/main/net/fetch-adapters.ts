@@ -35,11 +35,10 @@ export function axiosTransportConfig(transport: NetTransport): AxiosRequestConfi
 }
 
 /**
- * Why our own adapter and not axios's fetch adapter with `env.fetch` (the first version): that
- * adapter composes signals with timers, wraps streams for progress and length checks, and probes
- * the runtime per request; in the IPC bench it cost more than everything else in the pipeline
- * together (2,600 against 5,800 requests/s through the same transport). This one does what the
- * API client asks of axios and no more:
+ * Why our own adapter and not axios's fetch adapter with `env.fetch`: that adapter composes
+ * signals with timers, wraps streams for progress and length checks, and probes the runtime per
+ * request, which costs more than everything else in the pipeline together (docs/performance.md,
+ * the IPC steps). This one does what the API client asks of axios and no more:
  *  - the URL (with baseURL), method, headers, a string or binary body (maxBodyLength checked
  *    before sending);
  *  - `signal` (a Node AbortSignal or axios's GenericAbortSignal);
