@@ -8,8 +8,9 @@ import { builtinModules } from 'node:module';
 /**
  * Dependency direction (see README "Architecture"): shared imports nothing of the app;
  * renderer and preload never import main or Node; only main/index.ts, main/window.ts and
- * main/ipc/* import electron; the app never imports tools/; tests and tools never import
- * electron (its binary is downloaded on first require, which fails on machines without it).
+ * main/ipc/* import electron; the app never imports tools/; tools/ never imports test/ (tests
+ * import tools/support/); tests and tools never import electron (its binary is downloaded on
+ * first require, which fails on machines without it).
  */
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const electronBan = {
@@ -31,6 +32,12 @@ const noPreload = { group: ['**/preload', '**/preload/**'], message: 'Nothing im
 const noTools = {
   group: ['**/tools', '**/tools/**'],
   message: 'The app never imports tools/ (not shipped).',
+};
+// tools/ stands on its own (benches, the fleet run, fuzzers run from a clone without tests);
+// what tools and tests share lives in tools/support/, which tests import.
+const noTest = {
+  group: ['**/test', '**/test/**'],
+  message: 'tools/ never imports test/: shared helpers live in tools/support/.',
 };
 const noReact = {
   group: ['react', 'react-dom', 'react/*', 'react-dom/*'],
@@ -106,9 +113,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**', 'tools/**'],
+    files: ['test/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: [electronBan, electronUpdaterBan] }],
+    },
+  },
+  {
+    files: ['tools/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [electronBan, electronUpdaterBan], patterns: [noTest] }],
     },
   },
 );

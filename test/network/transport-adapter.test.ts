@@ -7,7 +7,7 @@ import { axiosTransportConfig } from '../../src/main/net/fetch-adapters';
 import { findNetworkError } from '../../src/main/net/network-errors';
 import { createNodeTransport } from '../../src/main/net/node-transport';
 import type { NetTransport } from '../../src/main/net/transport';
-import { freePort } from '../auth/support/ports';
+import { freePort } from '../../tools/support/ports';
 
 /**
  * The axios adapter over the NetTransport (src/main/net/fetch-adapters.ts), against a real

@@ -32,7 +32,9 @@ import { createSession } from '../../src/main/auth/session';
 import { parseProfile, type ResolvedProfile } from '../../src/main/config/profile';
 import { createApiClient } from '../../src/main/http/api-client';
 import { createNodeTransport } from '../../src/main/net/node-transport';
-import { startPrivateKeyring } from '../../test/support/private-keyring';
+import { startPrivateKeyring } from '../support/keyring';
+import { freePort } from '../support/ports';
+import { median } from '../support/stats';
 import { startDemoApi } from '../demo-api/index';
 import { startUserPool } from '../user-pool/index';
 import type { BenchFigure } from './figure';
@@ -42,19 +44,6 @@ const ROUNDS = Number(process.env['COLD_START_ROUNDS'] ?? 12);
 const RTT_MS = Number(process.env['COLD_START_RTT_MS'] ?? 40);
 const CLIENT_ID = 'benchcoldstart0client01';
 const PROFILE_ID = 'bench-cold-start';
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** Connections to `routes` ports on 127.0.0.1 go to the mapped proxy port; URLs and Host stay. */
 function routedConnect(routes: Map<number, number>) {

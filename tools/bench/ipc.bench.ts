@@ -25,6 +25,7 @@ import { createHandlers } from '../../src/main/ipc/handlers';
 import { createInProcessRegistrar } from '../../src/main/ipc/in-process-registrar';
 import { createSenderPolicy, type IpcSender } from '../../src/main/ipc/sender-policy';
 import type { SessionState } from '../../src/shared/session-state';
+import { median } from '../support/stats';
 import type { BenchFigure } from './figure';
 
 const APP_URL = 'file:///app/out/renderer/index.html';
@@ -36,11 +37,6 @@ const BODY = JSON.stringify({
   tags: ['x', 'y'],
   updatedAt: 1_764_000_000_000,
 });
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
 
 export async function run(): Promise<BenchFigure[]> {
   const server = http.createServer((req, res) => {

@@ -16,8 +16,8 @@
 import axios from 'axios';
 import { createAppPipeline } from '../load/app-pipeline';
 import { runPaced } from '../load/paced-runner';
-import { memoryKeychain, startScaleRig } from '../load/scale-rig';
-import { liveHeapMiB, quantile } from '../load/stats';
+import { memoryKeychain, startScaleRig } from '../support/scale-rig';
+import { liveHeapMiB, quantile } from '../support/stats';
 import type { BenchFigure } from './figure';
 
 const TOKEN_SECONDS = 5;

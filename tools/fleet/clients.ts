@@ -2,7 +2,7 @@ import { createCredentialStore } from '../../src/main/auth/credential-store';
 import { createSession, type Session } from '../../src/main/auth/session';
 import type { ResolvedProfile } from '../../src/main/config/profile';
 import type { SessionUser } from '../../src/shared/session-state';
-import { memoryKeychain } from '../load/scale-rig';
+import { memoryKeychain } from '../support/scale-rig';
 
 /**
  * The two client models of the fleet run, each one simulated desktop app.

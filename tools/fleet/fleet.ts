@@ -2,7 +2,7 @@ import { decodeJwt } from 'jose';
 import { parseProfile } from '../../src/main/config/profile';
 import { resolvePolicy } from '../../src/main/policy/effective-policy';
 import type { SessionUser } from '../../src/shared/session-state';
-import { signInWithBrowser } from '../../test/support/pool-sign-in';
+import { signInWithBrowser } from '../support/pool-sign-in';
 import type { PoolDefinition, RunningUserPool } from '../user-pool/types';
 import { engineClient, naiveClient, type FleetClient, type FleetClientSeed } from './clients';
 import { startFleetPool, type FleetPool } from './fleet-pool';
