@@ -7,7 +7,7 @@
  * machines are noisy. A plain run leaves the work tree clean; `--update-docs` (full runs only)
  * also redraws the tracked docs/performance.svg.
  *
- * Works on a fresh clone after `npm ci`: when the renderer-size bench (which reads the build) is
+ * Works on a fresh clone after `npm ci`: when a renderer bench (they read the build) is
  * selected, builds out/ first if it is missing or older than the sources (the check `npm start`
  * uses). A bench that cannot run (a missing tool, a failing start-up) prints
  * `<bench>: could not run: <why>`, is recorded as such in bench-results.json, and the others
@@ -54,8 +54,9 @@ const files = readdirSync(dir)
   .sort();
 
 let buildError: string | undefined;
-// Only the renderer-size bench reads out/; the others import the sources.
-if (files.includes('renderer-size.bench.ts') && buildIsStale(root)) {
+// Only the renderer benches read out/; the others import the sources.
+const readsBuild = ['renderer-size.bench.ts', 'renderer-start.bench.ts'];
+if (files.some((f) => readsBuild.includes(f)) && buildIsStale(root)) {
   console.log('bench: building the app first (electron-vite build)...');
   const build = spawnSync(
     process.execPath,
@@ -109,7 +110,7 @@ const failures: Array<{ bench: string; error: string }> = [];
 for (const file of files) {
   const bench = file.replace(/\.bench\.ts$/, '');
   try {
-    if (buildError !== undefined && bench === 'renderer-size') throw new Error(buildError);
+    if (buildError !== undefined && readsBuild.includes(file)) throw new Error(buildError);
     const figures = await runChild(file);
     for (const figure of figures) {
       const line = formatFigure(figure);
