@@ -162,6 +162,24 @@ export async function run(): Promise<BenchFigure[]> {
         counted[side].ms += window.ms;
       }
     }
+    // CPU time per request (this process: client, pipeline and the loopback server), 16 in flight,
+    // alternating: less sensitive to other processes than wall time; reported, no target.
+    const cpuPerRequest = async (fn: () => Promise<void>, n: number) => {
+      const start = process.cpuUsage();
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          for (let i = 0; i < n / 16; i++) await fn();
+        }),
+      );
+      const used = process.cpuUsage(start);
+      return (used.user + used.system) / n;
+    };
+    const cpu = { transport: [] as number[], pipeline: [] as number[] };
+    for (let round = 0; round < 10; round++) {
+      cpu.transport.push(await cpuPerRequest(viaTransport, 1600));
+      cpu.pipeline.push(await cpuPerRequest(pipeline, 1600));
+    }
+    const cpuUs = { transport: median(cpu.transport), pipeline: median(cpu.pipeline) };
     const p50 = {
       bare: median(lat.bare),
       transport: median(lat.transport),
@@ -195,6 +213,14 @@ export async function run(): Promise<BenchFigure[]> {
     return [
       latency('ipc api:request pipeline p50 latency (lower is better)', 'transport', '<= 1.05'),
       rate('ipc api:request pipeline throughput, 16 concurrent', 'transport', '>= 0.95'),
+      {
+        name: 'ipc api:request pipeline CPU time per request, 16 concurrent (server included; lower is better; report only)',
+        value: Number(cpuUs.pipeline.toFixed(1)),
+        unit: 'µs',
+        baselineName: OVER_TRANSPORT,
+        baselineValue: Number(cpuUs.transport.toFixed(1)),
+        ratio: Number((cpuUs.pipeline / cpuUs.transport).toFixed(3)),
+      },
       latency(
         'ipc api:request pipeline p50 latency, secondary: cross-stack (undici vs node:http, no target)',
         'bare',
