@@ -8,7 +8,8 @@ import { builtinModules } from 'node:module';
 /**
  * Dependency direction (README, "Layout and dependency direction"): shared imports nothing of the
  * app; renderer and preload never import main or Node; only the Electron-only files of main import
- * electron; the app never imports tools/; tests and tools never import electron (its binary is
+ * electron; the app never imports tools/; tools/ never imports test/
+ * (tests import tools/support/); tests and tools never import electron (its binary is
  * downloaded on first require, which fails on machines without it). Inside src/main, each folder
  * (room) imports only the rooms listed for it in MAIN_ROOMS, in the manner of VS Code's layer rules.
  */
@@ -32,6 +33,12 @@ const noPreload = { group: ['**/preload', '**/preload/**'], message: 'Nothing im
 const noTools = {
   group: ['**/tools', '**/tools/**'],
   message: 'The app never imports tools/ (not shipped).',
+};
+// tools/ stands on its own (benches, the fleet run, fuzzers run from a clone without tests);
+// what tools and tests share lives in tools/support/, which tests import.
+const noTest = {
+  group: ['**/test', '**/test/**'],
+  message: 'tools/ never imports test/: shared helpers live in tools/support/.',
 };
 const noReact = {
   group: ['react', 'react-dom', 'react/*', 'react-dom/*'],
@@ -178,9 +185,15 @@ export default tseslint.config(
   },
   ...mainLayerConfigs(),
   {
-    files: ['test/**', 'tools/**'],
+    files: ['test/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: [electronBan, electronUpdaterBan] }],
+    },
+  },
+  {
+    files: ['tools/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [electronBan, electronUpdaterBan], patterns: [noTest] }],
     },
   },
 );

@@ -3,7 +3,7 @@ import { openLoopbackListener } from '../../src/main/auth/loopback-listener';
 import type { CallbackVerdict, LoopbackListener } from '../../src/main/auth/loopback-listener';
 import { AppError } from '../../src/shared/errors';
 import { rawRequest } from './support/http';
-import { freePort } from './support/ports';
+import { freePort } from '../../tools/support/ports';
 
 /** The loopback listener's error paths: each reply the fixed page can give, and bad setup. */
 const opened: LoopbackListener[] = [];

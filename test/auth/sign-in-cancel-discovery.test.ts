@@ -13,7 +13,7 @@ import { AppError } from '../../src/shared/errors';
 import type { SessionState } from '../../src/shared/session-state';
 import { startHarness, type Harness } from './support/harness';
 import { connectionOutcome } from './support/http';
-import { closeNet } from './support/ports';
+import { closeNet } from '../../tools/support/ports';
 
 let h: Harness;
 beforeAll(async () => {

@@ -54,6 +54,16 @@ describe('lint enforces the dependency direction', () => {
       "import path from 'node:path';\nexport const y = path;\n",
     ],
     [
+      'tools importing a test helper',
+      'tools/bench/planted.bench.ts',
+      "import { x } from '../../test/support/keyring-guard';\nexport const y = x;\n",
+    ],
+    [
+      'tools support importing test code',
+      'tools/support/planted.ts',
+      "import { x } from '../../test/auth/support/harness';\nexport const y = x;\n",
+    ],
+    [
       'a test importing electron',
       'test/planted.test.ts',
       "import { app } from 'electron';\nexport const y = app;\n",
@@ -169,5 +179,20 @@ describe('lint enforces the dependency direction', () => {
       );
       expect(messages, `src/main/${room}`).not.toEqual([]);
     }
+  });
+
+  it('lets tests import tools/support and tools import their own support module', async () => {
+    expect(
+      await restrictedImports(
+        'test/planted.test.ts',
+        "import { freePort } from '../tools/support/ports';\nexport const y = freePort;\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await restrictedImports(
+        'tools/bench/planted.bench.ts',
+        "import { freePort } from '../support/ports';\nexport const y = freePort;\n",
+      ),
+    ).toEqual([]);
   });
 });

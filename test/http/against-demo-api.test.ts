@@ -14,11 +14,11 @@ import { AppError } from '../../src/shared/errors';
 import type { IpcResult } from '../../src/shared/ipc-contract';
 import { startDemoApi, type RunningDemoApi } from '../../tools/demo-api';
 import { startUserPool, type RunningUserPool } from '../../tools/user-pool';
-import { launchBrowser } from '../support/browser';
-import { signInWithBrowser } from '../support/pool-sign-in';
+import { launchBrowser } from '../../tools/support/browser';
+import { signInWithBrowser } from '../../tools/support/pool-sign-in';
 import { RecordingProfiles, RecordingSession } from '../ipc/controllers';
 import { startHarness, type Harness } from '../auth/support/harness';
-import { freePort } from '../auth/support/ports';
+import { freePort } from '../../tools/support/ports';
 
 /**
  * The IPC pipeline and bearer client against the reference resource server (tools/demo-api),

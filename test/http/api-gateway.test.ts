@@ -24,10 +24,10 @@ import { createInProcessRegistrar } from '../../src/main/ipc/in-process-registra
 import { createSenderCheck, type IpcSender } from '../../src/main/ipc/senders';
 import { startDemoApi, type RunningDemoApi } from '../../tools/demo-api';
 import { startUserPool, type RunningUserPool } from '../../tools/user-pool';
-import { launchBrowser } from '../support/browser';
-import { signInWithBrowser } from '../support/pool-sign-in';
+import { launchBrowser } from '../../tools/support/browser';
+import { signInWithBrowser } from '../../tools/support/pool-sign-in';
 import { RecordingProfiles, RecordingSession } from '../ipc/controllers';
-import { freePort } from '../auth/support/ports';
+import { freePort } from '../../tools/support/ports';
 
 const CLIENT = 'gatewaytestclient00000001';
 const SHORT_ID_CLIENT = 'gatewayshortidclient00001';

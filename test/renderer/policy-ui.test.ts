@@ -13,7 +13,7 @@ import {
   type UpdateController,
   type UpdaterPort,
 } from '../../src/main/updates/update-controller';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser } from '../../tools/support/browser';
 import { installTestTransport, type TestTransport } from '../support/test-transport';
 import { builtRendererCopy } from './built-renderer';
 import { screenshot, seriousA11yViolationsBothSchemes } from './page-checks';

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser } from '../../tools/support/browser';
 import { installTestTransport, type TestTransport } from '../support/test-transport';
 import type { SessionController } from '../../src/main/auth/session-controller';
 import type { ProfilesController } from '../../src/main/config/profiles-controller';

@@ -16,7 +16,7 @@ import { createHandlers } from '../../src/main/ipc/handlers';
 import { createUiServices, type UiServices } from '../../src/main/settings/ui-services';
 import type { ApiResponse, Profiles } from '../../src/shared/ipc-contract';
 import type { SessionState } from '../../src/shared/session-state';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser } from '../../tools/support/browser';
 import { installTestTransport, type TestTransport } from '../support/test-transport';
 import { builtRendererCopy } from './built-renderer';
 import { startRendererServer, type RendererServer } from './renderer-server';

@@ -14,7 +14,7 @@ import type { KeytarLike } from '../../src/main/auth/credential-store';
 import type { Session } from '../../src/main/auth/session';
 import { AppError, isAppError } from '../../src/shared/errors';
 import { redact } from '../../src/shared/redact';
-import { startScaleRig } from '../load/scale-rig';
+import { startScaleRig } from '../support/scale-rig';
 
 export interface TokenAnswerFuzzOptions {
   numRuns: number;
