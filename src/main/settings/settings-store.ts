@@ -1,6 +1,8 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writePrivateFileAtomic } from '../config/private-file';
 import { AppError } from '../../shared/errors';
+import { describeJsonError } from '../../shared/json-position';
 import {
   SettingsSchema,
   type Settings,
@@ -44,11 +46,22 @@ export interface SettingsStore {
 }
 
 function readSettingsFile(file: string): Settings {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new SettingsFileError(
+      file,
+      '',
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`,
+    );
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new SettingsFileError(file, '', `not valid JSON (${(error as Error).message})`);
+    raw = JSON.parse(text);
+  } catch {
+    // V8's message quotes the text near the error: the line and column only.
+    throw new SettingsFileError(file, '', `not valid JSON (at ${describeJsonError(text)})`);
   }
   const parsed = SettingsSchema.partial().safeParse(raw);
   if (!parsed.success) {
@@ -86,9 +99,7 @@ export function createSettingsStore(options: { file?: string; now?: () => number
       const stamp = new Date(now()).toISOString().replace(/[:.]/g, '-');
       copyFileSync(file, `${file}.invalid-${stamp}`);
     }
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
-    renameSync(temporary, file);
+    writePrivateFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`);
   };
 
   return {
