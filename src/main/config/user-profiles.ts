@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { Profiles } from '../../shared/ipc-contract';
 import type { ProfileSources } from './profile-sources';
 import type { LoadedProfiles } from './profiles-store';
+import { writePrivateFileAtomic } from './private-file';
 import {
   MAX_PROFILE_FILE_BYTES,
   ProfileFileError,
@@ -71,9 +72,7 @@ function writeShape(file: string, shape: FileShape, rules: ProfileFileRules): vo
     throw new ProfileFileError(file, '', `would be larger than ${MAX_PROFILE_FILE_BYTES} bytes`);
   }
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, file);
+  writePrivateFileAtomic(file, text);
 }
 
 export function saveUserProfile(file: string, input: unknown, rules: ProfileFileRules = {}): void {
