@@ -26,6 +26,7 @@ import { hostedUiLanguage } from '../shared/languages';
 import type { AboutInfo } from '../shared/ipc-contract';
 import { createDiagnosticsExporter, type DiagnosticsExporter } from './diagnostics/diagnostics-export';
 import { createUserProfilesEditor } from './config/user-profiles';
+import type { ConfirmProfileChange } from './config/profile-change-confirmation';
 import type { CheckResult } from './doctor/checks';
 import type { UpdateController } from './updates/update-controller';
 
@@ -67,6 +68,12 @@ export interface AppServicesOptions extends ProfileSourceInputs {
   about?: Partial<AboutInfo>;
   /** "Export diagnostics...": Electron's save dialog in the app; omitted, exports are refused. */
   chooseDiagnosticsPath?: (suggestedName: string) => Promise<string | undefined>;
+  /**
+   * Main's native confirmation of a profile change that alters where tokens or credentials go
+   * (config/electron-confirm-dialog.ts in the app; tests answer through a stand-in). Omitted:
+   * such changes are refused.
+   */
+  confirmProfileChange?: ConfirmProfileChange;
   /** The log file whose tail goes into diagnostics. */
   logFile?: string;
   /** Tests replace the diagnostics' keychain check; default: keytar. */
@@ -203,6 +210,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const userProfiles = createUserProfilesEditor({
     sources,
     loaded: () => loaded,
+    ...(options.confirmProfileChange ? { confirm: options.confirmProfileChange } : {}),
+    signedIn: (id) => profiles.active()?.id === id && session?.getState().status === 'signed-in',
+    // Wipes memory and keychain, then revokes at the old definition's origin (session sign-out).
+    signOut: async () => {
+      await session?.signOut({ endHostedUiSession: false });
+    },
     reload: async () => {
       loaded = loadProfiles(sources, options.policy);
       for (const warning of loaded.warnings) log.warn(warning);
