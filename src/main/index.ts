@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { createAppServices, type AppServices } from './app-services';
 import { APP_SCHEME, findDeepLinkInArgv } from './deep-link';
-import { EXPORT_DIAGNOSTICS_MENU_ITEM } from './diagnostics/diagnostics-export';
 import { electronSaveDialog } from './diagnostics/electron-save-dialog';
 import { electronConfirmDialog } from './config/electron-confirm-dialog';
+import { appMenuExtension, appMenuState } from './menu/app-menu-wiring';
 import { applyApplicationMenu } from './electron-menu';
 import { registerElectronIpc } from './ipc/electron-ipc';
 import { QUIT_DISPOSE_WAIT_MS, refusedDebugSwitch, settleWithin } from './launch-policy';
@@ -212,24 +212,9 @@ function run(): void {
       const applySettings = () => {
         nativeTheme.themeSource = ready.ui.settings.get().settings.theme;
         applyApplicationMenu(
+          appMenuState(ready, { platform: process.platform, isDevelopment, appName: app.getName() }),
           {
-            platform:
-              process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux',
-            isDevelopment,
-            signedIn: ready.session.getState().status === 'signed-in',
-            language: ready.ui.language(),
-            appName: app.getName(),
-            helpExtensions: ready.diagnostics ? [EXPORT_DIAGNOSTICS_MENU_ITEM] : [],
-          },
-          {
-            extension: (id) => {
-              if (id !== EXPORT_DIAGNOSTICS_MENU_ITEM.id) return;
-              ready.diagnostics?.export().then(
-                (outcome) =>
-                  log.info(outcome.saved ? `diagnostics saved to ${outcome.file}` : 'diagnostics not saved'),
-                (error: unknown) => log.error('diagnostics export failed', { error }),
-              );
-            },
+            extension: appMenuExtension(ready, log),
             command: (command) => {
               if (command === 'show-logs-folder') void shell.openPath(app.getPath('logs'));
               else {
