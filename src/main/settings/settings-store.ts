@@ -105,7 +105,17 @@ export function createSettingsStore(options: { file?: string; now?: () => number
   return {
     get: view,
     async update(patch) {
-      const next = SettingsSchema.parse({ ...settings, ...patch });
+      // A coded refusal naming the setting, never a raw schema error (the contract checks first;
+      // this is the store's own line for any other caller).
+      const parsed = SettingsSchema.safeParse({ ...settings, ...patch });
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new AppError(
+          'IPC_INVALID_ARGUMENT',
+          `Setting ${issue?.path.map(String).join('.') || '(unknown)'} has a value this app does not know.`,
+        );
+      }
+      const next = parsed.data;
       if (next.language === settings.language && next.theme === settings.theme && !problem) return view();
       try {
         write(next);
