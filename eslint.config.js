@@ -54,7 +54,7 @@ const MAIN_ROOMS = {
   log: [],
   net: [],
   config: [],
-  settings: [],
+  settings: ['config'],
   menu: [],
   policy: ['config'],
   auth: ['config', 'log', 'net'],

@@ -23,6 +23,7 @@ import { startOnlineWatcher } from './online-watcher';
 import { NO_POLICY, type PolicyOutcome } from './policy/effective-policy';
 import { SETTINGS_FILE_NAME } from './settings/settings-store';
 import { createUiServices, type UiServices } from './settings/ui-services';
+import type { ConfirmProfileChange } from './config/profile-change-confirmation';
 import type { UpdateController } from './updates/update-controller';
 
 /**
@@ -65,6 +66,12 @@ export interface AppServicesOptions extends ProfileSourceInputs {
   about?: Partial<AboutInfo>;
   /** "Export diagnostics...": Electron's save dialog in the app; omitted, exports are refused. */
   chooseDiagnosticsPath?: (suggestedName: string) => Promise<string | undefined>;
+  /**
+   * Main's native confirmation of a profile change that alters where tokens or credentials go
+   * (config/electron-confirm-dialog.ts in the app; tests answer through a stand-in). Omitted:
+   * such changes are refused.
+   */
+  confirmProfileChange?: ConfirmProfileChange;
   /** The log file whose tail goes into diagnostics. */
   logFile?: string;
   /** Tests replace the diagnostics' keychain check; default: keytar. */
@@ -154,6 +161,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     log,
     onSwitch: (next) => active.replace(next),
     onNone: () => active.clear(),
+    ...(options.confirmProfileChange ? { confirm: options.confirmProfileChange } : {}),
+    signedIn: (id) => active.profile()?.id === id && active.current()?.getState().status === 'signed-in',
+    // Wipes memory and keychain, then revokes at the old definition's origin (session sign-out).
+    signOut: async () => {
+      await active.current()?.signOut({ endHostedUiSession: false });
+    },
   });
 
   const api = createBoundApiClient({ active, transport, noProfileReason: () => profiles.noProfileReason() });

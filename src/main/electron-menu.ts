@@ -1,6 +1,6 @@
 import { app, Menu, nativeTheme, shell, type MenuItemConstructorOptions } from 'electron';
 import type { AppServices } from './app-services';
-import { EXPORT_DIAGNOSTICS_MENU_ITEM } from './diagnostics/diagnostics-export';
+import { appMenuExtension, appMenuState } from './app/menu-wiring';
 import type { Logger } from './log/logger';
 import { buildMenuTemplate, type MenuCommand, type MenuItemSpec, type MenuState } from './menu/app-menu';
 
@@ -47,27 +47,16 @@ export interface FollowSettingsOptions {
 
 /** Theme and menu follow the settings and the session; both are rebuilt from plain state. */
 export function followSettings(services: AppServices, options: FollowSettingsOptions): void {
-  const { log } = options;
   const apply = () => {
     nativeTheme.themeSource = services.ui.settings.get().settings.theme;
     applyApplicationMenu(
-      {
-        platform: process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux',
+      appMenuState(services, {
+        platform: process.platform,
         isDevelopment: options.isDevelopment,
-        signedIn: services.session.getState().status === 'signed-in',
-        language: services.ui.language(),
         appName: app.getName(),
-        helpExtensions: services.diagnostics ? [EXPORT_DIAGNOSTICS_MENU_ITEM] : [],
-      },
+      }),
       {
-        extension: (id) => {
-          if (id !== EXPORT_DIAGNOSTICS_MENU_ITEM.id) return;
-          services.diagnostics?.export().then(
-            (outcome) =>
-              log.info(outcome.saved ? `diagnostics saved to ${outcome.file}` : 'diagnostics not saved'),
-            (error: unknown) => log.error('diagnostics export failed', { error }),
-          );
-        },
+        extension: appMenuExtension(services, options.log),
         command: (command) => {
           if (command === 'show-logs-folder') void shell.openPath(app.getPath('logs'));
           else {

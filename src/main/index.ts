@@ -5,6 +5,7 @@ import { createAppServices, type AppServices } from './app-services';
 import { electronSaveDialog } from './diagnostics/electron-save-dialog';
 import { listenForDeepLinks } from './electron-deep-links';
 import { followSettings } from './electron-menu';
+import { electronConfirmDialog } from './config/electron-confirm-dialog';
 import { registerElectronIpc } from './ipc/electron-ipc';
 import { QUIT_DISPOSE_WAIT_MS, refusedDebugSwitch, settleWithin } from './launch-options';
 import { createMainLog } from './log/electron-log';
@@ -108,6 +109,10 @@ function run(): void {
         transport: createElectronTransport(),
         preferredSystemLanguages: () => app.getPreferredSystemLanguages(),
         chooseDiagnosticsPath: electronSaveDialog(() => mainWindow),
+        confirmProfileChange: electronConfirmDialog(
+          () => mainWindow,
+          () => services?.ui.language() ?? 'en',
+        ),
         updates,
         ...(sink ? { logFile: sink.file } : {}),
         about: {

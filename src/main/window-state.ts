@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writePrivateFileAtomic } from './config/private-file';
 import { z } from 'zod';
 
 /**
@@ -147,7 +148,5 @@ export function readWindowState(file: string): WindowState {
 
 export function writeWindowState(file: string, state: WindowState): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(state)}\n`, { mode: 0o600 });
-  renameSync(temporary, file);
+  writePrivateFileAtomic(file, `${JSON.stringify(state)}\n`);
 }

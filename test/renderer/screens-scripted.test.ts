@@ -37,6 +37,8 @@ interface Script {
   profiles: Profiles;
   /** What auth:sign-in does: an error code makes it fail like the session engine would. */
   signInError?: { code: ErrorCode; message: string };
+  /** What a successful auth:sign-in ends in: published to the window like the engine does. */
+  signInTo?: SessionState;
   calls: Array<{ channel: string; payload: unknown }>;
 }
 
@@ -65,6 +67,10 @@ function scriptedHandlers(script: Script) {
   const session: SessionController = {
     signIn: async () => {
       if (script.signInError) throw new AppError(script.signInError.code, script.signInError.message);
+      if (script.signInTo) {
+        script.state = script.signInTo;
+        for (const listener of listeners) listener(script.state);
+      }
       return script.state;
     },
     cancelSignIn: async () => undefined,
@@ -283,14 +289,30 @@ describe('keyboard use', () => {
   type Active = { text: string; tag: string; outline: string; width: string };
 
   it('signs in with the keyboard alone, with a visible focus ring', async () => {
-    const { page, script } = await openPage({});
+    const now = Date.now();
+    const { page, script } = await openPage({
+      signInTo: {
+        status: 'signed-in',
+        user: { sub: 's-k', username: 'kim', groups: [] },
+        accessTokenExpiresAt: now + 3_600_000,
+        lastRefreshAt: now,
+        connectivity: 'online',
+        storage: KEYCHAIN,
+      },
+    });
     try {
       await page.getByRole('heading', { name: 'Cognito Desktop' }).waitFor();
       await page.keyboard.press('Tab');
       const focused = (await page.evaluate(activeElement)) as Active;
       expect(focused).toMatchObject({ text: 'Sign in', tag: 'BUTTON', outline: 'solid', width: '3px' });
       await page.keyboard.press('Enter');
-      await expect.poll(() => script.calls.map((c) => c.channel)).toContain('auth:sign-in');
+      // Signed in: the Home screen greets the user and its heading takes the focus.
+      await page.getByRole('heading', { name: 'Welcome, kim' }).waitFor();
+      await expect
+        .poll(async () => ((await page.evaluate(activeElement)) as Active).text)
+        .toBe('Welcome, kim');
+      expect(await page.getByRole('button', { name: 'Sign in' }).count()).toBe(0);
+      expect(script.calls.filter((c) => c.channel === 'auth:sign-in')).toHaveLength(1);
     } finally {
       await page.context().close();
     }

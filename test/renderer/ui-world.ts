@@ -136,7 +136,8 @@ export async function openApp(options: {
   settingsFile: string;
   osLanguages?: string[];
   state?: SessionState;
-  adminUsers?: () => ApiResponse;
+  /** The admin API's answer; a promise holds it (the page shows its loading state meanwhile). */
+  adminUsers?: () => ApiResponse | Promise<ApiResponse>;
 }): Promise<Opened> {
   let state = options.state ?? signedIn();
   const listeners = new Set<(s: SessionState) => void>();

@@ -40,6 +40,9 @@ function app(userData: string, policy?: Record<string, unknown>) {
     allowDevOverrides: false,
     openExternal: async () => undefined,
     logger: createLogger({ sink: () => undefined, level: 'error' }),
+    // The person confirms every change main asks about (renderer-steals-refresh-token.test.ts
+    // covers the dialog declined).
+    confirmProfileChange: async () => true,
     ...(policy
       ? { policy: { policy: resolvePolicy([{ scope: 'machine', source: 'policy.json', document: policy }]) } }
       : {}),

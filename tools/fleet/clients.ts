@@ -1,4 +1,4 @@
-import { createCredentialStore } from '../../src/main/auth/credential-store';
+import { createCredentialStore, sessionBindingOf } from '../../src/main/auth/credential-store';
 import { createSession, type Session } from '../../src/main/auth/session';
 import type { ResolvedProfile } from '../../src/main/config/profile';
 import type { SessionUser } from '../../src/shared/session-state';
@@ -54,7 +54,7 @@ export async function engineClient(
     backend: memoryKeychain(),
   });
   await store.init();
-  await store.save({ refreshToken: seed.refreshToken, user: seed.user });
+  await store.save({ refreshToken: seed.refreshToken, user: seed.user, binding: sessionBindingOf(profile) });
   let expiresAt = 0;
   let tokenAt = 0;
   let lostSignIn = false;

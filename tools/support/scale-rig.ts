@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createCredentialStore } from '../../src/main/auth/credential-store';
+import { createCredentialStore, sessionBindingOf } from '../../src/main/auth/credential-store';
 import type { CredentialStore, KeytarLike } from '../../src/main/auth/credential-store';
 import { createSession } from '../../src/main/auth/session';
 import type { CreateSessionOptions, Session } from '../../src/main/auth/session';
@@ -186,7 +186,10 @@ export async function startScaleRig(options: ScaleRigOptions & { redirectUri?: s
           scopes: RIG_SCOPES,
         });
         if (!tokens.refresh_token) throw new Error('scale rig: the pool issued no refresh token');
-        await credentialStore().save({ refreshToken: tokens.refresh_token });
+        await credentialStore().save({
+          refreshToken: tokens.refresh_token,
+          binding: sessionBindingOf(profile),
+        });
         return tokens.refresh_token;
       },
       newSession(overrides = {}) {

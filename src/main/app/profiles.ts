@@ -3,6 +3,7 @@ import type { ResolvedProfile } from '../config/profile';
 import { resolveProfileSources, type ProfileSourceInputs } from '../config/profile-sources';
 import { createProfilesStore, type LoadedProfiles, type ProfilesStore } from '../config/profiles-store';
 import { createUserProfilesEditor, type UserProfilesEditor } from '../config/user-profiles';
+import type { ConfirmProfileChange } from '../config/profile-change-confirmation';
 import type { Logger } from '../log/logger';
 import type { PolicyOutcome } from '../policy/effective-policy';
 import { loadProfiles } from '../policy/profile-precedence';
@@ -25,6 +26,11 @@ export interface AppProfilesOptions {
   log: Logger;
   onSwitch(next: ResolvedProfile): Promise<void>;
   onNone(): Promise<void>;
+  /** Main's native confirmation of a change that alters where tokens or credentials go. */
+  confirm?: ConfirmProfileChange;
+  /** Whether the profile with this id is the live, signed-in one (its edit signs it out first). */
+  signedIn(id: string): boolean;
+  signOut(): Promise<void>;
 }
 
 export function createAppProfiles(options: AppProfilesOptions): AppProfiles {
@@ -50,6 +56,9 @@ export function createAppProfiles(options: AppProfilesOptions): AppProfiles {
   const userProfiles = createUserProfilesEditor({
     sources,
     loaded: () => loaded,
+    ...(options.confirm ? { confirm: options.confirm } : {}),
+    signedIn: options.signedIn,
+    signOut: options.signOut,
     reload: async () => {
       loaded = load();
       return store.reload(loaded);

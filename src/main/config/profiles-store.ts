@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { ProfileSummary, Profiles } from '../../shared/ipc-contract';
 import type { ResolvedProfile } from './profile';
+import { writePrivateFileAtomic } from './private-file';
 import type { ProfilesController } from './profiles-controller';
 
 /**
@@ -83,9 +84,7 @@ function readRememberedId(stateFile: string): string | undefined {
 
 function remember(stateFile: string, id: string): void {
   mkdirSync(path.dirname(stateFile), { recursive: true, mode: 0o700 });
-  const tmp = `${stateFile}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify({ activeProfileId: id })}\n`, { mode: 0o600 });
-  renameSync(tmp, stateFile);
+  writePrivateFileAtomic(stateFile, `${JSON.stringify({ activeProfileId: id })}\n`);
 }
 
 export function createProfilesStore(options: ProfilesStoreOptions): ProfilesStore {
