@@ -339,7 +339,7 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
       case '/oauth2/revoke':
         return tokenFront.handleRevoke(req, res);
       case '/oauth2/userInfo':
-        counters.userInfoRequests += 1;
+        if (req.method !== 'OPTIONS') counters.userInfoRequests += 1;
         return handleUserInfo({ issuer, definition, jwks: publicJwks, users, grants, grantAlive }, req, res);
       case '/login':
         return hostedUi.handleLogin(req, res, url);
