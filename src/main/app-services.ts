@@ -28,6 +28,9 @@ import { createDiagnosticsExporter, type DiagnosticsExporter } from './diagnosti
 import { createUserProfilesEditor } from './config/user-profiles';
 import type { CheckResult } from './doctor/checks';
 import type { UpdateController } from './updates/update-controller';
+import { createAwsSide, type AwsSide } from './aws/aws-side';
+import type { ConfirmPort } from './aws/confirm-port';
+import { fileIdentityIdCache, type IdentityIdCache } from './aws/identity-id-cache';
 
 /**
  * The whole app minus Electron: profiles, the session of the active profile, the API client, the
@@ -73,6 +76,13 @@ export interface AppServicesOptions extends ProfileSourceInputs {
   keychainCheck?: () => Promise<CheckResult>;
   /** The update decision layer (index.ts makes it); omitted, the UI shows updates as off. */
   updates?: UpdateController;
+  /**
+   * Confirms admin changes and "sign out everywhere": Electron's native dialog in the app
+   * (aws/electron-confirm-dialog.ts); omitted, every such change is refused (NOT_CONFIRMED).
+   */
+  confirm?: ConfirmPort;
+  /** Tests: the AWS credentials' margin (ms) and the identity-id cache; default 60 s, a file in userData. */
+  aws?: { marginMs?: number; identityCache?: IdentityIdCache };
 }
 
 export interface AppServices {
@@ -123,9 +133,17 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   /** The profile `session` was made for (its APIs bind API requests). */
   let sessionProfile: ResolvedProfile | undefined;
   let unsubscribeSession: (() => void) | undefined;
+  /** The active session's AWS side (identity-pool credentials, admin console), if its profile has one. */
+  let awsSide: AwsSide | undefined;
+  const identityCache = options.aws?.identityCache ?? fileIdentityIdCache(options.userDataDir);
   const listeners = new Set<(state: SessionState) => void>();
   const publish = (state: SessionState) => {
     for (const listener of listeners) listener(state);
+  };
+  /** The session's token-free state with what a person may see of the AWS credentials. */
+  const withAws = (state: SessionState): SessionState => {
+    const view = state.status === 'signed-in' ? awsSide?.credentials?.view() : undefined;
+    return view && state.status === 'signed-in' ? { ...state, aws: view } : state;
   };
 
   const external = createExternalOpener({
@@ -169,7 +187,30 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       dataDir: options.sessionOptions?.dataDir ?? options.userDataDir,
     });
     sessionProfile = profile;
-    unsubscribeSession = session.onChanged(publish);
+    const attached = session;
+    awsSide = createAwsSide({
+      profile,
+      session: attached,
+      transport,
+      identityCache,
+      confirm: options.confirm,
+      language: () => ui.language(),
+      logger: options.logger,
+      ...(options.aws?.marginMs === undefined ? {} : { marginMs: options.aws.marginMs }),
+    });
+    const side = awsSide;
+    // The credentials hook on the session's public events only (see aws/credentials-owner.ts).
+    const offSession = attached.onChanged((state) => {
+      side.credentials?.sessionChanged(state);
+      publish(withAws(state));
+    });
+    const offAws = side.credentials?.onChanged(() => {
+      if (session === attached) publish(withAws(attached.getState()));
+    });
+    unsubscribeSession = () => {
+      offSession();
+      offAws?.();
+    };
   };
 
   const detach = async () => {
@@ -178,6 +219,9 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     unsubscribeSession = undefined;
     session = undefined;
     sessionProfile = undefined;
+    // Dropped before the session goes: no credential outlives its session or profile.
+    awsSide?.dispose();
+    awsSide = undefined;
     await old?.dispose();
   };
 
@@ -215,18 +259,24 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       ? loaded.configError.message
       : 'No sign-in profile is configured. Add a profile file (see the README) and restart.';
 
+  const requireAws = (): AwsSide => {
+    requireSession();
+    if (!awsSide) throw new AppError('CONFIG_INVALID', noProfileReason());
+    return awsSide;
+  };
+
   const requireSession = (): Session => {
     if (!session) throw new AppError('CONFIG_INVALID', noProfileReason());
     return session;
   };
 
   const facade: SessionController = {
-    signIn: async (choice) => requireSession().signIn(choice),
+    signIn: async (choice) => withAws(await requireSession().signIn(choice)),
     signInLink: async () => (session ? session.signInLink() : null),
     cancelSignIn: async () => session?.cancelSignIn(),
     reopenBrowser: async () => session?.reopenBrowser(),
     signOut: async (request) => (session ? session.signOut(request) : noProfileState(noProfileReason())),
-    getState: () => (session ? session.getState() : noProfileState(noProfileReason())),
+    getState: () => (session ? withAws(session.getState()) : noProfileState(noProfileReason())),
     onChanged(listener) {
       listeners.add(listener);
       return () => {
@@ -263,7 +313,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     bind: () => {
       const bound = session;
       if (!bound || !sessionProfile) throw new AppError('CONFIG_INVALID', noProfileReason());
-      return { apis: sessionProfile.apis, tokens: boundTo(bound) };
+      const aws = awsSide?.boundCredentials(() => session === bound);
+      return { apis: sessionProfile.apis, tokens: boundTo(bound), ...(aws ? { aws } : {}) };
     },
     transport,
   });
@@ -288,6 +339,10 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     ...(options.updates ? { updates: options.updates } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     userProfiles,
+    aws: {
+      admin: () => requireAws().admin,
+      account: () => requireAws().account,
+    },
   });
 
   const initial = profiles.active();
@@ -314,7 +369,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     diagnostics,
     async start() {
       if (!session) return noProfileState(noProfileReason());
-      const state = await session.start();
+      const state = withAws(await session.start());
       publish(state);
       return state;
     },

@@ -6,6 +6,7 @@ import { createAppServices, type AppServices } from './app-services';
 import { APP_SCHEME, findDeepLinkInArgv } from './deep-link';
 import { EXPORT_DIAGNOSTICS_MENU_ITEM } from './diagnostics/diagnostics-export';
 import { electronSaveDialog } from './diagnostics/electron-save-dialog';
+import { electronConfirmDialog } from './aws/electron-confirm-dialog';
 import { applyApplicationMenu } from './electron-menu';
 import { registerElectronIpc } from './ipc/electron-ipc';
 import { QUIT_DISPOSE_WAIT_MS, refusedDebugSwitch, settleWithin } from './launch-policy';
@@ -190,6 +191,7 @@ function run(): void {
         transport: createElectronTransport(),
         preferredSystemLanguages: () => app.getPreferredSystemLanguages(),
         chooseDiagnosticsPath: electronSaveDialog(() => mainWindow),
+        confirm: electronConfirmDialog,
         updates,
         ...(sink ? { logFile: sink.file } : {}),
         about: {

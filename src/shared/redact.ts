@@ -35,6 +35,10 @@ const SECRET_KEYS = [
   'idToken',
   'codeVerifier',
   'clientSecret',
+  // AWS credentials (identity pool answers, SDK objects): AccessKeyId, SecretKey, SessionToken.
+  'AccessKeyId',
+  'SecretKey',
+  'secretAccessKey',
 ];
 const SECRET_KEY_SET = new Set(SECRET_KEYS.map((k) => k.toLowerCase()));
 /** Keys named for what they hold, whatever their prefix: aws_session_token, db_password, x_client_secret. */
@@ -55,6 +59,8 @@ const SINGLE_QUOTED = `'(?:[^'\\\\]|\\\\.)*'`;
 const ESCAPED_STRING = `\\\\"(?:[^"\\\\]|\\\\\\\\.|\\\\[^"\\\\])*?\\\\"`;
 
 const PATTERNS: Array<[RegExp, string]> = [
+  // AWS access key ids (long-term AKIA, temporary ASIA), wherever they appear (a SigV4 Credential=).
+  [/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, REDACTED],
   // JWT/JWE-shaped values: base64url header starting with {" (eyJ), then dot-separated segments.
   [/eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){0,3}/g, REDACTED],
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
@@ -77,7 +83,7 @@ const PATTERNS: Array<[RegExp, string]> = [
 
 // Every pattern above needs one of these; a text without any is left as it is (a fast path for
 // callers such as the response-header filter).
-const MAY_NEED_REDACTION = /eyJ|bearer|basic|=|%3D|%40|@|["']\s*:/i;
+const MAY_NEED_REDACTION = /eyJ|bearer|basic|AKIA|ASIA|=|%3D|%40|@|["']\s*:/i;
 
 /** False only for texts redact() leaves unchanged (test/shared/redact.test.ts holds this). */
 export function mayNeedRedaction(text: string): boolean {

@@ -333,6 +333,21 @@ export const de: Record<MessageId, string> = {
     'Ihre Organisation erlaubt keine Anmeldung ohne den Schlüsselbund des Systems.',
   'error.MEMORY_SIGN_IN_NOT_ALLOWED.next':
     'Entsperren oder richten Sie den Schlüsselbund des Systems ein (oder lassen Sie die IT das tun) und melden Sie sich dann erneut an.',
+  'error.AWS_CREDENTIALS_UNAVAILABLE.title': 'Die App konnte für Ihre Anmeldung keinen AWS-Zugang erhalten.',
+  'error.AWS_CREDENTIALS_UNAVAILABLE.next':
+    'Melden Sie sich erneut an; passiert es wieder, lassen Sie Ihre Administration den Identitätspool prüfen.',
+  'error.AWS_CREDENTIALS_REJECTED.title':
+    'Der Dienst hat Ihren AWS-Zugang nicht akzeptiert, auch nicht nach dem Erneuern.',
+  'error.AWS_CREDENTIALS_REJECTED.next':
+    'Warten Sie eine Minute und versuchen Sie es erneut, oder melden Sie sich erneut an.',
+  'error.AWS_ACCESS_DENIED.title': 'Ihre Rolle darf das nicht.',
+  'error.AWS_ACCESS_DENIED.next':
+    'Bitten Sie eine Administratorin oder einen Administrator um eine Rolle mit dieser Berechtigung, falls Sie sie brauchen.',
+  'error.AWS_ERROR.title': 'Der AWS-Dienst hat die Anfrage abgelehnt.',
+  'error.AWS_ERROR.next': 'Die Details nennen den Grund; prüfen Sie sie und versuchen Sie es erneut.',
+  'error.NOT_CONFIRMED.title': 'Nichts wurde geändert: Die Änderung wurde nicht bestätigt.',
+  'error.NOT_CONFIRMED.next':
+    'Versuchen Sie es erneut und bestätigen Sie im Dialog, wenn Sie es so wollten.',
   'error.INTERNAL.title': 'In der App ist etwas schiefgelaufen.',
   'error.INTERNAL.next': 'Versuchen Sie es erneut; wenn es wieder passiert, starten Sie die App neu.',
   'error.http.401.title': 'Der Server hat Ihre Anmeldung nicht akzeptiert.',

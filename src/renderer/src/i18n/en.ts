@@ -317,6 +317,17 @@ export const en = {
     'Your organisation does not allow signing in without the system keychain.',
   'error.MEMORY_SIGN_IN_NOT_ALLOWED.next':
     'Unlock or set up the system keychain (or ask IT to), then sign in again.',
+  'error.AWS_CREDENTIALS_UNAVAILABLE.title': 'The app could not get AWS access for your sign-in.',
+  'error.AWS_CREDENTIALS_UNAVAILABLE.next':
+    'Sign in again; if it keeps happening, ask your administrator to check the identity pool.',
+  'error.AWS_CREDENTIALS_REJECTED.title': 'The service did not accept your AWS access, even after renewing it.',
+  'error.AWS_CREDENTIALS_REJECTED.next': 'Wait a minute and try again, or sign in again.',
+  'error.AWS_ACCESS_DENIED.title': 'Your role cannot do this.',
+  'error.AWS_ACCESS_DENIED.next': 'Ask an administrator for a role with this permission if you need it.',
+  'error.AWS_ERROR.title': 'The AWS service refused the request.',
+  'error.AWS_ERROR.next': 'The details name the reason; check them and try again.',
+  'error.NOT_CONFIRMED.title': 'Nothing was changed: the change was not confirmed.',
+  'error.NOT_CONFIRMED.next': 'Try again and confirm in the dialog if you meant it.',
   'error.INTERNAL.title': 'Something went wrong inside the app.',
   'error.INTERNAL.next': 'Try again; if it keeps happening, restart the app.',
   'error.http.401.title': 'The server did not accept your sign-in.',
