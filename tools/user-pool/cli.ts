@@ -151,6 +151,8 @@ process.stdout.write(
     region: pool.region,
     userPoolId: pool.userPoolId,
     jwksUri: pool.jwksUri,
+    idpApiEndpoint: pool.idpApiEndpoint,
+    identityApiEndpoint: pool.identityApiEndpoint,
     clients: pool.definition.clients.map((c) => ({ clientId: c.clientId })),
     ...(upstream ? { identityProviders: [{ providerName: DEMO_IDP_NAME, issuer: upstream.issuer }] } : {}),
   })}\n`,

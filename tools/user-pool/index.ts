@@ -14,4 +14,7 @@ export type {
 export * from './demo-upstream';
 export type * from './federation-types';
 export { parsePoolDefinition, poolDefinitionSchema } from './definition-schema';
+export { createIamAuthority } from './iam';
+export type { IamAuthority, IamPrincipal, IamVerifyResult, SignedRequest } from './iam';
+export type * from './aws-api-types';
 export type * from './types';

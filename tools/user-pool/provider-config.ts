@@ -62,6 +62,8 @@ export interface ProviderDeps {
   currentAccessKid: () => string;
   /** The access token value by its model instance, so the ID token can carry `at_hash`. */
   accessTokenValues: WeakMap<object, string>;
+  /** `cognito:roles` / `cognito:preferred_role` for a user's groups (groups.ts). */
+  groupRoleClaims?: (groups: readonly string[]) => Record<string, unknown>;
 }
 
 /** Whether the client rotates refresh tokens, and the grace (s) a rotated-away token keeps working. */
@@ -141,6 +143,8 @@ export function createProvider(deps: ProviderDeps): Provider {
         'sub',
         'cognito:username',
         'cognito:groups',
+        'cognito:roles',
+        'cognito:preferred_role',
         'token_use',
         'origin_jti',
         'event_id',
@@ -267,6 +271,7 @@ export function createProvider(deps: ProviderDeps): Provider {
             sub: user.sub,
             'cognito:username': user.username,
             ...(user.groups?.length ? { 'cognito:groups': [...user.groups] } : {}),
+            ...(user.groups?.length ? (deps.groupRoleClaims?.(user.groups) ?? {}) : {}),
             ...attributesForScopes(user, client, new Set(String(scope ?? '').split(' '))),
             token_use: 'id',
             ...(user.identities ? { identities: user.identities } : {}),

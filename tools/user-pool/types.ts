@@ -3,6 +3,12 @@
  * doctor and the bench. The CLI (`npm run user-pool`) is a thin wrapper over startUserPool().
  */
 
+import type {
+  AdminCredentialsDefinition,
+  IamRoleDefinition,
+  IdentityPoolDefinition,
+  PoolGroupDefinition,
+} from './aws-api-types';
 import type { PoolFederatedUserDefinition, PoolIdentityProviderDefinition } from './federation-types';
 
 export interface PoolClientDefinition {
@@ -30,6 +36,8 @@ export interface PoolClientDefinition {
   refreshTokenValiditySeconds?: number;
   /** Cognito's SupportedIdentityProviders: `COGNITO` (local users) and provider names; absent = COGNITO only. */
   supportedIdentityProviders?: string[];
+  /** Cognito's ExplicitAuthFlows (user-pool API); absent = ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_SRP_AUTH, ALLOW_CUSTOM_AUTH. */
+  explicitAuthFlows?: string[];
 }
 
 export interface PoolUserDefinition {
@@ -71,6 +79,15 @@ export interface PoolDefinition {
   identityProviders?: PoolIdentityProviderDefinition[];
   /** Federated users an admin has put into groups (they appear on their first sign-in). */
   federatedUsers?: PoolFederatedUserDefinition[];
+  // --- User-pool API, groups with roles, identity pools, IAM (aws-api-types.ts) ---
+  /** Cognito's groups (CreateGroup); absent = the names users' `groups` use, without roles. */
+  groups?: PoolGroupDefinition[];
+  /** The IAM roles groups and identity pools refer to, with the actions each allows. */
+  iamRoles?: IamRoleDefinition[];
+  /** Static keys for scripts: every action allowed. */
+  adminCredentials?: AdminCredentialsDefinition;
+  identityPools?: IdentityPoolDefinition[];
+  // --- end of the user-pool API block ---
 }
 
 /** A canned answer for the next token-endpoint request(s), for fault-injection tests. */
@@ -114,6 +131,10 @@ export interface RunningUserPool {
   /** Hosted UI domain, e.g. http://127.0.0.1:PORT (authorize, token, revoke, logout, userInfo live here). */
   domain: string;
   jwksUri: string;
+  /** The user-pool API (Cognito Identity Provider, JSON 1.1), as `https://cognito-idp.<region>.amazonaws.com/`. */
+  idpApiEndpoint: string;
+  /** Identity pools (Cognito Identity, JSON 1.1), as `https://cognito-identity.<region>.amazonaws.com/`. */
+  identityApiEndpoint: string;
   region: string;
   userPoolId: string;
   port: number;

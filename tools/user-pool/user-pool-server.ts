@@ -12,12 +12,16 @@ import type Provider from 'oidc-provider';
 
 import { redact } from '../../src/shared/redact';
 import { UserDirectory } from './accounts';
+import { createAwsApi } from './aws-api-server';
 import { guardAuthorize } from './authorize-guard';
 import { parsePoolDefinition } from './definition-schema';
 import { demoPoolDefinition } from './demo-pool';
 import { createFederation, IDP_RESPONSE_PATH } from './federation';
 import { GrantRecords } from './grant-records';
+import { GroupDirectory } from './groups';
 import { createHostedUi } from './hosted-ui';
+import { createIamAuthority } from './iam';
+import { createIdentityPools, IDENTITY_TARGET_PREFIX } from './identity-pools';
 import { replayRequest, secretPostAsBasic, sendHtml, sendJson } from './http-helpers';
 import { startPoolHttpServer } from './http-server';
 import { ACCESS_KEY_STOCK, getPoolKeys } from './keys';
@@ -40,6 +44,7 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
   const log = (line: string) => options.log?.(redact(line));
   const [keys, codec] = await Promise.all([getPoolKeys(), RefreshTokenCodec.create()]);
   const users = new UserDirectory(definition.userPoolId, definition.users);
+  const groups = new GroupDirectory(definition);
   const grants = new GrantRecords();
   const adapters = createMemoryAdapterFactory();
   const faults = new TokenFaultQueue();
@@ -96,6 +101,7 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
     adapterFactory: adapters.factory,
     currentAccessKid: () => keys.accessTokens[accessKeyIndex]?.kid ?? '',
     accessTokenValues,
+    groupRoleClaims: (names) => groups.roleClaims(names),
   });
   // The reason behind each OAuth error, for whoever reads the pool's log (never a token).
   const logOAuthError = (event: string) => (_ctx: unknown, err: Error & { error_detail?: string }) => {
@@ -142,6 +148,26 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
     log,
   });
 
+  // The AWS JSON APIs on `POST /` (aws-api-server.ts): identity pools; IAM verification (iam/).
+  const iam = createIamAuthority(definition);
+  const tokenDeps = { issuer, jwks: publicJwks, grants, grantAlive };
+  const awsApi = createAwsApi({
+    services: [
+      {
+        targetPrefix: IDENTITY_TARGET_PREFIX,
+        operations: Object.fromEntries(
+          Object.entries(createIdentityPools({ ...tokenDeps, definition, iam, log })).map(
+            ([name, handle]) => [name, { auth: 'none' as const, handle }],
+          ),
+        ),
+        resourceArn: `arn:aws:cognito-identity:${definition.region}:000000000000:identitypool/*`,
+      },
+    ],
+    iam,
+    takeQuota: () => true,
+    log,
+  });
+
   function discovery(): Record<string, unknown> {
     return {
       authorization_endpoint: `${domain}/oauth2/authorize`,
@@ -162,6 +188,7 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
   handle = async (req, res) => {
     const url = new URL(req.url ?? '/', domain);
     const path = url.pathname;
+    if (awsApi.handles(req, path)) return awsApi.handle(req, res);
 
     if (path.startsWith(wellKnownPrefix) && req.method === 'GET') {
       const name = path.slice(wellKnownPrefix.length);
@@ -207,6 +234,8 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
     issuer,
     domain,
     jwksUri,
+    idpApiEndpoint: `${domain}/`,
+    identityApiEndpoint: `${domain}/`,
     region: definition.region,
     userPoolId: definition.userPoolId,
     port: http.port,
