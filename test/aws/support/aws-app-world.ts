@@ -1,0 +1,242 @@
+/**
+ * The app minus Electron (createAppServices, as index.ts composes it) against the local user
+ * pool with groups, IAM roles and an identity pool, and the demo API in IAM mode verifying with
+ * the pool's own IAM authority; Chromium plays the system browser on the Hosted UI. Everything
+ * the app says is recorded for the secret checks: every IPC result and event, every log line.
+ * The confirm port is a stand-in that answers from a queue (default no) and records each text.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { createAppServices, type AppServices } from '../../../src/main/app-services';
+import type { ConfirmPort, ConfirmRequest } from '../../../src/main/aws/confirm-port';
+import { createLogger } from '../../../src/main/log/logger';
+import { defaultNodeTransport } from '../../../src/main/net/default-transport';
+import { headerRecord, type NetTransport } from '../../../src/main/net/transport';
+import type { SessionState } from '../../../src/shared/session-state';
+import { startDemoApi, type RunningDemoApi } from '../../../tools/demo-api';
+import { demoPoolDefinition, startUserPool, type RunningUserPool } from '../../../tools/user-pool';
+import type { PoolDefinition } from '../../../tools/user-pool/types';
+import { freePort } from '../../auth/support/ports';
+import { launchBrowser } from '../../support/browser';
+import { assertPrivateKeyring } from '../../support/keyring-guard';
+
+export const IDENTITY_POOL_ID = 'us-east-1:0d3f0a52-7b1e-4c1d-9a6e-5f4e3d2c1b0a';
+const role = (name: string) => `arn:aws:iam::000000000000:role/${name}`;
+export const ROLES = { admin: role('DemoAdmin'), staff: role('DemoStaff'), authenticated: role('DemoSignedIn') };
+/** Static keys for scripts (allowed every action): the test's own requests to the IAM API. */
+export const ADMIN_KEYS = { accessKeyId: 'AKIALOCALDEMOADMIN01', secretAccessKey: 'local-demo-admin-secret-0001' };
+export const PASSWORDS = { alice: 'Alice-demo-1!', bob: 'Bob-demo-1!' } as const;
+export type WorldUser = keyof typeof PASSWORDS;
+
+/** The demo pool with the demo world of issue 26: admin and staff groups with roles, an identity pool. */
+export function awsDemoDefinition(callback: string, credentialsValiditySeconds?: number): PoolDefinition {
+  const client = demoPoolDefinition.clients[0]!;
+  return {
+    ...demoPoolDefinition,
+    clients: [{ ...client, callbackUrls: [callback], logoutUrls: [] }],
+    users: demoPoolDefinition.users.map((u) =>
+      u.username === 'bob' ? { ...u, groups: ['staff'] } : u.username === 'alice' ? { ...u, groups: ['admin'] } : u,
+    ),
+    groups: [
+      { groupName: 'admin', description: 'Administrators', roleArn: ROLES.admin, precedence: 1 },
+      { groupName: 'staff', description: 'Staff', roleArn: ROLES.staff, precedence: 10 },
+    ],
+    iamRoles: [
+      {
+        arn: ROLES.admin,
+        allow: ['cognito-idp:ListUsers', 'cognito-idp:ListGroups', 'cognito-idp:Admin*', 'execute-api:Invoke'],
+      },
+      { arn: ROLES.staff, allow: ['execute-api:Invoke'] },
+      { arn: ROLES.authenticated, allow: [] },
+    ],
+    adminCredentials: ADMIN_KEYS,
+    identityPools: [
+      {
+        identityPoolId: IDENTITY_POOL_ID,
+        allowUnauthenticatedIdentities: false,
+        cognitoIdentityProviders: [{ clientId: client.clientId, serverSideTokenCheck: true }],
+        roles: { authenticated: ROLES.authenticated },
+        roleMappings: { type: 'Token', ambiguousRoleResolution: 'AuthenticatedRole' },
+        ...(credentialsValiditySeconds ? { credentialsValiditySeconds } : {}),
+      },
+    ],
+  } as PoolDefinition;
+}
+
+export class StandInConfirm implements ConfirmPort {
+  readonly asked: ConfirmRequest[] = [];
+  readonly answers: boolean[] = [];
+  async confirm(request: ConfirmRequest): Promise<boolean> {
+    this.asked.push(request);
+    return this.answers.shift() ?? false;
+  }
+}
+
+export interface AwsAppWorld {
+  pool: RunningUserPool;
+  demoApi: RunningDemoApi;
+  services: AppServices;
+  confirm: StandInConfirm;
+  logLines: string[];
+  /** Every state the app published (what session:changed carries over IPC). */
+  states: SessionState[];
+  dataDir: string;
+  definition: PoolDefinition;
+  signIn(user: WorldUser): Promise<SessionState>;
+  /** X-Amz-Target of every AWS request the app sent through its transport, in order. */
+  awsTargets(): string[];
+  /** Resolves with the first published state that `test` accepts (bounded). */
+  nextState(test: (state: SessionState) => boolean, ms?: number): Promise<SessionState>;
+  close(): Promise<void>;
+}
+
+export const ipcContext = {
+  sender: { id: 1, mainFrameUrl: 'app://cognito-desktop/index.html', senderFrame: null },
+};
+
+export async function startAwsAppWorld(
+  options: { credentialsValiditySeconds?: number; marginMs?: number; sessionTracking?: boolean } = {},
+): Promise<AwsAppWorld> {
+  assertPrivateKeyring();
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const close = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  };
+  try {
+    const port = await freePort();
+    const callback = `http://127.0.0.1:${port}/callback`;
+    const definition = awsDemoDefinition(callback, options.credentialsValiditySeconds);
+    const pool = await startUserPool({ port: 0, definition });
+    cleanups.push(() => pool.close());
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'aws-world-'));
+    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    const demoApi = await startDemoApi({
+      authorizer: 'iam',
+      iam: definition,
+      clientId: definition.clients[0]!.clientId,
+      port: 0,
+      dbPath: path.join(dataDir, 'notes.sqlite'),
+    });
+    cleanups.push(() => demoApi.close());
+    const profileId = `aws${process.pid}x${port}`;
+    writeFileSync(
+      path.join(dataDir, 'profiles.json'),
+      JSON.stringify({
+        profiles: [
+          {
+            id: profileId,
+            label: 'AWS world',
+            region: definition.region,
+            userPoolId: definition.userPoolId,
+            clientId: definition.clients[0]!.clientId,
+            domain: pool.domain,
+            issuer: pool.issuer,
+            scopes: ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin'],
+            redirect: { loopback: [callback], prefer: 'loopback' },
+            apis: [{ name: 'iam', baseUrl: demoApi.url, auth: { type: 'sigv4' } }],
+            identityPool: { id: IDENTITY_POOL_ID, endpoint: pool.identityApiEndpoint },
+            userPoolEndpoint: pool.idpApiEndpoint,
+            ...(options.sessionTracking ? { sessionTracking: true } : {}),
+          },
+        ],
+      }),
+    );
+    const browser: Browser = await launchBrowser();
+    cleanups.push(() => browser.close());
+    let nextUser: WorldUser = 'alice';
+    const openExternal = async (url: string) => {
+      const user = nextUser;
+      void (async () => {
+        const ctx = await browser.newContext();
+        const page = await ctx.newPage();
+        await page.goto(url);
+        await page.getByLabel('Username').fill(user);
+        await page.getByLabel('Password').fill(PASSWORDS[user]);
+        await page.getByRole('button', { name: 'Sign in' }).click().catch(() => undefined);
+        await page.waitForURL((u) => u.href.startsWith(callback)).catch(() => undefined);
+        await ctx.close().catch(() => undefined);
+      })().catch(() => undefined);
+    };
+    const logLines: string[] = [];
+    const confirm = new StandInConfirm();
+    // The app's one transport, recording which AWS operation each request was (X-Amz-Target).
+    const base = defaultNodeTransport();
+    const targets: string[] = [];
+    const transport: NetTransport = {
+      ...base,
+      kind: base.kind,
+      fetch: (url, init) => {
+        const headers = headerRecord(init?.headers) ?? {};
+        const target = Object.entries(headers).find(([k]) => k.toLowerCase() === 'x-amz-target')?.[1];
+        if (target) targets.push(target);
+        return base.fetch(url, init);
+      },
+      setProxy: (s) => base.setProxy(s),
+      describe: (u) => base.describe(u),
+      close: async () => undefined,
+    };
+    if (base.request) transport.request = (url, init) => base.request!(url, init);
+    const services = createAppServices({
+      userDataDir: dataDir,
+      argv: [],
+      env: {},
+      allowDevOverrides: false,
+      openExternal,
+      transport,
+      confirm,
+      logger: createLogger({ sink: (line) => logLines.push(line), level: 'debug' }),
+      sessionOptions: { timeouts: { requestMs: 5_000, revokeMs: 2_000, signInMs: 30_000 } },
+      ...(options.marginMs === undefined ? {} : { aws: { marginMs: options.marginMs } }),
+    });
+    cleanups.push(async () => {
+      await services.session.signOut({ endHostedUiSession: false }).catch(() => undefined);
+      await services.dispose();
+    });
+    const states: SessionState[] = [];
+    const waiters = new Set<{ test: (s: SessionState) => boolean; resolve: (s: SessionState) => void }>();
+    services.session.onChanged((state) => {
+      states.push(state);
+      for (const w of [...waiters]) {
+        if (w.test(state)) {
+          waiters.delete(w);
+          w.resolve(state);
+        }
+      }
+    });
+    await services.start();
+    const nextState = (test: (s: SessionState) => boolean, ms = 20_000) => {
+      const now = services.session.getState();
+      if (test(now)) return Promise.resolve(now);
+      return new Promise<SessionState>((resolve, reject) => {
+        const waiter = { test, resolve };
+        waiters.add(waiter);
+        setTimeout(() => {
+          if (waiters.delete(waiter)) reject(new Error('the expected state was not published in time'));
+        }, ms).unref();
+      });
+    };
+    return {
+      pool,
+      demoApi,
+      services,
+      confirm,
+      logLines,
+      states,
+      dataDir,
+      definition,
+      nextState,
+      awsTargets: () => [...targets],
+      async signIn(user) {
+        nextUser = user;
+        const state = (await services.handlers.invoke['auth:sign-in']({}, ipcContext)) as SessionState;
+        return state;
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
