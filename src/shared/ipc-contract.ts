@@ -249,7 +249,15 @@ const CognitoName = z
 /** A prefix search on one of the attributes ListUsers can filter by; main builds the Filter. */
 export const AdminUserSearchSchema = z
   .object({
-    attribute: z.enum(['username', 'email', 'name', 'given_name', 'family_name', 'preferred_username', 'sub']),
+    attribute: z.enum([
+      'username',
+      'email',
+      'name',
+      'given_name',
+      'family_name',
+      'preferred_username',
+      'sub',
+    ]),
     prefix: z
       .string()
       .max(256)
@@ -272,9 +280,7 @@ export const AdminPoolUserSchema = z
 export type AdminPoolUser = z.infer<typeof AdminPoolUserSchema>;
 export const AdminPoolUserDetailSchema = AdminPoolUserSchema.extend({
   groups: z.array(z.string().max(256)).max(600),
-  attributes: z
-    .array(z.object({ name: z.string().max(128), value: z.string().max(2048) }).strict())
-    .max(100),
+  attributes: z.array(z.object({ name: z.string().max(128), value: z.string().max(2048) }).strict()).max(100),
 }).strict();
 export type AdminPoolUserDetail = z.infer<typeof AdminPoolUserDetailSchema>;
 export const AdminUserListSchema = z
@@ -296,7 +302,9 @@ export const AdminChangeSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('enable') }).strict(),
   z.object({ op: z.literal('global-sign-out') }).strict(),
 ]);
-export const AdminChangeRequestSchema = z.object({ username: CognitoName, change: AdminChangeSchema }).strict();
+export const AdminChangeRequestSchema = z
+  .object({ username: CognitoName, change: AdminChangeSchema })
+  .strict();
 export type AdminChangeRequest = z.infer<typeof AdminChangeRequestSchema>;
 
 /** "Devices and sessions" (ListUserSessions with the user's own access token). */
@@ -386,7 +394,10 @@ export const invokeChannels = {
       .strict(),
     response: AdminUserListSchema,
   },
-  'aws:admin-get-user': { request: z.object({ username: CognitoName }).strict(), response: AdminPoolUserDetailSchema },
+  'aws:admin-get-user': {
+    request: z.object({ username: CognitoName }).strict(),
+    response: AdminPoolUserDetailSchema,
+  },
   'aws:admin-list-groups': {
     request: Empty,
     response: z.object({ groups: z.array(AdminGroupSchema).max(60) }).strict(),

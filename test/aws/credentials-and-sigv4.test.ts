@@ -38,18 +38,33 @@ const request = (path: string, requestId: string) =>
     ipcContext,
   ) as Promise<ApiResponse>;
 
-async function signedFetch(url: string, credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) {
+async function signedFetch(
+  url: string,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+) {
   const u = new URL(url);
-  const signer = new SignatureV4({ service: 'execute-api', region: 'us-east-1', credentials, sha256: Sha256 });
+  const signer = new SignatureV4({
+    service: 'execute-api',
+    region: 'us-east-1',
+    credentials,
+    sha256: Sha256,
+  });
   const signed = await signer.sign(
-    new HttpRequest({ method: 'GET', protocol: u.protocol, hostname: u.hostname, port: Number(u.port), path: u.pathname, headers: { host: u.host } }),
+    new HttpRequest({
+      method: 'GET',
+      protocol: u.protocol,
+      hostname: u.hostname,
+      port: Number(u.port),
+      path: u.pathname,
+      headers: { host: u.host },
+    }),
   );
   const headers = Object.fromEntries(Object.entries(signed.headers).filter(([k]) => k !== 'host'));
   return fetch(url, { headers });
 }
 
 describe('AWS credentials in main and SigV4 APIs', () => {
-  it('alice gets identity-pool credentials, the state shows identity id, role and expiry, a sigv4 API accepts main\'s signature', async () => {
+  it("alice gets identity-pool credentials, the state shows identity id, role and expiry, a sigv4 API accepts main's signature", async () => {
     const signedIn = await world.signIn('alice');
     expect(signedIn.status).toBe('signed-in');
     const state = await world.nextState(ready);
@@ -61,7 +76,10 @@ describe('AWS credentials in main and SigV4 APIs', () => {
 
     const me = await request('/me', 'me1');
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ kind: 'json', value: { sub: state.aws.identityId, username: 'DemoAdmin' } });
+    expect(me.body).toMatchObject({
+      kind: 'json',
+      value: { sub: state.aws.identityId, username: 'DemoAdmin' },
+    });
     expect(me.retried).toBeUndefined();
   });
 
@@ -80,9 +98,15 @@ describe('AWS credentials in main and SigV4 APIs', () => {
     expect(((await wrongSecret.json()) as { message: string }).message).toMatch(
       /^The request signature we calculated does not match/,
     );
-    const unknown = await signedFetch(url, { accessKeyId: 'ASIAAAAAAAAAAAAAAAAA', secretAccessKey: 'x', sessionToken: 'y' });
+    const unknown = await signedFetch(url, {
+      accessKeyId: 'ASIAAAAAAAAAAAAAAAAA',
+      secretAccessKey: 'x',
+      sessionToken: 'y',
+    });
     expect(unknown.status).toBe(403);
-    expect(await unknown.json()).toEqual({ message: 'The security token included in the request is invalid.' });
+    expect(await unknown.json()).toEqual({
+      message: 'The security token included in the request is invalid.',
+    });
   });
 
   it('a role without execute-api:Invoke gets API Gateway\'s "not authorized" 403', async () => {

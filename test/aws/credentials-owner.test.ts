@@ -132,16 +132,21 @@ describe('the credentials owner', () => {
       const bound = createApiClient({
         bind: () => ({
           apis: [{ name: 'iam', baseUrl: api!.url, auth: { type: 'sigv4', service: 'execute-api' } }],
-          tokens: { getAccessToken: () => Promise.reject(new Error('no')), forceRefresh: () => Promise.reject(new Error('no')) },
+          tokens: {
+            getAccessToken: () => Promise.reject(new Error('no')),
+            forceRefresh: () => Promise.reject(new Error('no')),
+          },
           aws: { region: 'us-east-1', current: () => o.current(), forceRefresh: (r) => o.forceRefresh(r) },
         }),
       });
       // Without credentials, a sigv4 API is refused before anything is sent.
-      await expect(client.request({ requestId: 'x', api: 'iam', method: 'GET', path: '/me' })).rejects.toSatisfy(
-        (e) => e instanceof AppError && e.code === 'AWS_CREDENTIALS_UNAVAILABLE',
-      );
+      await expect(
+        client.request({ requestId: 'x', api: 'iam', method: 'GET', path: '/me' }),
+      ).rejects.toSatisfy((e) => e instanceof AppError && e.code === 'AWS_CREDENTIALS_UNAVAILABLE');
       const results = await Promise.allSettled(
-        Array.from({ length: 20 }, (_, i) => bound.request({ requestId: `r${i}`, api: 'iam', method: 'GET', path: '/me' })),
+        Array.from({ length: 20 }, (_, i) =>
+          bound.request({ requestId: `r${i}`, api: 'iam', method: 'GET', path: '/me' }),
+        ),
       );
       for (const r of results) {
         expect(r.status).toBe('rejected');
@@ -151,12 +156,20 @@ describe('the credentials owner', () => {
         }
       }
       expect(o.calls.getCredentials).toBe(2);
-      const later = await Promise.allSettled([bound.request({ requestId: 'late', api: 'iam', method: 'GET', path: '/me' })]);
+      const later = await Promise.allSettled([
+        bound.request({ requestId: 'late', api: 'iam', method: 'GET', path: '/me' }),
+      ]);
       expect(later[0]!.status).toBe('rejected');
       expect(o.calls.getCredentials).toBe(2);
       // A page-set x-amz-* header is refused for a signed API.
       await expect(
-        bound.request({ requestId: 'h', api: 'iam', method: 'GET', path: '/me', headers: { 'X-Amz-Date': '20200101T000000Z' } }),
+        bound.request({
+          requestId: 'h',
+          api: 'iam',
+          method: 'GET',
+          path: '/me',
+          headers: { 'X-Amz-Date': '20200101T000000Z' },
+        }),
       ).rejects.toSatisfy((e) => e instanceof AppError && e.code === 'HEADER_NOT_ALLOWED');
       o.dispose();
     } finally {

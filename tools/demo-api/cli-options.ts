@@ -111,7 +111,12 @@ export function parseCliOptions(argv: string[]): Omit<StartDemoApiOptions, 'log'
     );
   }
   const authorizer = values.authorizer;
-  if (authorizer !== undefined && authorizer !== 'bearer' && authorizer !== 'api-gateway' && authorizer !== 'iam') {
+  if (
+    authorizer !== undefined &&
+    authorizer !== 'bearer' &&
+    authorizer !== 'api-gateway' &&
+    authorizer !== 'iam'
+  ) {
     throw new AppError('CONFIG_INVALID', '--authorizer must be bearer, api-gateway or iam');
   }
   if (values['pool-config'] !== undefined && authorizer !== 'iam') {

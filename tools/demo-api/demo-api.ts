@@ -56,11 +56,17 @@ export async function startDemoApi(options: StartDemoApiOptions): Promise<Runnin
   if (options.authorizer === 'iam' && !options.iam) {
     throw new AppError('CONFIG_INVALID', 'the iam authorizer needs the pool definition (iam)');
   }
-  const iamAuthorizer = options.authorizer === 'iam' && options.iam ? createIamAuthorizer({ definition: options.iam, ...(options.now ? { now: options.now } : {}) }) : undefined;
+  const iamAuthorizer =
+    options.authorizer === 'iam' && options.iam
+      ? createIamAuthorizer({ definition: options.iam, ...(options.now ? { now: options.now } : {}) })
+      : undefined;
   const verifier = iamAuthorizer ? undefined : buildVerifier(options);
   const cacheSize = options.tokenCacheSize ?? 10_000;
   const cache = verifier
-    ? new VerifiedTokenCache(verifier, { maxEntries: cacheSize, ...(options.now ? { now: options.now } : {}) })
+    ? new VerifiedTokenCache(verifier, {
+        maxEntries: cacheSize,
+        ...(options.now ? { now: options.now } : {}),
+      })
     : undefined;
   const tokenVerifier: AccessTokenVerifier | undefined = cache;
   const dbPath = options.dbPath ?? DEFAULT_DB_PATH;

@@ -16,7 +16,12 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
-import { createIamAuthority, roleNameOf, type IamDefinition, type IamVerifyErrorCode } from '../user-pool/iam';
+import {
+  createIamAuthority,
+  roleNameOf,
+  type IamDefinition,
+  type IamVerifyErrorCode,
+} from '../user-pool/iam';
 import { MAX_BODY_BYTES, RequestError, type Reply } from './http-io';
 import type { AccessTokenClaims } from './types';
 
@@ -34,7 +39,8 @@ const SIGNATURE_MISMATCH =
 
 const MESSAGES: Record<IamVerifyErrorCode, string> = {
   MissingAuthenticationTokenException: 'Missing Authentication Token',
-  IncompleteSignatureException: 'Authorization header requires existence of either a \'X-Amz-Date\' or a \'Date\' header.',
+  IncompleteSignatureException:
+    "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
   InvalidSignatureException: SIGNATURE_MISMATCH,
   UnrecognizedClientException: 'The security token included in the request is invalid.',
   ExpiredTokenException: 'The security token included in the request is expired',
@@ -77,7 +83,8 @@ export function createIamAuthorizer(mode: IamMode) {
         { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body },
         'execute-api',
       );
-      if (!verified.ok) return { reply: denied(verified.code, MESSAGES[verified.code] ?? SIGNATURE_MISMATCH) };
+      if (!verified.ok)
+        return { reply: denied(verified.code, MESSAGES[verified.code] ?? SIGNATURE_MISMATCH) };
       const pathname = (req.url ?? '/').split('?')[0] ?? '/';
       const account = verified.principal.arn.split(':')[4] || '000000000000';
       const resource = `arn:aws:execute-api:${region}:${account}:${apiId}/${stage}/${req.method ?? 'GET'}${pathname}`;

@@ -70,7 +70,10 @@ export function createAccountOperations(options: AccountOperationsOptions): Acco
     if (state.status !== 'signed-in') throw new AppError('SIGN_IN_REQUIRED', 'Sign in first.');
     return state.user.username;
   };
-  const withClient = async <T>(what: string, call: (client: ReturnType<typeof createUserPoolClient>) => Promise<T>) => {
+  const withClient = async <T>(
+    what: string,
+    call: (client: ReturnType<typeof createUserPoolClient>) => Promise<T>,
+  ) => {
     const client = createUserPoolClient(profile, transport, timeoutMs);
     try {
       return await call(client);
@@ -96,7 +99,10 @@ export function createAccountOperations(options: AccountOperationsOptions): Acco
       let nextToken: string | undefined;
       for (let page = 0; page < MAX_SESSION_PAGES; page++) {
         const out = await client.send(
-          new ListUserSessionsCommand({ AccessToken: accessToken, ...(nextToken ? { NextToken: nextToken } : {}) }),
+          new ListUserSessionsCommand({
+            AccessToken: accessToken,
+            ...(nextToken ? { NextToken: nextToken } : {}),
+          }),
         );
         sessions.push(...(out.Sessions ?? []).map(sessionView));
         nextToken = out.NextToken;
@@ -110,9 +116,12 @@ export function createAccountOperations(options: AccountOperationsOptions): Acco
     async signOutEverywhere() {
       const user = username();
       const yes = await confirm.confirm(confirmText(options.language(), 'own-global-sign-out', { user }));
-      if (!yes) throw new AppError('NOT_CONFIRMED', 'Nothing was changed: signing out everywhere was not confirmed.');
+      if (!yes)
+        throw new AppError('NOT_CONFIRMED', 'Nothing was changed: signing out everywhere was not confirmed.');
       const accessToken = await session.getAccessToken();
-      await withClient('GlobalSignOut', (client) => client.send(new GlobalSignOutCommand({ AccessToken: accessToken })));
+      await withClient('GlobalSignOut', (client) =>
+        client.send(new GlobalSignOutCommand({ AccessToken: accessToken })),
+      );
       log.info('signed out everywhere (GlobalSignOut); signing this device out');
       return session.signOut({ endHostedUiSession: false });
     },

@@ -30,7 +30,8 @@ const EN: Texts = {
   },
   disable: {
     message: 'Disable the user "{user}"?',
-    detail: 'They can no longer sign in, and their sign-ins stop refreshing, until the user is enabled again.',
+    detail:
+      'They can no longer sign in, and their sign-ins stop refreshing, until the user is enabled again.',
     confirm: 'Disable',
   },
   enable: {
@@ -68,7 +69,8 @@ const DE: Texts = {
   },
   disable: {
     message: 'Den Benutzer „{user}“ deaktivieren?',
-    detail: 'Er kann sich nicht mehr anmelden, und seine Anmeldungen werden nicht mehr erneuert, bis er wieder aktiviert wird.',
+    detail:
+      'Er kann sich nicht mehr anmelden, und seine Anmeldungen werden nicht mehr erneuert, bis er wieder aktiviert wird.',
     confirm: 'Deaktivieren',
   },
   enable: {

@@ -42,7 +42,10 @@ export interface AwsSideOptions {
 }
 
 const noIdentityPool = () =>
-  new AppError('CONFIG_INVALID', 'This environment has no AWS identity pool, so the user pool cannot be managed here.');
+  new AppError(
+    'CONFIG_INVALID',
+    'This environment has no AWS identity pool, so the user pool cannot be managed here.',
+  );
 
 export function createAwsSide(options: AwsSideOptions): AwsSide {
   const { profile, session, transport, logger } = options;
@@ -60,7 +63,15 @@ export function createAwsSide(options: AwsSideOptions): AwsSide {
       })
     : undefined;
   const admin = credentials
-    ? createCognitoAdmin({ profile, transport, credentials, confirm, language: options.language, logger, timeoutMs })
+    ? createCognitoAdmin({
+        profile,
+        transport,
+        credentials,
+        confirm,
+        language: options.language,
+        logger,
+        timeoutMs,
+      })
     : undefined;
   const refusing: CognitoAdmin = {
     listUsers: () => Promise.reject(noIdentityPool()),

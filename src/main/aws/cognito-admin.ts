@@ -66,7 +66,10 @@ export interface CognitoAdminOptions {
 }
 
 export interface CognitoAdmin {
-  listUsers(request: { search?: AdminUserSearch | undefined; paginationToken?: string | undefined }): Promise<AdminUserList>;
+  listUsers(request: {
+    search?: AdminUserSearch | undefined;
+    paginationToken?: string | undefined;
+  }): Promise<AdminUserList>;
   getUser(username: string): Promise<AdminPoolUserDetail>;
   listGroups(): Promise<AdminGroup[]>;
   change(request: AdminChangeRequest): Promise<AdminPoolUserDetail>;

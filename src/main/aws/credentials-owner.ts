@@ -169,7 +169,8 @@ export function createCredentialsOwner(options: CredentialsOwnerOptions): AwsCre
         const out = await send<{ IdentityId?: string }>(
           new GetIdCommand({ IdentityPoolId: pool.id, Logins: logins }),
         );
-        if (!out.IdentityId) throw new AppError('AWS_ERROR', 'The identity pool answered GetId without an identity id.');
+        if (!out.IdentityId)
+          throw new AppError('AWS_ERROR', 'The identity pool answered GetId without an identity id.');
         id = out.IdentityId;
         if (gen !== generation) throw ended();
         cache.set(key, id);
@@ -178,7 +179,12 @@ export function createCredentialsOwner(options: CredentialsOwnerOptions): AwsCre
         calls.getCredentials++;
         const out = await send<{
           IdentityId?: string;
-          Credentials?: { AccessKeyId?: string; SecretKey?: string; SessionToken?: string; Expiration?: Date };
+          Credentials?: {
+            AccessKeyId?: string;
+            SecretKey?: string;
+            SessionToken?: string;
+            Expiration?: Date;
+          };
         }>(
           new GetCredentialsForIdentityCommand({
             IdentityId: id,
@@ -192,7 +198,11 @@ export function createCredentialsOwner(options: CredentialsOwnerOptions): AwsCre
         }
         if (gen !== generation || disposed) throw ended();
         const expiresAt = c.Expiration.getTime();
-        const role = pool.customRoleArn ?? (typeof claims['cognito:preferred_role'] === 'string' ? claims['cognito:preferred_role'] : undefined);
+        const role =
+          pool.customRoleArn ??
+          (typeof claims['cognito:preferred_role'] === 'string'
+            ? claims['cognito:preferred_role']
+            : undefined);
         const next = new AwsCredentialSet({
           accessKeyId: c.AccessKeyId,
           secretAccessKey: c.SecretKey,

@@ -86,5 +86,7 @@ function requestBody(body: unknown): string | Uint8Array | undefined {
 
 function mergedSignal(sdkSignal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
   const deadline = AbortSignal.timeout(timeoutMs);
-  return sdkSignal && typeof AbortSignal.any === 'function' ? AbortSignal.any([sdkSignal, deadline]) : deadline;
+  return sdkSignal && typeof AbortSignal.any === 'function'
+    ? AbortSignal.any([sdkSignal, deadline])
+    : deadline;
 }

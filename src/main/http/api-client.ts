@@ -135,7 +135,8 @@ function hasExpiredCredentialsSignal(response: AxiosResponse<ArrayBuffer>): bool
   const type = response.headers['x-amzn-errortype'];
   if (typeof type === 'string' && /^ExpiredToken/i.test(type)) return true;
   const raw = response.data as unknown;
-  const bytes = raw instanceof Uint8Array ? raw : raw instanceof ArrayBuffer ? new Uint8Array(raw) : undefined;
+  const bytes =
+    raw instanceof Uint8Array ? raw : raw instanceof ArrayBuffer ? new Uint8Array(raw) : undefined;
   if (!bytes || bytes.byteLength > 4096) return false;
   const text = new TextDecoder().decode(bytes);
   return /security token included in the request is expired|Signature expired/i.test(text);
@@ -206,7 +207,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     if (sigv4) {
       // The signature's own headers are main's to set, never the page's.
       const own = Object.keys(headers).find((name) => /^x-amz-/i.test(name));
-      if (own) throw new AppError('HEADER_NOT_ALLOWED', `The header "${own}" is set by the app for signed APIs.`);
+      if (own)
+        throw new AppError('HEADER_NOT_ALLOWED', `The header "${own}" is set by the app for signed APIs.`);
       if (!aws) {
         throw new AppError(
           'AWS_CREDENTIALS_UNAVAILABLE',

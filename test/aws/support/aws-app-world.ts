@@ -24,9 +24,16 @@ import { assertPrivateKeyring } from '../../support/keyring-guard';
 
 export const IDENTITY_POOL_ID = 'us-east-1:0d3f0a52-7b1e-4c1d-9a6e-5f4e3d2c1b0a';
 const role = (name: string) => `arn:aws:iam::000000000000:role/${name}`;
-export const ROLES = { admin: role('DemoAdmin'), staff: role('DemoStaff'), authenticated: role('DemoSignedIn') };
+export const ROLES = {
+  admin: role('DemoAdmin'),
+  staff: role('DemoStaff'),
+  authenticated: role('DemoSignedIn'),
+};
 /** Static keys for scripts (allowed every action): the test's own requests to the IAM API. */
-export const ADMIN_KEYS = { accessKeyId: 'AKIALOCALDEMOADMIN01', secretAccessKey: 'local-demo-admin-secret-0001' };
+export const ADMIN_KEYS = {
+  accessKeyId: 'AKIALOCALDEMOADMIN01',
+  secretAccessKey: 'local-demo-admin-secret-0001',
+};
 export const PASSWORDS = { alice: 'Alice-demo-1!', bob: 'Bob-demo-1!' } as const;
 export type WorldUser = keyof typeof PASSWORDS;
 
@@ -37,7 +44,11 @@ export function awsDemoDefinition(callback: string, credentialsValiditySeconds?:
     ...demoPoolDefinition,
     clients: [{ ...client, callbackUrls: [callback], logoutUrls: [] }],
     users: demoPoolDefinition.users.map((u) =>
-      u.username === 'bob' ? { ...u, groups: ['staff'] } : u.username === 'alice' ? { ...u, groups: ['admin'] } : u,
+      u.username === 'bob'
+        ? { ...u, groups: ['staff'] }
+        : u.username === 'alice'
+          ? { ...u, groups: ['admin'] }
+          : u,
     ),
     groups: [
       { groupName: 'admin', description: 'Administrators', roleArn: ROLES.admin, precedence: 1 },
@@ -46,7 +57,12 @@ export function awsDemoDefinition(callback: string, credentialsValiditySeconds?:
     iamRoles: [
       {
         arn: ROLES.admin,
-        allow: ['cognito-idp:ListUsers', 'cognito-idp:ListGroups', 'cognito-idp:Admin*', 'execute-api:Invoke'],
+        allow: [
+          'cognito-idp:ListUsers',
+          'cognito-idp:ListGroups',
+          'cognito-idp:Admin*',
+          'execute-api:Invoke',
+        ],
       },
       { arn: ROLES.staff, allow: ['execute-api:Invoke'] },
       { arn: ROLES.authenticated, allow: [] },
@@ -154,7 +170,10 @@ export async function startAwsAppWorld(
         await page.goto(url);
         await page.getByLabel('Username').fill(user);
         await page.getByLabel('Password').fill(PASSWORDS[user]);
-        await page.getByRole('button', { name: 'Sign in' }).click().catch(() => undefined);
+        await page
+          .getByRole('button', { name: 'Sign in' })
+          .click()
+          .catch(() => undefined);
         await page.waitForURL((u) => u.href.startsWith(callback)).catch(() => undefined);
         await ctx.close().catch(() => undefined);
       })().catch(() => undefined);
