@@ -9,6 +9,8 @@ export interface PoolUser extends PoolUserDefinition {
   identities?: Array<Record<string, string | null>>;
   /** AdminDisableUser / AdminEnableUser (user-pool API); absent = enabled. */
   enabled?: boolean;
+  /** Epoch ms: access tokens issued before it are refused (AdminDisableUser revokes them for good). */
+  accessTokensRevokedBefore?: number;
   /** Epoch ms, for the admin API's UserCreateDate / UserLastModifiedDate. */
   createdAt?: number;
   modifiedAt?: number;

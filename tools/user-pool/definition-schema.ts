@@ -148,6 +148,12 @@ export const poolDefinitionSchema = z
     rateLimits: z
       .strictObject({
         userAuthentication: z.number().positive().max(100_000).optional(),
+        // The user-pool API's other categories (requests per second; absent = no limit).
+        userRead: z.number().positive().max(100_000).optional(),
+        userUpdate: z.number().positive().max(100_000).optional(),
+        userList: z.number().positive().max(100_000).optional(),
+        userResourceRead: z.number().positive().max(100_000).optional(),
+        userToken: z.number().positive().max(100_000).optional(),
         throttledResponse: z
           .strictObject({
             status: z.number().int().min(400).max(599).optional(),

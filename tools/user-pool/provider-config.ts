@@ -12,6 +12,7 @@ import Provider, {
 
 import type { UserDirectory } from './accounts';
 import { allAttributeNames, attributesForScopes } from './attributes';
+import { STANDARD_PROFILE_ATTRIBUTES } from './definition-schema';
 import { FEDERATION_AUTHORIZE_PARAMS, federatedAttributeNames } from './federation-claims';
 import type { GrantRecords } from './grant-records';
 import type { PoolKeys } from './keys';
@@ -154,6 +155,8 @@ export function createProvider(deps: ProviderDeps): Provider {
         // Every attribute under openid: which ones a token carries is Cognito's per-scope rule,
         // applied in findAccount (oidc-provider's own per-scope filter would differ).
         ...attributeNames,
+        // Every standard attribute, so UpdateUserAttributes (user-pool API) can set one no user had.
+        ...STANDARD_PROFILE_ATTRIBUTES.filter((n) => !attributeNames.includes(n)),
         // Federation (federation.ts): the `identities` claim and whatever the attribute mappings bring.
         'identities',
         ...federatedAttributeNames(definition),

@@ -32,6 +32,8 @@ export interface TokenFrontDeps {
   userAuthentication: RateLimiter;
   /** Hand the (possibly rewritten) request to oidc-provider. */
   forward: (req: IncomingMessage, res: ServerResponse, body?: Buffer) => Promise<void>;
+  /** Whether the refresh token's user may refresh (AdminDisableUser); absent = always. */
+  accountEnabled?: (accountId: string) => boolean;
   log: (line: string) => void;
 }
 
@@ -82,6 +84,11 @@ export function createTokenFront(deps: TokenFrontDeps) {
     form.set('refresh_token', internal);
     const stored = await refreshAdapter.find(internal);
     if (!stored) return true;
+    if (typeof stored.accountId === 'string' && deps.accountEnabled?.(stored.accountId) === false) {
+      deps.log('user pool: refresh refused (user is disabled)');
+      sendJson(res, 400, { error: 'invalid_grant' }, CORS);
+      return false;
+    }
     const consumedAt = adapters.consumedAt('RefreshToken', internal);
     if (consumedAt !== undefined) {
       const { graceSeconds } = rotationOf(clientDefinition(definition, String(stored.clientId ?? '')));

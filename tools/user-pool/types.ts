@@ -59,7 +59,17 @@ export interface PoolResourceServerDefinition {
   scopes: string[];
 }
 
-export interface PoolRateLimits {
+/** The user-pool API's quota categories besides UserAuthentication (Cognito's names, camelCase). */
+export const API_QUOTA_CATEGORIES = [
+  'userRead',
+  'userUpdate',
+  'userList',
+  'userResourceRead',
+  'userToken',
+] as const;
+export type ApiQuotaCategory = (typeof API_QUOTA_CATEGORIES)[number];
+
+export interface PoolRateLimits extends Partial<Record<ApiQuotaCategory, number>> {
   /** Requests per second of Cognito's UserAuthentication category (token grants, sign-ins); absent = no limit. */
   userAuthentication?: number;
   /** The over-quota answer (Cognito does not document it): default HTTP 429 `{"error":"too_many_requests"}`. */
@@ -154,7 +164,7 @@ export interface RunningUserPool {
   /** Revoke every refresh token of a user (AdminUserGlobalSignOut). */
   globalSignOut(username: string): Promise<void>;
   /** Change the UserAuthentication rate limit at run time (requests per second; undefined = none). */
-  setRateLimit(category: 'userAuthentication', rps: number | undefined): void;
+  setRateLimit(category: 'userAuthentication' | ApiQuotaCategory, rps: number | undefined): void;
   /** Add a new signing key for access tokens (kept in the JWKS beside the old one) and sign with it from now on. */
   rotateAccessTokenKey(): Promise<{ kid: string }>;
   close(): Promise<void>;

@@ -95,6 +95,15 @@ export async function handleUserInfo(
     refuse(res, 401, 'invalid_token', 'User does not exist');
     return;
   }
+  // AdminDisableUser revokes the user's access tokens (user-pool API, idp-api/admin-operations.ts).
+  const revokedBefore = user.accessTokensRevokedBefore;
+  if (
+    user.enabled === false ||
+    (revokedBefore !== undefined && Number(claims['iat']) * 1000 < revokedBefore)
+  ) {
+    refuse(res, 401, 'invalid_token', 'Access token has been revoked');
+    return;
+  }
   // The ID token's per-scope rule (attributes.ts); aws.cognito.signin.user.admin changes nothing.
   // Cognito's userInfo answers booleans as strings ("true"), unlike its ID tokens.
   const client = clientDefinition(deps.definition, String(claims['client_id'] ?? ''));

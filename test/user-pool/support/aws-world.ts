@@ -75,7 +75,12 @@ export function awsPoolDefinition(): PoolDefinition {
       },
       { ...users.bob, email: 'bob@example.com', emailVerified: true, groups: ['staff'] },
       { ...users.carol, email: 'carol@example.com', emailVerified: false, groups: ['readers'] },
-      { ...users.dave, email: 'dave@example.org', groups: ['admin', 'peers'] },
+      {
+        ...users.dave,
+        email: 'dave@example.org',
+        groups: ['admin', 'peers'],
+        attributes: { 'custom:team': 'red' },
+      },
     ],
     groups: [
       { groupName: 'admin', description: 'Administrators', roleArn: ROLES.admin, precedence: 1 },
