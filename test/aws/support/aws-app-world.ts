@@ -11,7 +11,11 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { createAppServices, type AppServices } from '../../../src/main/app-services';
 import type { ConfirmPort, ConfirmRequest } from '../../../src/main/aws/confirm-port';
+import { registerInvokeHandlers } from '../../../src/main/ipc/handle';
+import { createInProcessRegistrar } from '../../../src/main/ipc/in-process-registrar';
+import { createSenderPolicy } from '../../../src/main/ipc/sender-policy';
 import { createLogger } from '../../../src/main/log/logger';
+import type { InvokeChannel, IpcResult, RequestOf } from '../../../src/shared/ipc-contract';
 import { defaultNodeTransport } from '../../../src/main/net/default-transport';
 import { headerRecord, type NetTransport } from '../../../src/main/net/transport';
 import type { SessionState } from '../../../src/shared/session-state';
@@ -43,13 +47,23 @@ export function awsDemoDefinition(callback: string, credentialsValiditySeconds?:
   return {
     ...demoPoolDefinition,
     clients: [{ ...client, callbackUrls: [callback], logoutUrls: [] }],
-    users: demoPoolDefinition.users.map((u) =>
-      u.username === 'bob'
-        ? { ...u, groups: ['staff'] }
-        : u.username === 'alice'
-          ? { ...u, groups: ['admin'] }
-          : u,
-    ),
+    users: [
+      ...demoPoolDefinition.users.map((u) =>
+        u.username === 'bob'
+          ? { ...u, groups: ['staff'] }
+          : u.username === 'alice'
+            ? { ...u, groups: ['admin'] }
+            : u,
+      ),
+      // Enough users for ListUsers to need a second page (the app asks 25 at a time).
+      ...Array.from({ length: 30 }, (_, i) => ({
+        username: `user${String(i + 1).padStart(2, '0')}`,
+        password: `User-demo-${i + 1}!`,
+        email: `user${i + 1}@example.com`,
+        emailVerified: true,
+        groups: [] as string[],
+      })),
+    ],
     groups: [
       { groupName: 'admin', description: 'Administrators', roleArn: ROLES.admin, precedence: 1 },
       { groupName: 'staff', description: 'Staff', roleArn: ROLES.staff, precedence: 10 },
@@ -100,7 +114,16 @@ export interface AwsAppWorld {
   states: SessionState[];
   dataDir: string;
   definition: PoolDefinition;
+  /** The registered loopback redirect (for a second sign-in outside the app). */
+  callback: string;
   signIn(user: WorldUser): Promise<SessionState>;
+  /**
+   * A call as the page makes it: through the real handle() pipeline (sender check, payload
+   * guard, schema), recorded with its result in `ipcMessages` like every event.
+   */
+  ipc<C extends InvokeChannel>(channel: C, payload: RequestOf<C>): Promise<IpcResult<unknown>>;
+  /** Everything that crossed IPC: requests, results and events, as JSON text. */
+  ipcMessages: string[];
   /** X-Amz-Target of every AWS request the app sent through its transport, in order. */
   awsTargets(): string[];
   /** Resolves with the first published state that `test` accepts (bounded). */
@@ -224,6 +247,28 @@ export async function startAwsAppWorld(
         }
       }
     });
+    // The real IPC pipeline, recording everything that would cross it.
+    const APP_URL = 'app://cognito-desktop/index.html';
+    const registrar = createInProcessRegistrar();
+    registerInvokeHandlers(
+      {
+        registrar,
+        senderPolicy: createSenderPolicy({ appUrls: [APP_URL], isAppWebContents: (id) => id === 7 }),
+      },
+      services.handlers.invoke,
+    );
+    const ipcMessages: string[] = [];
+    const offEvents = services.handlers.subscribeEvents((channel, payload) =>
+      ipcMessages.push(JSON.stringify({ event: channel, payload })),
+    );
+    cleanups.push(async () => offEvents());
+    const sender = { id: 7, mainFrameUrl: APP_URL, senderFrame: { url: APP_URL, isMainFrame: true } };
+    const ipc = async <C extends InvokeChannel>(channel: C, payload: RequestOf<C>) => {
+      ipcMessages.push(JSON.stringify({ invoke: channel, payload }));
+      const result = await registrar.invoke(channel, sender, payload);
+      ipcMessages.push(JSON.stringify({ result: channel, value: result }));
+      return result;
+    };
     await services.start();
     const nextState = (test: (s: SessionState) => boolean, ms = 20_000) => {
       const now = services.session.getState();
@@ -245,12 +290,16 @@ export async function startAwsAppWorld(
       states,
       dataDir,
       definition,
+      callback,
       nextState,
       awsTargets: () => [...targets],
+      ipc,
+      ipcMessages,
       async signIn(user) {
         nextUser = user;
-        const state = (await services.handlers.invoke['auth:sign-in']({}, ipcContext)) as SessionState;
-        return state;
+        const result = await ipc('auth:sign-in', {});
+        if (!result.ok) throw new Error(`sign-in failed: ${result.error.code}`);
+        return result.value as SessionState;
       },
       close,
     };
