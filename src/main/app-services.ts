@@ -327,6 +327,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         session: () => facade.getState(),
         transport,
         ...(options.keychainCheck ? { keychainCheck: options.keychainCheck } : {}),
+        identityPool: () => {
+          const bound = session;
+          const owner = awsSide?.credentials;
+          if (!bound || !owner || bound.getState().status !== 'signed-in') return undefined;
+          return { idToken: () => bound.getIdToken(), view: () => owner.view() };
+        },
         ...(options.logFile ? { logFile: options.logFile } : {}),
       })
     : undefined;

@@ -5,7 +5,7 @@
  * the app says is recorded for the secret checks: every IPC result and event, every log line.
  * The confirm port is a stand-in that answers from a queue (default no) and records each text.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -124,6 +124,10 @@ export interface AwsAppWorld {
   ipc<C extends InvokeChannel>(channel: C, payload: RequestOf<C>): Promise<IpcResult<unknown>>;
   /** Everything that crossed IPC: requests, results and events, as JSON text. */
   ipcMessages: string[];
+  /** Every token and AWS credential value the app received over its transport. */
+  secrets: Set<string>;
+  /** Where "Export diagnostics..." saves (the stand-in save dialog's answer). */
+  diagnosticsFile: string;
   /** X-Amz-Target of every AWS request the app sent through its transport, in order. */
   awsTargets(): string[];
   /** Resolves with the first published state that `test` accepts (bounded). */
@@ -202,18 +206,36 @@ export async function startAwsAppWorld(
       })().catch(() => undefined);
     };
     const logLines: string[] = [];
+    const logFile = path.join(dataDir, 'main.log');
+    const diagnosticsFile = path.join(dataDir, 'diagnostics.json');
     const confirm = new StandInConfirm();
     // The app's one transport, recording which AWS operation each request was (X-Amz-Target).
     const base = defaultNodeTransport();
     const targets: string[] = [];
+    const secrets = new Set<string>();
     const transport: NetTransport = {
       ...base,
       kind: base.kind,
-      fetch: (url, init) => {
+      fetch: async (url, init) => {
         const headers = headerRecord(init?.headers) ?? {};
         const target = Object.entries(headers).find(([k]) => k.toLowerCase() === 'x-amz-target')?.[1];
         if (target) targets.push(target);
-        return base.fetch(url, init);
+        const response = await base.fetch(url, init);
+        // Every secret the app is handed (tokens, AWS credentials), for the secret checks.
+        if (target?.endsWith('.GetCredentialsForIdentity') || String(url).includes('/oauth2/token')) {
+          void response
+            .clone()
+            .text()
+            .then((text) => {
+              for (const m of text.matchAll(
+                /"(AccessKeyId|SecretKey|SessionToken|access_token|id_token|refresh_token)"\s*:\s*"([^"]+)"/g,
+              )) {
+                secrets.add(m[2]!);
+              }
+            })
+            .catch(() => undefined);
+        }
+        return response;
       },
       setProxy: (s) => base.setProxy(s),
       describe: (u) => base.describe(u),
@@ -228,7 +250,15 @@ export async function startAwsAppWorld(
       openExternal,
       transport,
       confirm,
-      logger: createLogger({ sink: (line) => logLines.push(line), level: 'debug' }),
+      chooseDiagnosticsPath: async () => diagnosticsFile,
+      logFile,
+      logger: createLogger({
+        sink: (line) => {
+          logLines.push(line);
+          appendFileSync(logFile, `${line}\n`);
+        },
+        level: 'debug',
+      }),
       sessionOptions: { timeouts: { requestMs: 5_000, revokeMs: 2_000, signInMs: 30_000 } },
       ...(options.marginMs === undefined ? {} : { aws: { marginMs: options.marginMs } }),
     });
@@ -295,6 +325,8 @@ export async function startAwsAppWorld(
       awsTargets: () => [...targets],
       ipc,
       ipcMessages,
+      secrets,
+      diagnosticsFile,
       async signIn(user) {
         nextUser = user;
         const result = await ipc('auth:sign-in', {});
