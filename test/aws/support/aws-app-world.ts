@@ -117,6 +117,8 @@ export interface AwsAppWorld {
   /** The registered loopback redirect (for a second sign-in outside the app). */
   callback: string;
   signIn(user: WorldUser): Promise<SessionState>;
+  /** Who the stand-in system browser signs in as next (for sign-ins the page starts). */
+  nextUserForBrowser(user: WorldUser): void;
   /**
    * A call as the page makes it: through the real handle() pipeline (sender check, payload
    * guard, schema), recorded with its result in `ipcMessages` like every event.
@@ -327,6 +329,9 @@ export async function startAwsAppWorld(
       ipcMessages,
       secrets,
       diagnosticsFile,
+      nextUserForBrowser(user) {
+        nextUser = user;
+      },
       async signIn(user) {
         nextUser = user;
         const result = await ipc('auth:sign-in', {});

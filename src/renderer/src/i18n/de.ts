@@ -60,7 +60,7 @@ export const de: Record<MessageId, string> = {
   'poolAdmin.add': 'Hinzufügen',
   'poolAdmin.disable': 'Benutzer deaktivieren',
   'poolAdmin.enable': 'Benutzer aktivieren',
-  'poolAdmin.globalSignOut': 'Überall abmelden',
+  'poolAdmin.globalSignOut': '{user} überall abmelden',
   'poolAdmin.added': '{user} wurde zu {group} hinzugefügt.',
   'poolAdmin.removed': '{user} wurde aus {group} entfernt.',
   'poolAdmin.disabledDone': '{user} ist deaktiviert.',

@@ -62,7 +62,7 @@ export const en = {
   'poolAdmin.add': 'Add',
   'poolAdmin.disable': 'Disable user',
   'poolAdmin.enable': 'Enable user',
-  'poolAdmin.globalSignOut': 'Sign out everywhere',
+  'poolAdmin.globalSignOut': 'Sign {user} out everywhere',
   'poolAdmin.added': '{user} was added to {group}.',
   'poolAdmin.removed': '{user} was removed from {group}.',
   'poolAdmin.disabledDone': '{user} is disabled.',

@@ -392,7 +392,7 @@ export function PoolAdminScreen(props: { roleName: string | null }) {
                   )
                 }
               >
-                {t('poolAdmin.globalSignOut')}
+                {t('poolAdmin.globalSignOut', { user: detail.username })}
               </button>
               <button type="button" onClick={() => setDetail(null)}>
                 {t('common.close')}
