@@ -166,6 +166,9 @@ export function createProvider(deps: ProviderDeps): Provider {
       profile: ['name', 'given_name', 'family_name', 'preferred_username'],
     },
     conformIdTokenClaims: false,
+    // Cognito's token and revoke endpoints answer every origin (`Access-Control-Allow-Origin: *`);
+    // oidc-provider's default refuses an Origin that is not one of a public client's callbacks.
+    clientBasedCORS: () => true,
     responseTypes: ['code'],
     // Kept on the interaction so the Hosted UI can send the user on to the named IdP (federation.ts).
     extraParams: [...FEDERATION_AUTHORIZE_PARAMS],

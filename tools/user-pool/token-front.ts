@@ -13,6 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { AdapterFactory } from 'oidc-provider';
 
+import { sendPreflight } from './aws-json';
 import { basicClientId, BodyTooLargeError, readBody, sendJson } from './http-helpers';
 import type { createMemoryAdapterFactory } from './memory-adapter';
 import { clientDefinition, rotationOf } from './provider-config';
@@ -111,8 +112,9 @@ export function createTokenFront(deps: TokenFrontDeps) {
   }
 
   async function handleToken(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // A browser app's preflight (CORS): the same answer on token, revoke and userInfo.
     if (req.method === 'OPTIONS') {
-      await deps.forward(req, res);
+      sendPreflight(req, res, 'POST');
       return;
     }
     const body = await readFormBody(req, res);
@@ -141,6 +143,10 @@ export function createTokenFront(deps: TokenFrontDeps) {
   }
 
   async function handleRevoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'OPTIONS') {
+      sendPreflight(req, res, 'POST');
+      return;
+    }
     counters.revokeRequests += 1;
     const body = await readFormBody(req, res);
     if (!body) return;

@@ -5,6 +5,7 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { UserDirectory } from './accounts';
 import { attributesForScopes } from './attributes';
 import type { GrantRecords } from './grant-records';
+import { sendPreflight } from './aws-json';
 import { sendJson } from './http-helpers';
 import { clientDefinition } from './provider-config';
 import type { PoolDefinition } from './types';
@@ -41,6 +42,11 @@ export async function handleUserInfo(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
+  if (req.method === 'OPTIONS') {
+    // A browser app reading userInfo (oidc-client-ts with loadUserInfo) sends a preflight first.
+    sendPreflight(req, res, 'GET, POST');
+    return;
+  }
   if (req.method !== 'GET' && req.method !== 'POST') {
     sendJson(res, 405, { error: 'invalid_request' }, { Allow: 'GET, POST' });
     return;
