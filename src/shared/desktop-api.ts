@@ -79,7 +79,7 @@ export function createDesktopApi(transport: DesktopTransport) {
     account: Object.freeze({
       signOutEverywhere: () => call('account:sign-out-everywhere', {}),
       listSessions: () => call('account:list-sessions', {}),
-      revokeSession: (request: RequestOf<'account:revoke-session'>) =>
+      revoke: (request: RequestOf<'account:revoke-session'>) =>
         call('account:revoke-session', request),
     }),
   });

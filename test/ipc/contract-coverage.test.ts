@@ -106,7 +106,7 @@ describe('contract coverage', () => {
       'admin.change': 'aws:admin-change',
       'account.signOutEverywhere': 'account:sign-out-everywhere',
       'account.listSessions': 'account:list-sessions',
-      'account.revokeSession': 'account:revoke-session',
+      'account.revoke': 'account:revoke-session',
     });
   });
 });

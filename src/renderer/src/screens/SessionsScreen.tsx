@@ -44,7 +44,7 @@ export function SessionsScreen() {
   const revoke = async (sessionId: string) => {
     setError(null);
     const result = await window.desktop.account
-      .revokeSession({ sessionId })
+      .revoke({ sessionId })
       .catch(() => ({ ok: false as const, error: INTERNAL }));
     if (!result.ok) {
       if (result.error.code !== 'NOT_CONFIRMED') setError(result.error);
