@@ -153,7 +153,7 @@ describe('the Admin page on the user pool (main side, real IPC pipeline)', () =>
     await world.signIn('bob');
     const state = await world.nextState(ready);
     if (state.status !== 'signed-in' || state.aws?.status !== 'ready') throw new Error('no credentials');
-    expect(state.aws.roleName).toBe('DemoStaff');
+    expect(state.aws.roleName).toBe('LocalPoolStaff');
 
     const denied = await world.ipc('aws:admin-list-users', {});
     expect(denied).toMatchObject({ ok: false, error: { code: 'AWS_ACCESS_DENIED', status: 400 } });

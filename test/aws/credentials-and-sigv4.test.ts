@@ -70,7 +70,7 @@ describe('AWS credentials in main and SigV4 APIs', () => {
     const state = await world.nextState(ready);
     if (state.status !== 'signed-in' || state.aws?.status !== 'ready') throw new Error('no credentials');
     expect(state.aws.identityId).toMatch(/^us-east-1:[0-9a-f-]{36}$/);
-    expect(state.aws.roleName).toBe('DemoAdmin');
+    expect(state.aws.roleName).toBe('LocalPoolAdmin');
     expect(state.aws.expiresAt).toBeGreaterThan(Date.now() + 50 * 60_000);
     expect(JSON.stringify(state)).not.toMatch(/ASIA|SessionToken|SecretKey|eyJ/);
 
@@ -78,7 +78,7 @@ describe('AWS credentials in main and SigV4 APIs', () => {
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({
       kind: 'json',
-      value: { sub: state.aws.identityId, username: 'DemoAdmin' },
+      value: { sub: state.aws.identityId, username: 'LocalPoolAdmin' },
     });
     expect(me.retried).toBeUndefined();
   });
@@ -119,7 +119,7 @@ describe('AWS credentials in main and SigV4 APIs', () => {
     expect(response.status).toBe(403);
     expect(response.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
     expect(((await response.json()) as { message: string }).message).toBe(
-      'User: arn:aws:sts::000000000000:assumed-role/DemoSignedIn/CognitoIdentityCredentials is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:demoapi/local/GET/me',
+      'User: arn:aws:sts::000000000000:assumed-role/LocalPoolAuthenticated/CognitoIdentityCredentials is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:demoapi/local/GET/me',
     );
   });
 

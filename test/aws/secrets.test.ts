@@ -52,7 +52,7 @@ describe('no secret crosses IPC, reaches a log line or the diagnostics bundle', 
     const bundle = readFileSync(world.diagnosticsFile, 'utf8');
     // The identity pool was checked with the sign-in, and the role in use named.
     expect(bundle).toMatch(/Identity pool accepts your sign-in \(GetId\)/);
-    expect(bundle).toMatch(/DemoAdmin/);
+    expect(bundle).toMatch(/LocalPoolAdmin/);
     world.confirm.answers.push(true);
     const out = await world.ipc('account:sign-out-everywhere', {});
     expect(out).toMatchObject({ ok: true, value: { status: 'signed-out' } });

@@ -50,7 +50,7 @@ describe('the Admin page on the user pool, in Chromium', () => {
   it("alice: AWS access on Home, search, bob's details, group add/remove and disable/enable through the confirm dialog", async () => {
     await signInAs('alice');
     const access = page.getByTestId('aws-access');
-    await access.getByTestId('aws-role').filter({ hasText: 'DemoAdmin' }).waitFor();
+    await access.getByTestId('aws-role').filter({ hasText: 'LocalPoolAdmin' }).waitFor();
 
     await nav(page, 'Admin').click();
     await page.getByRole('heading', { name: 'Admin: user pool' }).waitFor();
@@ -106,12 +106,12 @@ describe('the Admin page on the user pool, in Chromium', () => {
     await nav(page, 'Admin').click();
     const explained = page.getByTestId('admin-role-denied');
     await explained.waitFor();
-    expect(await explained.textContent()).toMatch(/Your role cannot manage the user pool\..*DemoStaff/);
+    expect(await explained.textContent()).toMatch(/Your role cannot manage the user pool\..*LocalPoolStaff/);
     await screenshot(page, 'admin-pool-role-denied');
     expect(await seriousA11yViolations(page)).toEqual([]);
 
     const crossed = JSON.stringify(transport.messages);
-    expect(crossed).toMatch(/DemoStaff/); // the recording is real
+    expect(crossed).toMatch(/LocalPoolStaff/); // the recording is real
     expect(crossed).not.toMatch(/eyJ|ASIA[A-Z0-9]{16}|SecretKey|SessionToken/);
     for (const secret of world.secrets) expect(crossed.includes(secret)).toBe(false);
   });

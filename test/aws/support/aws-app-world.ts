@@ -20,42 +20,39 @@ import { defaultNodeTransport } from '../../../src/main/net/default-transport';
 import { headerRecord, type NetTransport } from '../../../src/main/net/transport';
 import type { SessionState } from '../../../src/shared/session-state';
 import { startDemoApi, type RunningDemoApi } from '../../../tools/demo-api';
-import { demoPoolDefinition, startUserPool, type RunningUserPool } from '../../../tools/user-pool';
+import {
+  DEMO_ADMIN_CREDENTIALS,
+  DEMO_IDENTITY_POOL_ID,
+  DEMO_ROLES,
+  demoPoolDefinition,
+  startUserPool,
+  type RunningUserPool,
+} from '../../../tools/user-pool';
 import type { PoolDefinition } from '../../../tools/user-pool/types';
 import { freePort } from '../../auth/support/ports';
 import { launchBrowser } from '../../support/browser';
 import { assertPrivateKeyring } from '../../support/keyring-guard';
 
-export const IDENTITY_POOL_ID = 'us-east-1:0d3f0a52-7b1e-4c1d-9a6e-5f4e3d2c1b0a';
-const role = (name: string) => `arn:aws:iam::000000000000:role/${name}`;
-export const ROLES = {
-  admin: role('DemoAdmin'),
-  staff: role('DemoStaff'),
-  authenticated: role('DemoSignedIn'),
-};
+export const IDENTITY_POOL_ID = DEMO_IDENTITY_POOL_ID;
+export const ROLES = DEMO_ROLES;
 /** Static keys for scripts (allowed every action): the test's own requests to the IAM API. */
-export const ADMIN_KEYS = {
-  accessKeyId: 'AKIALOCALDEMOADMIN01',
-  secretAccessKey: 'local-demo-admin-secret-0001',
-};
+export const ADMIN_KEYS = DEMO_ADMIN_CREDENTIALS;
 export const PASSWORDS = { alice: 'Alice-demo-1!', bob: 'Bob-demo-1!' } as const;
 export type WorldUser = keyof typeof PASSWORDS;
 
-/** The demo pool with the demo world of issue 26: admin and staff groups with roles, an identity pool. */
+/**
+ * The demo world as `npm start` runs it (tools/user-pool/demo-pool.ts: alice in admin with the
+ * LocalPoolAdmin role, bob in staff with LocalPoolStaff, the demo identity pool), with this
+ * world's redirect, 30 more users (ListUsers then needs a second page) and, when asked, shorter
+ * credentials.
+ */
 export function awsDemoDefinition(callback: string, credentialsValiditySeconds?: number): PoolDefinition {
   const client = demoPoolDefinition.clients[0]!;
   return {
     ...demoPoolDefinition,
     clients: [{ ...client, callbackUrls: [callback], logoutUrls: [] }],
     users: [
-      ...demoPoolDefinition.users.map((u) =>
-        u.username === 'bob'
-          ? { ...u, groups: ['staff'] }
-          : u.username === 'alice'
-            ? { ...u, groups: ['admin'] }
-            : u,
-      ),
-      // Enough users for ListUsers to need a second page (the app asks 25 at a time).
+      ...demoPoolDefinition.users,
       ...Array.from({ length: 30 }, (_, i) => ({
         username: `user${String(i + 1).padStart(2, '0')}`,
         password: `User-demo-${i + 1}!`,
@@ -64,35 +61,10 @@ export function awsDemoDefinition(callback: string, credentialsValiditySeconds?:
         groups: [] as string[],
       })),
     ],
-    groups: [
-      { groupName: 'admin', description: 'Administrators', roleArn: ROLES.admin, precedence: 1 },
-      { groupName: 'staff', description: 'Staff', roleArn: ROLES.staff, precedence: 10 },
-    ],
-    iamRoles: [
-      {
-        arn: ROLES.admin,
-        allow: [
-          'cognito-idp:ListUsers',
-          'cognito-idp:ListGroups',
-          'cognito-idp:Admin*',
-          'execute-api:Invoke',
-        ],
-      },
-      { arn: ROLES.staff, allow: ['execute-api:Invoke'] },
-      { arn: ROLES.authenticated, allow: [] },
-    ],
-    adminCredentials: ADMIN_KEYS,
-    identityPools: [
-      {
-        identityPoolId: IDENTITY_POOL_ID,
-        allowUnauthenticatedIdentities: false,
-        cognitoIdentityProviders: [{ clientId: client.clientId, serverSideTokenCheck: true }],
-        roles: { authenticated: ROLES.authenticated },
-        roleMappings: { type: 'Token', ambiguousRoleResolution: 'AuthenticatedRole' },
-        ...(credentialsValiditySeconds ? { credentialsValiditySeconds } : {}),
-      },
-    ],
-  } as PoolDefinition;
+    identityPools: (demoPoolDefinition.identityPools ?? []).map((pool) =>
+      credentialsValiditySeconds ? { ...pool, credentialsValiditySeconds } : pool,
+    ),
+  };
 }
 
 export class StandInConfirm implements ConfirmPort {
