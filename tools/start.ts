@@ -134,13 +134,21 @@ try {
     tools.push(iamApi);
     tempDir = mkdtempSync(path.join(os.tmpdir(), 'cognito-desktop-demo-'));
     const profileFile = path.join(tempDir, 'demo-profile.json');
-    writeFileSync(profileFile, JSON.stringify(
-        demoProfile(poolReady, api.ready['url'] as string, iamApi.ready['url'] as string),
+    writeFileSync(
+      profileFile,
+      JSON.stringify(
+        demoProfile(poolReady, api.ready['url'] as string, {
+          iamApiBaseUrl: iamApi.ready['url'] as string,
+          // Loaded here only: the pool's modules load oidc-provider, which warns on Node 20.
+          identityPoolId: (await import('./user-pool/demo-pool')).DEMO_IDENTITY_POOL_ID,
+        }),
         null,
         2,
-      ), {
-      mode: 0o600,
-    });
+      ),
+      {
+        mode: 0o600,
+      },
+    );
     env[PROFILE_ENV_VAR] = profileFile;
     console.log(
       `Demo user pool at ${poolReady.domain}; demo API at ${String(api.ready['url'])}, in IAM mode at ${String(iamApi.ready['url'])}.`,

@@ -1,5 +1,4 @@
 import { parseProfile, type ProfileInput } from '../../src/main/config/profile';
-import { DEMO_IDENTITY_POOL_ID } from '../user-pool/demo-pool';
 
 /**
  * The profile `npm start` writes for a demo run: the local user pool's demo client with the
@@ -27,11 +26,18 @@ export interface PoolReady {
   identityApiEndpoint?: string | undefined;
 }
 
-export function demoProfile(pool: PoolReady, apiBaseUrl: string, iamApiBaseUrl?: string): ProfileInput {
+/** The demo world's AWS side: the IAM-mode demo API and the demo identity pool's id. */
+export interface DemoAws {
+  iamApiBaseUrl: string;
+  identityPoolId: string;
+}
+
+export function demoProfile(pool: PoolReady, apiBaseUrl: string, demoAws?: DemoAws): ProfileInput {
+  const iamApiBaseUrl = demoAws?.iamApiBaseUrl;
   const aws =
-    iamApiBaseUrl && pool.identityApiEndpoint && pool.idpApiEndpoint
+    demoAws && pool.identityApiEndpoint && pool.idpApiEndpoint
       ? {
-          identityPool: { id: DEMO_IDENTITY_POOL_ID, endpoint: pool.identityApiEndpoint },
+          identityPool: { id: demoAws.identityPoolId, endpoint: pool.identityApiEndpoint },
           userPoolEndpoint: pool.idpApiEndpoint,
         }
       : undefined;
