@@ -15,6 +15,7 @@ import { memoryIdentityIdCache } from '../../src/main/aws/identity-id-cache';
 import type { Clock } from '../../src/main/auth/clock';
 import { parseProfile, type ResolvedProfile } from '../../src/main/config/profile';
 import { createApiClient } from '../../src/main/http/api-client';
+import { checkIdentityPool } from '../../src/main/doctor/identity-pool-checks';
 import { defaultNodeTransport } from '../../src/main/net/default-transport';
 import { AppError } from '../../src/shared/errors';
 import type { SessionState } from '../../src/shared/session-state';
@@ -175,5 +176,40 @@ describe('the credentials owner', () => {
     } finally {
       await api?.close();
     }
+  });
+
+  it('the doctor checks the identity pool without a sign-in: the id parses and the endpoint answers; an unknown pool fails with the fix', async () => {
+    const transport = defaultNodeTransport();
+    const good = await checkIdentityPool(profile, transport);
+    expect(good.map((r) => [r.id, r.status])).toEqual([
+      ['identity-pool-id', 'pass'],
+      ['identity-pool-get-id', 'pass'],
+    ]);
+    const unknown = await checkIdentityPool(
+      {
+        ...profile,
+        identityPool: { ...profile.identityPool!, id: 'us-east-1:00000000-0000-4000-8000-00000000dead' },
+      },
+      transport,
+    );
+    expect(unknown[1]).toMatchObject({
+      status: 'fail',
+      fix: expect.stringMatching(/^No identity pool us-east-1:0+-0+-4000/),
+    });
+    // Signed in: GetId with the ID token, and the role in use from the owner's view.
+    const o = owner(testClock());
+    await o.current();
+    const signedIn = await checkIdentityPool(profile, transport, {
+      idToken: async () => idToken,
+      view: () => o.view(),
+    });
+    expect(signedIn.map((r) => [r.id, r.status])).toEqual([
+      ['identity-pool-id', 'pass'],
+      ['identity-pool-get-id', 'pass'],
+      ['identity-pool-role', 'pass'],
+    ]);
+    expect(signedIn[2]!.detail).toMatch(/^LocalPoolAdmin;/);
+    expect(JSON.stringify(signedIn)).not.toMatch(/eyJ|ASIA/);
+    o.dispose();
   });
 });

@@ -114,7 +114,13 @@ export const ipcContext = {
 };
 
 export async function startAwsAppWorld(
-  options: { credentialsValiditySeconds?: number; marginMs?: number; sessionTracking?: boolean } = {},
+  options: {
+    credentialsValiditySeconds?: number;
+    marginMs?: number;
+    sessionTracking?: boolean;
+    /** Access and ID token lifetime at the pool (seconds); default the demo client's hour. */
+    tokenLifetimeSeconds?: number;
+  } = {},
 ): Promise<AwsAppWorld> {
   assertPrivateKeyring();
   const cleanups: Array<() => Promise<unknown>> = [];
@@ -124,7 +130,18 @@ export async function startAwsAppWorld(
   try {
     const port = await freePort();
     const callback = `http://127.0.0.1:${port}/callback`;
-    const definition = awsDemoDefinition(callback, options.credentialsValiditySeconds);
+    const poolBase = awsDemoDefinition(callback, options.credentialsValiditySeconds);
+    const lifetime = options.tokenLifetimeSeconds;
+    const definition = lifetime
+      ? {
+          ...poolBase,
+          clients: poolBase.clients.map((c) => ({
+            ...c,
+            accessTokenValiditySeconds: lifetime,
+            idTokenValiditySeconds: lifetime,
+          })),
+        }
+      : poolBase;
     const pool = await startUserPool({ port: 0, definition });
     cleanups.push(() => pool.close());
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'aws-world-'));
