@@ -58,11 +58,12 @@ const MAIN_ROOMS = {
   menu: [],
   policy: ['config'],
   auth: ['config', 'log', 'net'],
-  doctor: ['config', 'log', 'net'],
+  aws: ['auth', 'config', 'log', 'net'],
+  doctor: ['aws', 'config', 'log', 'net'],
   updates: ['log', 'policy'],
-  http: ['auth', 'log', 'net'],
+  http: ['auth', 'aws', 'log', 'net'],
   diagnostics: ['config', 'doctor', 'log', 'menu', 'net', 'policy'],
-  ipc: ['auth', 'config', 'diagnostics', 'http', 'log', 'policy', 'settings', 'updates'],
+  ipc: ['auth', 'aws', 'config', 'diagnostics', 'http', 'log', 'policy', 'settings', 'updates'],
 };
 const ELECTRON_ONLY = ['src/main/index.ts', 'src/main/window.ts', 'src/main/**/electron-*.ts'];
 const mainBase = [noRenderer, noPreload, noTools, noReact];

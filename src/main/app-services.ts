@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { AppError } from '../shared/errors';
 import type { AboutInfo } from '../shared/ipc-contract';
 import { hostedUiLanguage } from '../shared/languages';
 import type { SessionState } from '../shared/session-state';
@@ -25,6 +26,10 @@ import { SETTINGS_FILE_NAME } from './settings/settings-store';
 import { createUiServices, type UiServices } from './settings/ui-services';
 import type { ConfirmProfileChange } from './config/profile-change-confirmation';
 import type { UpdateController } from './updates/update-controller';
+import type { ConfirmPort } from './aws/confirm-port';
+import { fileIdentityIdCache, type IdentityIdCache } from './aws/identity-id-cache';
+import type { AwsSide } from './aws/aws-side';
+import { createAwsCompanion } from './app/aws-companion';
 
 /**
  * The whole app minus Electron: profiles, the session of the active profile, the API client, the
@@ -78,6 +83,13 @@ export interface AppServicesOptions extends ProfileSourceInputs {
   keychainCheck?: () => Promise<CheckResult>;
   /** The update decision layer (index.ts makes it); omitted, the UI shows updates as off. */
   updates?: UpdateController;
+  /**
+   * Confirms admin changes and "sign out everywhere": Electron's native dialog in the app
+   * (aws/electron-confirm-dialog.ts); omitted, every such change is refused (NOT_CONFIRMED).
+   */
+  confirm?: ConfirmPort;
+  /** Tests: the AWS credentials' margin (ms) and the identity-id cache; default 60 s, a file in userData. */
+  aws?: { marginMs?: number; identityCache?: IdentityIdCache };
 }
 
 export interface AppServices {
@@ -133,6 +145,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     log: (line) => log.warn(line),
   });
 
+  const identityCache = options.aws?.identityCache ?? fileIdentityIdCache(options.userDataDir);
   const active = createActiveSession({
     noProfileReason: () => profiles.noProfileReason(),
     create: (profile) => {
@@ -153,7 +166,21 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         dataDir: options.sessionOptions?.dataDir ?? options.userDataDir,
       });
     },
+    companion: (profile, session) =>
+      createAwsCompanion(profile, session, {
+        transport,
+        identityCache,
+        confirm: options.confirm,
+        language: () => ui.language(),
+        logger: options.logger,
+        ...(options.aws?.marginMs === undefined ? {} : { marginMs: options.aws.marginMs }),
+      }),
   });
+  const requireAws = (): AwsSide => {
+    const side = active.current() ? active.companion()?.side : undefined;
+    if (!side) throw new AppError('CONFIG_INVALID', profiles.noProfileReason());
+    return side;
+  };
 
   const profiles = createAppProfiles({
     inputs: options,
@@ -179,6 +206,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         session: () => active.facade.getState(),
         transport,
         ...(options.keychainCheck ? { keychainCheck: options.keychainCheck } : {}),
+        identityPool: () => {
+          const bound = active.current();
+          const owner = active.companion()?.side.credentials;
+          if (!bound || !owner || bound.getState().status !== 'signed-in') return undefined;
+          return { idToken: () => bound.getIdToken(), view: () => owner.view() };
+        },
         ...(options.logFile ? { logFile: options.logFile } : {}),
       })
     : undefined;
@@ -191,6 +224,10 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     ...(options.updates ? { updates: options.updates } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     userProfiles: profiles.userProfiles,
+    aws: {
+      admin: () => requireAws().admin,
+      account: () => requireAws().account,
+    },
   });
 
   const initial = profiles.store.active();
@@ -218,7 +255,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     async start() {
       const session = active.current();
       if (!session) return active.noProfileState();
-      const state = await session.start();
+      const state = active.decorate(await session.start());
       active.publish(state);
       return state;
     },

@@ -6,6 +6,7 @@ import { electronSaveDialog } from './diagnostics/electron-save-dialog';
 import { listenForDeepLinks } from './electron-deep-links';
 import { followSettings } from './electron-menu';
 import { electronConfirmDialog } from './config/electron-confirm-dialog';
+import { electronConfirmDialog as electronAdminConfirmDialog } from './aws/electron-confirm-dialog';
 import { registerElectronIpc } from './ipc/electron-ipc';
 import { QUIT_DISPOSE_WAIT_MS, refusedDebugSwitch, settleWithin } from './launch-options';
 import { createMainLog } from './log/electron-log';
@@ -113,6 +114,7 @@ function run(): void {
           () => mainWindow,
           () => services?.ui.language() ?? 'en',
         ),
+        confirm: electronAdminConfirmDialog,
         updates,
         ...(sink ? { logFile: sink.file } : {}),
         about: {

@@ -42,6 +42,10 @@ const SECRET_KEYS = [
   'idToken',
   'codeVerifier',
   'clientSecret',
+  // AWS credentials (identity pool answers, SDK objects): AccessKeyId, SecretKey, SessionToken.
+  'AccessKeyId',
+  'SecretKey',
+  'secretAccessKey',
 ];
 const SECRET_KEY_SET = new Set(SECRET_KEYS.map((k) => k.toLowerCase()));
 /** Keys named for what they hold, whatever their prefix: aws_session_token, db_password, x_client_secret. */
@@ -72,6 +76,8 @@ const INSPECT_ITEM = `(?:${INSPECT_STRING}|-?\\d[\\d.eE+-]*)`;
 const COLON_VALUE = `(?:\\[REDACTED\\]|${INSPECT_STRING}|\\[\\s*(?:${INSPECT_ITEM}\\s*(?:,\\s*${INSPECT_ITEM}\\s*)*)?\\]|[^\\s,;'"\`{}()\\[\\]]+)`;
 
 const PATTERNS: Array<[RegExp, string]> = [
+  // AWS access key ids (long-term AKIA, temporary ASIA), wherever they appear (a SigV4 Credential=).
+  [/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, REDACTED],
   // JWT/JWE-shaped values: base64url header starting with {" (eyJ), then dot-separated segments.
   [/eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){0,3}/g, REDACTED],
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
@@ -118,7 +124,7 @@ const PATTERNS: Array<[RegExp, string]> = [
 
 // Every pattern above needs one of these; a text without any is left as it is (a fast path for
 // callers such as the response-header filter).
-const MAY_NEED_REDACTION = new RegExp(`eyJ|bearer|basic|=|%3D|%40|@|["']\\s*:|${KEY}[ \\t]*:`, 'i');
+const MAY_NEED_REDACTION = new RegExp(`eyJ|bearer|basic|AKIA|ASIA|=|%3D|%40|@|["']\\s*:|${KEY}[ \\t]*:`, 'i');
 
 /** False only for texts redact() leaves unchanged (test/shared/redact.test.ts holds this). */
 export function mayNeedRedaction(text: string): boolean {

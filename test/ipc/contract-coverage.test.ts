@@ -100,6 +100,13 @@ describe('contract coverage', () => {
       'policy.get': 'policy:get',
       'profiles.save': 'profiles:save',
       'profiles.remove': 'profiles:remove',
+      'admin.listUsers': 'aws:admin-list-users',
+      'admin.getUser': 'aws:admin-get-user',
+      'admin.listGroups': 'aws:admin-list-groups',
+      'admin.change': 'aws:admin-change',
+      'account.signOutEverywhere': 'account:sign-out-everywhere',
+      'account.listSessions': 'account:list-sessions',
+      'account.revoke': 'account:revoke-session',
     });
   });
 });

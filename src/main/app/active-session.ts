@@ -15,13 +15,29 @@ import type { ResolvedProfile } from '../config/profile';
  *     clear()              dispose the live session; the state says why there is none
  *
  * Listeners subscribe to the facade, not to a session, so they survive a switch.
+ *
+ * A companion (the profile's AWS side) is made with each session and disposed before it, so
+ * nothing of it outlives its session or profile; it sees every state first and may add what a
+ * person may see of it to the published state (`decorate`).
  */
-export interface ActiveSession {
+export interface SessionCompanion {
+  decorate(state: SessionState): SessionState;
+  sessionChanged(state: SessionState): void;
+  /** The companion's own changes publish the session's state again. */
+  onChanged(listener: () => void): () => void;
+  dispose(): void;
+}
+
+export interface ActiveSession<C extends SessionCompanion = SessionCompanion> {
   readonly facade: SessionController;
   /** The live session, undefined without a profile. */
   current(): Session | undefined;
   /** The profile the live session was made for (its APIs bind API requests). */
   profile(): ResolvedProfile | undefined;
+  /** The live session's companion, if the options make one. */
+  companion(): C | undefined;
+  /** The state as published: the session's, with what the companion adds. */
+  decorate(state: SessionState): SessionState;
   attach(profile: ResolvedProfile): void;
   replace(profile: ResolvedProfile): Promise<void>;
   clear(): Promise<void>;
@@ -32,8 +48,9 @@ export interface ActiveSession {
   dispose(): Promise<void>;
 }
 
-export interface ActiveSessionOptions {
+export interface ActiveSessionOptions<C extends SessionCompanion = SessionCompanion> {
   create(profile: ResolvedProfile): Session;
+  companion?(profile: ResolvedProfile, session: Session): C;
   /** Why no session exists: the configuration error, or that no profile is configured. */
   noProfileReason(): string;
 }
@@ -47,9 +64,12 @@ export function noProfileState(reason: string): SessionState {
   });
 }
 
-export function createActiveSession(options: ActiveSessionOptions): ActiveSession {
+export function createActiveSession<C extends SessionCompanion = SessionCompanion>(
+  options: ActiveSessionOptions<C>,
+): ActiveSession<C> {
   let session: Session | undefined;
   let sessionProfile: ResolvedProfile | undefined;
+  let companion: C | undefined;
   let unsubscribeSession: (() => void) | undefined;
   const listeners = new Set<(state: SessionState) => void>();
   const publish = (state: SessionState) => {
@@ -57,10 +77,25 @@ export function createActiveSession(options: ActiveSessionOptions): ActiveSessio
   };
   const none = () => noProfileState(options.noProfileReason());
 
+  const decorate = (state: SessionState) => (companion ? companion.decorate(state) : state);
+
   const attach = (profile: ResolvedProfile) => {
-    session = options.create(profile);
+    const attached = options.create(profile);
+    const made = options.companion?.(profile, attached);
+    session = attached;
     sessionProfile = profile;
-    unsubscribeSession = session.onChanged(publish);
+    companion = made;
+    const offSession = attached.onChanged((state) => {
+      made?.sessionChanged(state);
+      publish(decorate(state));
+    });
+    const offCompanion = made?.onChanged(() => {
+      if (session === attached) publish(decorate(attached.getState()));
+    });
+    unsubscribeSession = () => {
+      offSession();
+      offCompanion?.();
+    };
   };
 
   const detach = async () => {
@@ -69,6 +104,9 @@ export function createActiveSession(options: ActiveSessionOptions): ActiveSessio
     unsubscribeSession = undefined;
     session = undefined;
     sessionProfile = undefined;
+    // Dropped before the session goes: no credential outlives its session or profile.
+    companion?.dispose();
+    companion = undefined;
     await old?.dispose();
   };
 
@@ -78,12 +116,12 @@ export function createActiveSession(options: ActiveSessionOptions): ActiveSessio
   };
 
   const facade: SessionController = {
-    signIn: async (choice) => requireSession().signIn(choice),
+    signIn: async (choice) => decorate(await requireSession().signIn(choice)),
     signInLink: async () => (session ? session.signInLink() : null),
     cancelSignIn: async () => session?.cancelSignIn(),
     reopenBrowser: async () => session?.reopenBrowser(),
     signOut: async (request) => (session ? session.signOut(request) : none()),
-    getState: () => (session ? session.getState() : none()),
+    getState: () => (session ? decorate(session.getState()) : none()),
     onChanged(listener) {
       listeners.add(listener);
       return () => {
@@ -96,11 +134,13 @@ export function createActiveSession(options: ActiveSessionOptions): ActiveSessio
     facade,
     current: () => session,
     profile: () => sessionProfile,
+    companion: () => companion,
+    decorate,
     attach,
     async replace(profile) {
       await detach();
       attach(profile);
-      publish(await (session as Session).start());
+      publish(decorate(await (session as Session).start()));
     },
     async clear() {
       await detach();

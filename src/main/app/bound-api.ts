@@ -4,6 +4,7 @@ import type { Session } from '../auth/session';
 import { createApiClient, type ApiClient } from '../http/api-client';
 import type { NetTransport } from '../net/transport';
 import type { ActiveSession } from './active-session';
+import type { AwsCompanion } from './aws-companion';
 
 /**
  * The API client of the app. It does NOT use the session facade: each request is bound to the
@@ -12,13 +13,13 @@ import type { ActiveSession } from './active-session';
  * can reach its API.
  */
 export interface BoundApiOptions {
-  active: ActiveSession;
+  active: ActiveSession<AwsCompanion>;
   transport: NetTransport;
   noProfileReason(): string;
 }
 
 /** A token source that serves only while `bound` is the live session. */
-function boundTo(bound: Session, active: ActiveSession): AccessTokenSource {
+function boundTo(bound: Session, active: ActiveSession<AwsCompanion>): AccessTokenSource {
   const ensureActive = () => {
     if (active.current() !== bound) {
       throw new AppError(
@@ -48,7 +49,9 @@ export function createBoundApiClient(options: BoundApiOptions): ApiClient {
       const bound = active.current();
       const profile = active.profile();
       if (!bound || !profile) throw new AppError('CONFIG_INVALID', options.noProfileReason());
-      return { apis: profile.apis, tokens: boundTo(bound, active) };
+      // The AWS credentials serve only while `bound` is the live session, as the tokens do.
+      const aws = active.companion()?.side.boundCredentials(() => active.current() === bound);
+      return { apis: profile.apis, tokens: boundTo(bound, active), ...(aws ? { aws } : {}) };
     },
     transport: options.transport,
   });

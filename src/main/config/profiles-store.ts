@@ -66,6 +66,8 @@ function summary(profile: ResolvedProfile, managed: boolean): ProfileSummary {
     demo: profile.demo === true,
     apis: profile.apis.map((api) => ({ name: api.name, baseUrl: api.baseUrl })),
     ...(managed ? { managed: true } : {}),
+    ...(profile.identityPool ? { identityPool: true } : {}),
+    ...(profile.sessionTracking ? { sessionTracking: true } : {}),
     ...(profile.signInOptions?.length
       ? { signInOptions: profile.signInOptions.map((option) => ({ label: option.label })) }
       : {}),

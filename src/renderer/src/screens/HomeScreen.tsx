@@ -2,6 +2,7 @@ import type { ProfileSummary } from '../../../shared/ipc-contract';
 import type { SessionState } from '../../../shared/session-state';
 import { DemoBadge } from '../components/DemoBadge';
 import { SessionPanel } from '../components/SessionPanel';
+import { AwsAccessPanel } from '../components/AwsAccessPanel';
 import { useFocusOnMount } from '../hooks/use-focus-on-mount';
 import { useT } from '../i18n';
 import type { SessionHistory } from '../session-history';
@@ -57,6 +58,7 @@ export function HomeScreen(props: {
           </dl>
         </section>
         <SessionPanel session={props.session} history={props.history} />
+        {props.session.aws ? <AwsAccessPanel aws={props.session.aws} /> : null}
       </div>
     </section>
   );
