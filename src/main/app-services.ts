@@ -227,6 +227,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     reopenBrowser: async () => session?.reopenBrowser(),
     signOut: async (request) => (session ? session.signOut(request) : noProfileState(noProfileReason())),
     getState: () => (session ? session.getState() : noProfileState(noProfileReason())),
+    retryNow: () => session?.online(),
     onChanged(listener) {
       listeners.add(listener);
       return () => {
