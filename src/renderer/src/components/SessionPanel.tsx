@@ -4,7 +4,7 @@ import { Msg, useFormat, useT } from '../i18n';
 import { useNow } from '../hooks/use-now';
 import type { SessionHistory } from '../session-history';
 import { timelineEntries } from '../timeline-entries';
-import { OutageLine, RetryNowButton, outagePhase } from './OfflineStatus';
+import { OutageLine, outagePhase } from './OfflineStatus';
 import { SessionTimeline } from './SessionTimeline';
 
 type SignedIn = Extract<SessionState, { status: 'signed-in' }>;
@@ -17,7 +17,7 @@ export function SessionPanel(props: { session: SignedIn; history: SessionHistory
   const { session } = props;
   const remaining = session.accessTokenExpiresAt - now;
   // An outage (offline, or a try running after one) reads as such, with the countdown to the
-  // next try; a refresh while all is well is just "Refreshing…".
+  // next try; a refresh while all is well is just "Refreshing…". "Retry now" is on the banner.
   const outage =
     session.connectivity === 'offline' || (props.degraded && session.connectivity === 'refreshing');
   const phase = outagePhase(session, now);
@@ -64,11 +64,6 @@ export function SessionPanel(props: { session: SignedIn; history: SessionHistory
               </>
             ) : null}
           </span>
-          {outage ? (
-            <div className="state-action">
-              <RetryNowButton phase={phase} />
-            </div>
-          ) : null}
         </dd>
         <dt>{t('session.storage')}</dt>
         <dd data-testid="storage">
