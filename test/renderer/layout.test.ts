@@ -294,7 +294,14 @@ async function faultsIn(
       for (const scheme of SCHEMES) {
         await page.emulateMedia({ colorScheme: scheme });
         // Layout settles in the next frame after a resize or a scheme change.
-        await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
+        await page.evaluate(
+          () =>
+            new Promise((resolve) =>
+              (
+                globalThis as unknown as { requestAnimationFrame: (f: () => void) => void }
+              ).requestAnimationFrame(() => resolve(null)),
+            ),
+        );
         for (const fault of await layoutFaults(page))
           found.push(`${screen.name} @${size.width}x${size.height} ${scheme}: ${fault}`);
       }
