@@ -35,6 +35,7 @@ export function createDesktopApi(transport: DesktopTransport) {
     }),
     session: Object.freeze({
       get: () => call('session:get-state', {}),
+      retryNow: () => call('session:retry-now', {}),
       onChanged: subscribe('session:changed'),
     }),
     profiles: Object.freeze({

@@ -353,6 +353,8 @@ export const invokeChannels = {
     response: SessionStateSchema,
   },
   'session:get-state': { request: Empty, response: SessionStateSchema },
+  /** "Retry now" while offline: the session's online() (a refresh at once, backoff reset); null. */
+  'session:retry-now': { request: Empty, response: z.null() },
   'profiles:list': { request: Empty, response: ProfilesSchema },
   'profiles:switch': {
     request: z.object({ profileId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) }).strict(),

@@ -82,6 +82,7 @@ describe('contract coverage', () => {
       'auth.reopenBrowser': 'auth:reopen-browser',
       'auth.signOut': 'auth:sign-out',
       'session.get': 'session:get-state',
+      'session.retryNow': 'session:retry-now',
       'session.onChanged': 'session:changed',
       'profiles.list': 'profiles:list',
       'profiles.switch': 'profiles:switch',

@@ -40,6 +40,8 @@ interface Script {
   /** What a successful auth:sign-in ends in: published to the window like the engine does. */
   signInTo?: SessionState;
   calls: Array<{ channel: string; payload: unknown }>;
+  /** What session:retry-now does (the engine's online()); given the emitter for session:changed. */
+  retryNow?: (emit: (state: SessionState) => void) => void;
 }
 
 let browser: Browser;
@@ -81,6 +83,11 @@ function scriptedHandlers(script: Script) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    retryNow: () =>
+      script.retryNow?.((state) => {
+        script.state = state;
+        for (const listener of listeners) listener(state);
+      }),
   };
   const api: ApiClient = {
     request: async () => {
@@ -248,14 +255,81 @@ describe('signed-in states (scripted main)', () => {
       await page.getByRole('heading', { name: 'Welcome, carol' }).waitFor();
       expect(await page.getByText('Your sign-in is kept in memory only').isVisible()).toBe(true);
       expect(await page.getByText('No Secret Service is running on D-Bus').isVisible()).toBe(true);
-      expect(await page.getByTestId('offline-banner').textContent()).toMatch(/Next retry in 1:30\b/);
-      expect(await page.getByTestId('connectivity').textContent()).toMatch(/^Offline — next retry in/);
+      expect(await page.getByTestId('offline-next').textContent()).toBe('Next try in 1:30');
+      expect(await page.getByTestId('connectivity').textContent()).toBe('Offline — next try in 1:30');
       // A user without the admin group gets no Admin link.
       expect(await page.getByRole('button', { name: 'Admin' }).count()).toBe(0);
       await screenshot(page, 'home-memory-only');
       expect(await seriousA11yViolationsBothSchemes(page)).toEqual([]);
     } finally {
       await page.context().close();
+    }
+  });
+
+  it('offline: counts down to the real next try, says Retrying… once it is due, and Retry now calls the session', async () => {
+    const now = Date.now();
+    const offline: SessionState = {
+      status: 'signed-in',
+      user: { sub: 's-1', username: 'carol', groups: [] },
+      accessTokenExpiresAt: now + 50 * 60_000,
+      lastRefreshAt: now - 10 * 60_000,
+      connectivity: 'offline',
+      nextRetryAt: now + 5_000,
+      storage: KEYCHAIN,
+    };
+    const retried: SessionState[] = [];
+    const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+    const page = await context.newPage();
+    // A clock the test moves: the countdown must follow it, not a value frozen at the first render.
+    await page.clock.install({ time: now });
+    const script: Script = {
+      state: offline,
+      profiles: PROFILES,
+      calls: [],
+      retryNow: (emit) => {
+        const running: SessionState = { ...offline, connectivity: 'refreshing' };
+        delete (running as { nextRetryAt?: number }).nextRetryAt;
+        retried.push(running);
+        emit(running);
+      },
+    };
+    const transport = await installTestTransport(page, scriptedHandlers(script), { appUrl: server.url });
+    try {
+      await page.goto(server.url);
+      const banner = page.getByTestId('offline-banner');
+      await banner.waitFor();
+      expect(await page.getByTestId('offline-next').textContent()).toBe('Next try in 0:05');
+      await page.clock.runFor(2_000);
+      await page.getByTestId('offline-next').getByText('Next try in 0:03').waitFor();
+      expect(await page.getByTestId('connectivity').textContent()).toBe('Offline — next try in 0:03');
+      // The planned moment comes and main has not answered yet: a try is running, not "0:00".
+      await page.clock.runFor(3_500);
+      await page.getByTestId('offline-next').getByText('Retrying…').waitFor();
+      expect(await page.getByTestId('connectivity').textContent()).toBe('Offline — retrying…');
+      expect(await banner.getByRole('button', { name: 'Retry now' }).isDisabled()).toBe(true);
+
+      // Main plans the next try 30 s out; Retry now asks for it at once (session:retry-now).
+      const pageNow = await page.evaluate(() => Date.now());
+      transport.emit('session:changed', { ...offline, nextRetryAt: pageNow + 30_000 });
+      await page
+        .getByTestId('offline-next')
+        .getByText(/^Next try in 0:(29|30)$/)
+        .waitFor();
+      const retry = banner.getByRole('button', { name: 'Retry now' });
+      expect(await retry.isEnabled()).toBe(true);
+      await retry.click();
+      await page.getByTestId('offline-next').getByText('Retrying…').waitFor();
+      expect(retried).toHaveLength(1);
+      expect(
+        transport.messages.filter((m) => m.direction === 'invoke' && m.channel === 'session:retry-now'),
+      ).toHaveLength(1);
+      expect(await banner.getByRole('button', { name: 'Retry now' }).isDisabled()).toBe(true);
+      // Back online: the banner goes.
+      transport.emit('session:changed', { ...offline, connectivity: 'online', lastRefreshAt: pageNow });
+      await banner.waitFor({ state: 'detached' });
+    } finally {
+      await transport.dispose();
+      await context.close();
     }
   });
 

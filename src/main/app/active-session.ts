@@ -122,6 +122,7 @@ export function createActiveSession<C extends SessionCompanion = SessionCompanio
     reopenBrowser: async () => session?.reopenBrowser(),
     signOut: async (request) => (session ? session.signOut(request) : none()),
     getState: () => (session ? decorate(session.getState()) : none()),
+    retryNow: () => session?.online(),
     onChanged(listener) {
       listeners.add(listener);
       return () => {

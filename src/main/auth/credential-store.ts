@@ -1,3 +1,4 @@
+import { detectLinuxSandbox, sandboxKeychainHint } from '../platform/linux-sandbox';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import {
@@ -189,7 +190,8 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
   let probedHead: string | null | undefined;
 
   const toMemory = (err: unknown) => {
-    const reason = `${describeKeychainError(err)} Your sign-in is kept in memory only and ends when the app quits.`;
+    const hint = sandboxKeychainHint(detectLinuxSandbox(process.env));
+    const reason = `${describeKeychainError(err)}${hint ? ` ${hint}` : ''} Your sign-in is kept in memory only and ends when the app quits.`;
     storage = { kind: 'memory', reason };
     // The reason is ours; the library message may contain paths, not secrets, but stay terse.
     log.warn('keychain unavailable, using memory only', { reason });

@@ -86,6 +86,10 @@ export function createHandlers({
       },
       'auth:sign-out': (request) => session.signOut({ endHostedUiSession: request.endHostedUiSession }),
       'session:get-state': async () => session.getState(),
+      'session:retry-now': async () => {
+        session.retryNow?.();
+        return null;
+      },
       'profiles:list': async () => profiles.list(),
       'profiles:switch': (request) => profiles.switchTo(request.profileId),
       'api:request': (request) => api.request(request),

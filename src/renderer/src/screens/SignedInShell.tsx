@@ -5,7 +5,7 @@ import type { UiError } from '../api-call';
 import { DemoBadge } from '../components/DemoBadge';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { SignOutMenu } from '../components/SignOutMenu';
-import { formatRetry } from '../format-time';
+import { OutageLine, RetryNowButton, outagePhase } from '../components/OfflineStatus';
 import { useFormat, useT } from '../i18n';
 import { useNow } from '../hooks/use-now';
 import type { NoteDrafts } from '../notes-model';
@@ -95,7 +95,12 @@ export function SignedInShell(props: {
       ) : null}
       <main className="content" id="content">
         {view === 'home' ? (
-          <HomeScreen session={session} history={props.history} profile={props.profile} />
+          <HomeScreen
+            session={session}
+            history={props.history}
+            profile={props.profile}
+            degraded={props.degraded}
+          />
         ) : null}
         {view === 'notes' ? <NotesScreen drafts={props.drafts} setDrafts={props.setDrafts} /> : null}
         {view === 'admin' ? (
@@ -120,6 +125,7 @@ function OfflineBanner(props: { session: SignedIn }) {
   const now = useNow(1000);
   const { session } = props;
   const valid = session.accessTokenExpiresAt > now;
+  const phase = outagePhase(session, now);
   return (
     <div className="banner banner-offline" data-testid="offline-banner">
       <p role="status">
@@ -128,13 +134,10 @@ function OfflineBanner(props: { session: SignedIn }) {
           ? t('offline.keepWorking', { time: format.time(session.accessTokenExpiresAt) })
           : t('offline.wait')}
       </p>
-      {session.connectivity === 'refreshing' ? (
-        <p>{t('offline.reconnecting')}</p>
-      ) : session.nextRetryAt !== undefined ? (
-        <p>
-          {t('offline.nextRetry')} <span role="timer">{formatRetry(session.nextRetryAt - now, t)}</span>.
-        </p>
-      ) : null}
+      <p data-testid="offline-next">
+        <OutageLine phase={phase} />
+      </p>
+      <RetryNowButton phase={phase} />
     </div>
   );
 }
