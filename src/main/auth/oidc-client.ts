@@ -13,7 +13,8 @@ import { toTransientError } from './refresh-error-classifier';
  *
  * Cognito's discovery document lives on the issuer host while the Hosted UI endpoints live on the
  * pool domain: we insist that the authorize endpoint is on the profile's `domain`, because that
- * URL is handed to the system browser.
+ * URL is handed to the system browser; the token and revocation endpoints must be there as well
+ * (Cognito serves all three on the domain), which is what a stored session is bound to.
  *
  * Every request openid-client makes (discovery, token, revoke) goes through the given
  * NetTransport as its `customFetch`: Chromium's stack in the app, the explicit undici transport in
@@ -28,9 +29,14 @@ export interface OidcClient {
 /** What discovery found, checked: the part a cache may share across sessions (and keep on disk). */
 export type ProviderMetadata = client.ServerMetadata;
 
+/** What discovery needs of a profile (a stored session's binding names the same three). */
+export type ProviderProfile = Pick<ResolvedProfile, 'issuer' | 'clientId' | 'domain'> & {
+  clientSecret?: string | undefined;
+};
+
 /** Reads and checks the issuer's discovery document (the checks also run on a cached copy). */
 export async function discoverProvider(
-  profile: ResolvedProfile,
+  profile: ProviderProfile,
   options: { timeoutMs: number; transport: NetTransport },
 ): Promise<ProviderMetadata> {
   const customFetch = asFetch(options.transport) as client.CustomFetch;
@@ -56,7 +62,7 @@ export async function discoverProvider(
 
 /** The profile's rules for a discovery document: authorize on the Hosted UI domain, JWKS https. */
 export function checkProviderMetadata(
-  profile: ResolvedProfile,
+  profile: ProviderProfile,
   meta: ProviderMetadata,
 ): { jwksUri: URL; authorizationEndpoint: URL } {
   const bare = (u: string) => u.replace(/\/+$/, '');
@@ -73,6 +79,22 @@ export function checkProviderMetadata(
       `The issuer's authorize endpoint is not on the profile's Hosted UI domain ${domain.origin}.`,
     );
   }
+  // The token and revocation endpoints must be on the domain too: a stored session is bound to
+  // the domain's origin as its token endpoint's origin (credential-codec.ts), and a token sent
+  // anywhere else would not be where the binding says it goes.
+  for (const [name, endpoint] of [
+    ['token', meta.token_endpoint],
+    ['revocation', meta.revocation_endpoint],
+  ] as const) {
+    if (name === 'token' || endpoint !== undefined) {
+      if (!endpoint || new URL(endpoint).origin !== domain.origin) {
+        throw new AppError(
+          'CONFIG_INVALID',
+          `The issuer's ${name} endpoint is not on the profile's Hosted UI domain ${domain.origin}.`,
+        );
+      }
+    }
+  }
   if (!meta.jwks_uri) throw new AppError('CONFIG_INVALID', 'The issuer publishes no JWKS URI.');
   const jwksUri = new URL(meta.jwks_uri);
   if (jwksUri.protocol !== 'https:' && !isLoopbackHttpUrl(jwksUri)) {
@@ -83,7 +105,7 @@ export function checkProviderMetadata(
 
 /** One session's client over (possibly shared) metadata, with this session's own time bound. */
 export function oidcClientFrom(
-  profile: ResolvedProfile,
+  profile: ProviderProfile,
   meta: ProviderMetadata,
   options: { timeoutMs: number; transport: NetTransport },
 ): OidcClient {
@@ -97,7 +119,7 @@ export function oidcClientFrom(
 }
 
 export async function discoverOidcClient(
-  profile: ResolvedProfile,
+  profile: ProviderProfile,
   options: { timeoutMs: number; transport: NetTransport },
 ): Promise<OidcClient> {
   return oidcClientFrom(profile, await discoverProvider(profile, options), options);

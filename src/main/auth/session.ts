@@ -202,6 +202,7 @@ export function createSession(options: CreateSessionOptions): Session {
       log,
       clock,
       store,
+      transport,
       getOidc: oidcAccess(profile, options.providers ?? createProviderCache(), transport, requestMs, clock),
       openExternal: options.openExternal,
       expiry: new TokenExpiryEstimator(),

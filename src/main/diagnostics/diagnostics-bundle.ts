@@ -1,9 +1,10 @@
-import { closeSync, openSync, readSync, fstatSync, writeFileSync, renameSync } from 'node:fs';
+import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
 import { z } from 'zod';
 import { redact } from '../../shared/redact';
 import { SessionStateSchema, type SessionState } from '../../shared/session-state';
 import { TransitionLogSchema, type TransitionEntry } from '../../shared/session-timeline';
 import type { ResolvedProfile } from '../config/profile';
+import { writePrivateFileAtomic } from '../config/private-file';
 
 /**
  * The file a user hands to support: "Export diagnostics...".
@@ -85,7 +86,7 @@ export const DiagnosticsBundleSchema = z
     profile: DiagnosticsProfileSchema.nullable(),
     session: SessionStateSchema.nullable(),
     /** The session machine's last transitions (names, times, codes: token-free by schema). */
-    transitions: TransitionLogSchema,
+    transitions: TransitionLogSchema.optional(),
     checks: z.union([z.array(DiagnosticsCheckSchema).max(100), z.object({ error: text(1000) }).strict()]),
     log: z.object({ file: text(1000).optional(), lines: z.array(text(4000)).max(1000) }).strict(),
   })
@@ -234,7 +235,5 @@ export function readLogTail(file: string, maxLines: number): string[] {
 
 export function writeDiagnostics(file: string, bundle: DiagnosticsBundle): void {
   const checked = DiagnosticsBundleSchema.parse(bundle);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(checked, null, 2)}\n`, { mode: 0o600 });
-  renameSync(tmp, file);
+  writePrivateFileAtomic(file, `${JSON.stringify(checked, null, 2)}\n`);
 }

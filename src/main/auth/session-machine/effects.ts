@@ -2,6 +2,7 @@
  * What a transition asks the runner to do, as data. Each effect's outcome comes back as an event
  * (see states.ts); none of them decides anything itself.
  */
+import type { SessionBinding } from '../credential-store';
 import type { SignInChoice } from '../sign-in-options';
 import type { Secret, TokenSet } from '../token-set';
 import type { Answer, SaveOwner, Ticket } from './states';
@@ -10,8 +11,11 @@ export type Effect =
   | { kind: 'load-credential' }
   | { kind: 'save-credential'; owner: SaveOwner; tokens: TokenSet }
   | { kind: 'clear-credential'; clearId: number }
-  /** Bounded, never fails: ends in revoke-finished. */
-  | { kind: 'revoke'; refreshToken: Secret }
+  /**
+   * Bounded, never fails: ends in revoke-finished. `at`: revoke where the token was issued (a
+   * stored session bound to another provider, foreign-session.ts); absent: at the profile's own.
+   */
+  | { kind: 'revoke'; refreshToken: Secret; at?: SessionBinding }
   | { kind: 'begin-sign-in'; attemptId: number; choice: SignInChoice }
   | { kind: 'cancel-sign-in'; attemptId: number }
   | { kind: 'discover-for-refresh'; flightId: number }

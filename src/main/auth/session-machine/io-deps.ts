@@ -2,6 +2,7 @@
 import { AppError, isAppError, type ErrorCode } from '../../../shared/errors';
 import type { ResolvedProfile } from '../../config/profile';
 import type { Logger } from '../../log/logger';
+import type { NetTransport } from '../../net/transport';
 import type { Clock } from '../clock';
 import type { CredentialStore } from '../credential-store';
 import type { OidcClient } from '../oidc-client';
@@ -16,6 +17,8 @@ export interface IoDeps {
   log: Logger;
   clock: Clock;
   store: CredentialStore;
+  /** Requests that do not go to this profile's provider (revoking a foreign session where it was issued). */
+  transport: NetTransport;
   getOidc: OidcAccess;
   openExternal: (url: string) => Promise<void>;
   expiry: TokenExpiryEstimator;

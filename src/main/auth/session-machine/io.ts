@@ -8,7 +8,8 @@ import { refreshFailure, sendRefresh } from './io-refresh';
 import { createSignInIo, type SignInIo } from './io-sign-in';
 import { closeSignedOutPage, endRemoteSession, revokeBounded, type RemoteDeps } from '../sign-out-remote';
 import type { Answer, EventBody, Ticket } from './states';
-import type { LoadResult } from '../credential-store';
+import { sessionBindingOf, type LoadResult } from '../credential-store';
+import { revokeWhereIssued } from '../foreign-session';
 
 export interface EffectIo {
   perform(effect: Effect): void;
@@ -48,7 +49,8 @@ export function createEffectIo(
           let result: LoadResult;
           try {
             await deps.store.init();
-            result = await deps.store.load();
+            // Bound: an entry issued for another provider answers `mismatch`, never `found`.
+            result = await deps.store.load(sessionBindingOf(deps.profile));
           } catch {
             result = { kind: 'corrupt' };
           }
@@ -57,7 +59,12 @@ export function createEffectIo(
       case 'save-credential':
         return later(async () => {
           try {
-            await deps.store.save({ refreshToken: effect.tokens.refreshToken, user: effect.tokens.user });
+            // Bound to where it came from: only a profile with the same issuer, domain and client uses it.
+            await deps.store.save({
+              refreshToken: effect.tokens.refreshToken,
+              user: effect.tokens.user,
+              binding: sessionBindingOf(deps.profile),
+            });
             return { type: 'credential-saved', owner: effect.owner };
           } catch (err) {
             return {
@@ -78,7 +85,13 @@ export function createEffectIo(
       case 'revoke':
         return later(async () => ({
           type: 'revoke-finished',
-          outcome: await revokeBounded(remote, effect.refreshToken.value),
+          outcome: effect.at
+            ? await revokeWhereIssued(effect.at, effect.refreshToken.value, {
+                transport: deps.transport,
+                timeoutMs: deps.revokeMs,
+                clock: deps.clock,
+              })
+            : await revokeBounded(remote, effect.refreshToken.value),
         }));
       case 'begin-sign-in':
         return signIn.begin(effect.attemptId, effect.choice);

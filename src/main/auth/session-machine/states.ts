@@ -109,6 +109,11 @@ export type Phase =
       /** removing: the keychain removal this state waits for. */
       clearId?: number;
       refreshToken?: Secret;
+      /**
+       * Why the entry is revoked and removed instead of restored: an earlier sign-out could not
+       * remove it, or it was issued for another provider (bound elsewhere, or bound to nothing).
+       */
+      discard?: 'removal-pending' | 'mismatch' | 'unbound';
     }
   | { kind: 'signing-in'; attempt: Attempt }
   | SignedIn

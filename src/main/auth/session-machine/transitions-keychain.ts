@@ -134,12 +134,23 @@ export const credentialCleared: Row<'credential-cleared'> = {
     to: ['signed-out'],
     run: (p, e, step) => {
       if (p.step !== 'removing' || e.clearId !== p.clearId) return step.to(p);
-      step.emit({
-        kind: 'log',
-        level: 'info',
-        message: 'removed a keychain entry left by an earlier sign-out',
-        fields: { removed: e.ok },
-      });
+      const foreign = p.discard === 'mismatch' || p.discard === 'unbound';
+      step.emit(
+        foreign
+          ? {
+              // Token-free: the reason and the outcome, never the token or the origins.
+              kind: 'log',
+              level: 'warn',
+              message: 'a saved sign-in made for another sign-in service was not used',
+              fields: { reason: p.discard, removed: e.ok },
+            }
+          : {
+              kind: 'log',
+              level: 'info',
+              message: 'removed a keychain entry left by an earlier sign-out',
+              fields: { removed: e.ok },
+            },
+      );
       replyAll(step, p.waiters, STATE);
       return step.to({
         kind: 'signed-out',

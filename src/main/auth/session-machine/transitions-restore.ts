@@ -1,7 +1,10 @@
 /**
  * Restore at start: read the keychain; a stored refresh token becomes signed-in and is refreshed
  * (at once, or in a fleet at the client's turn); an entry an earlier sign-out could not remove is
- * revoked and removed instead of restored (a binding mismatch takes the same path).
+ * revoked and removed instead of restored. So is one issued for another provider (its binding
+ * names another issuer, token origin or client, or none: credential-store.ts `mismatch`): it is
+ * never sent to this profile's endpoints, only revoked where it was issued (when known), then
+ * removed, and the profile starts signed out.
  */
 import { Secret } from '../token-set';
 import { MESSAGES, replyAll, settleOvertaken, STATE, startFlight, wakeTimer } from './rules';
@@ -41,7 +44,37 @@ export const credentialLoaded: Row<'credential-loaded'> = {
       if (loaded.kind === 'removal-pending') {
         const refreshToken = new Secret(loaded.credential.refreshToken);
         step.emit({ kind: 'revoke', refreshToken });
-        return step.to({ kind: 'restoring', step: 'revoking', waiters: p.waiters, refreshToken });
+        return step.to({
+          kind: 'restoring',
+          step: 'revoking',
+          waiters: p.waiters,
+          refreshToken,
+          discard: 'removal-pending',
+        });
+      }
+      if (loaded.kind === 'mismatch') {
+        const binding = loaded.credential.binding;
+        if (binding && loaded.reason === 'mismatch') {
+          const refreshToken = new Secret(loaded.credential.refreshToken);
+          step.emit({ kind: 'revoke', refreshToken, at: binding });
+          return step.to({
+            kind: 'restoring',
+            step: 'revoking',
+            waiters: p.waiters,
+            refreshToken,
+            discard: 'mismatch',
+          });
+        }
+        // No binding (an older version wrote it): no known origin, so it is sent nowhere.
+        const clearId = step.id();
+        step.emit({ kind: 'clear-credential', clearId });
+        return step.to({
+          kind: 'restoring',
+          step: 'removing',
+          waiters: p.waiters,
+          clearId,
+          discard: 'unbound',
+        });
       }
       if (loaded.kind !== 'found') {
         replyAll(step, p.waiters, STATE);
@@ -91,12 +124,21 @@ export const revokeFinished: Row<'revoke-finished'> = {
         {
           kind: 'log',
           level: 'info',
-          message: 'revoked a keychain entry left by an earlier sign-out',
+          message:
+            p.discard === 'mismatch'
+              ? 'revoked a saved sign-in made for another sign-in service where it was issued'
+              : 'revoked a keychain entry left by an earlier sign-out',
           fields: { revocation: e.outcome },
         },
         { kind: 'clear-credential', clearId },
       );
-      return step.to({ kind: 'restoring', step: 'removing', waiters: p.waiters, clearId });
+      return step.to({
+        kind: 'restoring',
+        step: 'removing',
+        waiters: p.waiters,
+        clearId,
+        ...(p.discard ? { discard: p.discard } : {}),
+      });
     },
   },
   'signed-out': stale,

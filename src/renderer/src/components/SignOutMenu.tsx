@@ -9,6 +9,8 @@ export function SignOutMenu(props: {
   username: string;
   busy: boolean;
   onSignOut: (endHostedUiSession: boolean) => void;
+  /** "Sign out everywhere" (GlobalSignOut); absent: not offered. */
+  onSignOutEverywhere?: () => void;
 }) {
   const t = useT();
   const [open, setOpen] = useState(false);
@@ -82,6 +84,24 @@ export function SignOutMenu(props: {
         <p id={`${panelId}-forget`} className="hint">
           {t('account.signOutForget.hint')}
         </p>
+        {props.onSignOutEverywhere ? (
+          <>
+            <button
+              type="button"
+              disabled={props.busy}
+              aria-describedby={`${panelId}-everywhere`}
+              onClick={() => {
+                setOpen(false);
+                props.onSignOutEverywhere?.();
+              }}
+            >
+              {t('account.signOutEverywhere')}
+            </button>
+            <p id={`${panelId}-everywhere`} className="hint">
+              {t('account.signOutEverywhere.hint')}
+            </p>
+          </>
+        ) : null}
       </div>
     </div>
   );
