@@ -4,8 +4,9 @@
  * fetch before the first API call (issue 29). One file per profile in the app's data folder
  * (`provider-cache/<hash of the profile id>.json`), naming the issuer, Hosted UI domain and client
  * it was fetched for; a profile that differs in any of them drops it. Both documents are public
- * (no client secret is written) but the file is still private to the user (0600, random temp name
- * created exclusively, then renamed), as every file the app writes.
+ * (no client secret is written) but the file is still private to the user, written through the
+ * app's private-file writer (config/private-file.ts: 0600, random temp name created exclusively,
+ * then renamed), as every file the app writes.
  *
  * A kept copy is used at once and revalidated in the background:
  *  - the JWKS when a token names an unknown `kid` (jose re-fetches), when a signature check fails
@@ -17,21 +18,13 @@
  *   const disk = createProviderDiskCache({ dir: userDataDir });
  *   const providers = createProviderCache({ disk });   // provider-cache.ts
  */
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  fchmodSync,
-  mkdirSync,
-  openSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRemoteJWKSet, customFetch, jwksCache, type JSONWebKeySet, type JWKSCacheInput } from 'jose';
 import { z } from 'zod';
+import { writePrivateFileAtomic } from '../config/private-file';
 import type { ResolvedProfile } from '../config/profile';
 import type { Logger } from '../log/logger';
 import { asFetch } from '../net/fetch-adapters';
@@ -79,30 +72,6 @@ type KeptJwks = NonNullable<Kept['jwks']>;
 
 const MAX_FILE_BYTES = 256 * 1024;
 
-/** Mode 0600 whatever the umask, a random temporary name created exclusively (no symlink followed), then renamed. */
-function writePrivate(file: string, text: string): void {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(12).toString('hex')}.tmp`);
-  const fd = openSync(
-    tmp,
-    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0),
-    0o600,
-  );
-  try {
-    try {
-      fchmodSync(fd, 0o600);
-      const bytes = Buffer.from(text, 'utf8');
-      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
-  } catch (error) {
-    rmSync(tmp, { force: true });
-    throw error;
-  }
-}
-
 export function providerCacheFile(dir: string, profileId: string): string {
   const name = createHash('sha256').update(profileId).digest('hex').slice(0, 32);
   return path.join(dir, PROVIDER_CACHE_DIR, `${name}.json`);
@@ -124,7 +93,8 @@ export function createProviderDiskCache(options: { dir: string; logger?: Logger 
   const write = (file: string, kept: Kept) => {
     current.set(file, kept);
     try {
-      writePrivate(file, JSON.stringify(kept));
+      mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      writePrivateFileAtomic(file, JSON.stringify(kept));
     } catch (error) {
       log?.warn('could not keep discovery/JWKS on disk', {
         code: (error as NodeJS.ErrnoException).code ?? 'error',
