@@ -50,6 +50,8 @@ interface Started {
   services: AppServices;
   transport: TestTransport;
   chooser: { answer: string | undefined; offered: string[] };
+  /** What main's confirmation stand-in was asked (it answers yes). */
+  confirmations: ProfileChangeRequest[];
   close(): Promise<void>;
 }
 
