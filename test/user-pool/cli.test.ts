@@ -73,7 +73,7 @@ describe('npm run user-pool (the CLI)', () => {
     running.push(run);
     const ready = await readyLine(run);
     expect(Object.keys(ready).sort()).toEqual(
-      ['clients', 'domain', 'event', 'issuer', 'jwksUri', 'region', 'userPoolId'].sort(),
+      ['clients', 'domain', 'event', 'issuer', 'issuerType', 'jwksUri', 'region', 'userPoolId'].sort(),
     );
     expect(ready['event']).toBe('ready');
     expect(ready['region']).toBe('eu-west-1');

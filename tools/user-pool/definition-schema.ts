@@ -151,6 +151,9 @@ export const poolDefinitionSchema = z
       .optional(),
     identityProviders: z.array(identityProviderSchema).optional(),
     federatedUsers: z.array(federatedUserSchema).optional(),
+    // Cognito 2025-2026 features, each in its own module (issuer-forms.ts, ...).
+    issuerType: z.enum(['original', 'updated']).optional(),
+    waf: z.strictObject({ blockLoopbackIpRedirects: z.boolean().optional() }).optional(),
   })
   .superRefine((pool, ctx) => {
     checkFederation(pool, ctx);

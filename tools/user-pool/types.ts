@@ -4,6 +4,7 @@
  */
 
 import type { PoolFederatedUserDefinition, PoolIdentityProviderDefinition } from './federation-types';
+import type { PoolWafDefinition } from './waf';
 
 export interface PoolClientDefinition {
   clientId: string;
@@ -71,6 +72,10 @@ export interface PoolDefinition {
   identityProviders?: PoolIdentityProviderDefinition[];
   /** Federated users an admin has put into groups (they appear on their first sign-in). */
   federatedUsers?: PoolFederatedUserDefinition[];
+  /** Cognito's IssuerConfigurationType (issuer-forms.ts): default original. */
+  issuerType?: 'original' | 'updated';
+  /** An AWS WAF web ACL in front of the pool (waf.ts). */
+  waf?: PoolWafDefinition;
 }
 
 /** A canned answer for the next token-endpoint request(s), for fault-injection tests. */
@@ -111,6 +116,8 @@ export interface UserPoolCounters {
 export interface RunningUserPool {
   /** e.g. http://127.0.0.1:PORT/us-east-1_LocalPool1 (Cognito's issuer layout, another path than the domain). */
   issuer: string;
+  /** Which issuer form the pool uses (its definition's `issuerType`). */
+  issuerType: 'original' | 'updated';
   /** Hosted UI domain, e.g. http://127.0.0.1:PORT (authorize, token, revoke, logout, userInfo live here). */
   domain: string;
   jwksUri: string;

@@ -18,6 +18,7 @@ import { demoPoolDefinition } from './demo-pool';
 import { createFederation, IDP_RESPONSE_PATH } from './federation';
 import { GrantRecords } from './grant-records';
 import { createHostedUi } from './hosted-ui';
+import { poolIssuer, wellKnownName } from './issuer-forms';
 import { replayRequest, secretPostAsBasic, sendHtml, sendJson } from './http-helpers';
 import { startPoolHttpServer } from './http-server';
 import { ACCESS_KEY_STOCK, getPoolKeys } from './keys';
@@ -29,6 +30,7 @@ import { cognitoResponseShapes } from './response-shapes';
 import { createTokenFront } from './token-front';
 import { TokenFaultQueue } from './token-faults';
 import { handleUserInfo } from './user-info';
+import { sendWafBlock, wafBlocksAuthorize } from './waf';
 import type { RunningUserPool, StartUserPoolOptions, TokenFault, UserPoolCounters } from './types';
 
 function emptyCounters(): UserPoolCounters {
@@ -67,9 +69,9 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
   );
 
   const domain = http.origin;
-  const issuer = `${domain}/${definition.userPoolId}`;
-  const jwksUri = `${issuer}/.well-known/jwks.json`;
-  const wellKnownPrefix = `/${definition.userPoolId}/.well-known/`;
+  // Issuer forms (issuer-forms.ts): the pool's issuer, and discovery/JWKS under both forms' paths.
+  const issuerForm = poolIssuer(domain, definition);
+  const { issuer, jwksUri } = issuerForm;
 
   const publicJwks = () => ({
     keys: [keys.idToken.publicJwk, ...keys.accessTokens.slice(0, accessKeyIndex + 1).map((k) => k.publicJwk)],
@@ -163,8 +165,8 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
     const url = new URL(req.url ?? '/', domain);
     const path = url.pathname;
 
-    if (path.startsWith(wellKnownPrefix) && req.method === 'GET') {
-      const name = path.slice(wellKnownPrefix.length);
+    const name = req.method === 'GET' ? wellKnownName(issuerForm, path) : undefined;
+    if (name !== undefined) {
       const headers = { 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'max-age=0' };
       if (name === 'openid-configuration') return sendJson(res, 200, discovery(), headers);
       if (name === 'jwks.json') return sendJson(res, 200, publicJwks(), headers);
@@ -173,6 +175,7 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
     switch (path) {
       case '/oauth2/authorize':
         counters.authorizeRequests += 1;
+        if (wafBlocksAuthorize(definition, url)) return sendWafBlock(res); // waf.ts: before Cognito
         if (guardAuthorize(definition, url, res) && federation.guardAuthorize(url, res)) {
           await forward(req, res, undefined, url);
         }
@@ -205,6 +208,7 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
 
   const pool: RunningUserPool = {
     issuer,
+    issuerType: issuerForm.form,
     domain,
     jwksUri,
     region: definition.region,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
+import { cognitoIssuer } from '../../shared/issuer-forms';
 import { isLoopbackHost } from '../../shared/loopback';
 
 /**
@@ -9,7 +10,8 @@ import { isLoopbackHost } from '../../shared/loopback';
  *   ProfileSchema            zod schema of the profile as written in a file (input shape).
  *   parseProfile(input)      -> { profile: ResolvedProfile, warnings: string[] }; throws
  *                               AppError('CONFIG_INVALID') naming the first bad field.
- *   ResolvedProfile          Profile with `issuer` always present (derived when absent).
+ *   ResolvedProfile          Profile with `issuer` always present (derived when absent, in the
+ *                            form `issuerType` names: original by default).
  *   cognitoIssuer(region, userPoolId), isLoopbackHttpUrl(url) (hosts: src/shared/loopback.ts).
  *   packagedProfileProblem(profile, { allowLoopback }) -> { path, message } | undefined: the
  *                               packaged-mode rule (see below).
@@ -31,9 +33,7 @@ export function isLoopbackHttpUrl(url: URL): boolean {
   return url.protocol === 'http:' && isLoopbackHost(url.hostname);
 }
 
-export function cognitoIssuer(region: string, userPoolId: string): string {
-  return `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
-}
+export { cognitoIssuer };
 
 function parseUrl(value: string): URL | undefined {
   try {
@@ -146,6 +146,8 @@ export const ProfileSchema = z
     clientSecret: z.string().min(1).max(256).optional(),
     domain: webUrl('domain'),
     issuer: webUrl('issuer').optional(),
+    // Cognito's IssuerConfigurationType: which AWS issuer to derive when `issuer` is absent.
+    issuerType: z.enum(['original', 'updated']).optional(),
     scopes: z
       .array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/, 'scope: no spaces or quotes'))
       .min(1)
@@ -292,7 +294,7 @@ export function parseProfile(input: unknown): ParsedProfile {
   }
   // Trailing slashes would make `${domain}/oauth2/...` and issuer comparisons ambiguous.
   const domain = p.domain.replace(/\/+$/, '');
-  const issuer = (p.issuer ?? cognitoIssuer(p.region, p.userPoolId)).replace(/\/+$/, '');
+  const issuer = (p.issuer ?? cognitoIssuer(p.region, p.userPoolId, p.issuerType)).replace(/\/+$/, '');
   return { profile: { ...p, domain, issuer }, warnings };
 }
 

@@ -270,6 +270,10 @@ export const de: Record<MessageId, string> = {
     'Der Anmeldedienst hat Zugangsdaten gesendet, die die App nicht prüfen konnte.',
   'error.TOKEN_INVALID.next':
     'Versuchen Sie es erneut; wenn es wieder passiert, lassen Sie die Konfiguration der App von Ihrer Administration prüfen.',
+  'error.ISSUER_FORM_MISMATCH.title':
+    'Der Anmeldedienst signiert seine Tokens mit einer anderen Aussteller-Adresse, als diese Umgebung erwartet.',
+  'error.ISSUER_FORM_MISMATCH.next':
+    'Setzen Sie „issuer“ (oder „issuerType“) der Umgebung wie in den Details beschrieben, oder fragen Sie Ihre Administration.',
   'error.SESSION_EXPIRED.title': 'Ihre Sitzung ist abgelaufen.',
   'error.SESSION_EXPIRED.next': 'Melden Sie sich erneut an, um fortzufahren.',
   'error.CONFIG_INVALID.title': 'Die Konfiguration der App hat ein Problem.',

@@ -263,6 +263,10 @@ export const en = {
   'error.TOKEN_INVALID.title': 'The sign-in service sent credentials the app could not verify.',
   'error.TOKEN_INVALID.next':
     'Try again; if it keeps happening, check the app’s configuration with your administrator.',
+  'error.ISSUER_FORM_MISMATCH.title':
+    'The sign-in service signs its tokens with another issuer address than this environment expects.',
+  'error.ISSUER_FORM_MISMATCH.next':
+    'Set the environment’s “issuer” (or “issuerType”) as the details say, or ask your administrator.',
   'error.SESSION_EXPIRED.title': 'Your session has expired.',
   'error.SESSION_EXPIRED.next': 'Sign in again to continue.',
   'error.CONFIG_INVALID.title': 'The app’s configuration has a problem.',
