@@ -156,7 +156,9 @@ export const ProfileSchema = z
       .object({
         loopback: z.array(loopbackRedirectUri).max(10).default([]),
         customScheme: customSchemeUri.optional(),
-        prefer: z.enum(['loopback', 'custom-scheme']).default('loopback'),
+        // `localhost`: loopback, with the http://localhost:PORT URIs tried first (an AWS WAF web
+        // ACL may block redirect URIs on 127.0.0.1; the listener still binds loopback only).
+        prefer: z.enum(['loopback', 'localhost', 'custom-scheme']).default('loopback'),
       })
       .strict(),
     signOutUrl: z
@@ -245,6 +247,16 @@ export const ProfileSchema = z
         code: 'custom',
         path: ['redirect', 'customScheme'],
         message: 'prefer is custom-scheme but no customScheme is given',
+      });
+    }
+    if (
+      p.redirect.prefer === 'localhost' &&
+      !p.redirect.loopback.some((uri) => new URL(uri).hostname === 'localhost')
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['redirect', 'prefer'],
+        message: 'prefer is localhost but no http://localhost:PORT/... loopback redirect URI is given',
       });
     }
     if (!p.scopes.includes('openid')) {

@@ -267,6 +267,11 @@ export async function checkRedirectUri(
   }
   const last = visited[visited.length - 1] ?? '';
   const lastPath = new URL(last).pathname;
+  // A 403 at authorize itself (not Cognito's /error page): a web ACL in front of the pool. AWS
+  // WAF's common rule set blocks redirect_uri=http://127.0.0.1...; localhost is the way round.
+  if (result.status === 403 && lastPath === '/oauth2/authorize') {
+    return wafBlockResult(profile, id, title, redirectUri);
+  }
   // The Hosted UI's error page: reached by redirect, or the redirect points at it.
   const errorLocation =
     lastPath === '/error'
@@ -308,6 +313,26 @@ export async function checkRedirectUri(
     status: 'fail',
     detail: `unexpected answer HTTP ${result.status}${result.location ? ` -> ${redact(result.location)}` : ''}`,
     fix: `Check that "domain" is the Hosted UI base URL of this user pool (e.g. https://<prefix>.auth.<region>.amazoncognito.com).`,
+  };
+}
+
+function wafBlockResult(
+  profile: ResolvedProfile,
+  id: string,
+  title: string,
+  redirectUri: string,
+): CheckResult {
+  const uri = new URL(redirectUri);
+  const loopbackIp = uri.protocol === 'http:' && /^127\./.test(uri.hostname);
+  const localhost = `http://localhost:${uri.port}${uri.pathname}`;
+  return {
+    id,
+    title,
+    status: 'fail',
+    detail: `HTTP 403 at /oauth2/authorize that is not Cognito's error page: a firewall (AWS WAF web ACL) in front of the user pool blocked the request${loopbackIp ? ' (its common rule set blocks redirect URIs on 127.0.0.1)' : ''}`,
+    fix: loopbackIp
+      ? `Register ${localhost} as a callback URL of app client ${profile.clientId}, add it to the profile's "redirect.loopback" and set "redirect.prefer": "localhost" (the app still listens on 127.0.0.1 only); or ask the pool's administrators to exempt /oauth2/authorize from the EC2MetaDataSSRF_QUERYARGUMENTS rule.`
+      : `Ask the user pool's administrators which web ACL rule blocks /oauth2/authorize for client ${profile.clientId} (AWS WAF logs name it).`,
   };
 }
 
