@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { passkeyAddUrl } from './auth/passkeys';
 import { createSession, type CreateSessionOptions, type Session } from './auth/session';
 import type { ResolvedProfile } from './config/profile';
 import { resolveProfileSources, type ProfileSourceInputs } from './config/profile-sources';
@@ -132,7 +133,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     openExternal: options.openExternal,
     activeHostedUi: () => {
       const active = profiles.active();
-      return active ? { domain: active.domain } : undefined;
+      return active ? { domain: active.domain, passkeys: active.managedLogin === 2 } : undefined;
     },
     log: (line) => log.warn(line),
   });
@@ -225,6 +226,11 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     signInLink: async () => (session ? session.signInLink() : null),
     cancelSignIn: async () => session?.cancelSignIn(),
     reopenBrowser: async () => session?.reopenBrowser(),
+    addPasskey: async () => {
+      const active = profiles.active();
+      if (!active) throw new AppError('CONFIG_INVALID', noProfileReason());
+      await external.openHostedUi(passkeyAddUrl(active));
+    },
     signOut: async (request) => (session ? session.signOut(request) : noProfileState(noProfileReason())),
     getState: () => (session ? session.getState() : noProfileState(noProfileReason())),
     onChanged(listener) {

@@ -154,6 +154,7 @@ export const poolDefinitionSchema = z
     // Cognito 2025-2026 features, each in its own module (issuer-forms.ts, ...).
     issuerType: z.enum(['original', 'updated']).optional(),
     waf: z.strictObject({ blockLoopbackIpRedirects: z.boolean().optional() }).optional(),
+    managedLoginVersion: z.union([z.literal(1), z.literal(2)]).optional(),
   })
   .superRefine((pool, ctx) => {
     checkFederation(pool, ctx);

@@ -76,6 +76,8 @@ export interface PoolDefinition {
   issuerType?: 'original' | 'updated';
   /** An AWS WAF web ACL in front of the pool (waf.ts). */
   waf?: PoolWafDefinition;
+  /** Cognito's domain ManagedLoginVersion (managed-login.ts): 1 classic Hosted UI (default), 2 managed login. */
+  managedLoginVersion?: 1 | 2;
 }
 
 /** A canned answer for the next token-endpoint request(s), for fault-injection tests. */
@@ -141,6 +143,8 @@ export interface RunningUserPool {
   globalSignOut(username: string): Promise<void>;
   /** Change the UserAuthentication rate limit at run time (requests per second; undefined = none). */
   setRateLimit(category: 'userAuthentication', rps: number | undefined): void;
+  /** Stand-in passkeys registered at `/passkeys/add` (managed login 2), oldest first. */
+  passkeys(username: string): Array<{ credentialId: string; createdAt: number }>;
   /** Add a new signing key for access tokens (kept in the JWKS beside the old one) and sign with it from now on. */
   rotateAccessTokenKey(): Promise<{ kid: string }>;
   close(): Promise<void>;

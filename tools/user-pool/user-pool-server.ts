@@ -19,6 +19,7 @@ import { createFederation, IDP_RESPONSE_PATH } from './federation';
 import { GrantRecords } from './grant-records';
 import { createHostedUi } from './hosted-ui';
 import { poolIssuer, wellKnownName } from './issuer-forms';
+import { createManagedLogin } from './managed-login';
 import { replayRequest, secretPostAsBasic, sendHtml, sendJson } from './http-helpers';
 import { startPoolHttpServer } from './http-server';
 import { ACCESS_KEY_STOCK, getPoolKeys } from './keys';
@@ -132,7 +133,9 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
     log,
   });
   const federation = createFederation({ provider, definition, users, domain, log });
+  const managedLogin = createManagedLogin({ provider, definition, users, adapters, log }); // managed-login.ts
   const hostedUi = createHostedUi({
+    languageOf: managedLogin.languageOf,
     federation,
     provider,
     definition,
@@ -172,7 +175,12 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
       if (name === 'jwks.json') return sendJson(res, 200, publicJwks(), headers);
     }
 
+    if (path === '/oauth2/authorize' || path === '/login' || path === '/passkeys/add') {
+      managedLogin.rememberLanguage(res, url);
+    }
     switch (path) {
+      case '/passkeys/add':
+        return managedLogin.handlePasskeysAdd(req, res, url);
       case '/oauth2/authorize':
         counters.authorizeRequests += 1;
         if (wafBlocksAuthorize(definition, url)) return sendWafBlock(res); // waf.ts: before Cognito
@@ -257,6 +265,7 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
       }
       await Promise.all([...grantIds].map(revokeGrant));
     },
+    passkeys: (username: string) => managedLogin.passkeys(username),
     async rotateAccessTokenKey() {
       if (accessKeyIndex + 1 >= ACCESS_KEY_STOCK) {
         throw new Error(`the local user pool holds ${ACCESS_KEY_STOCK} access-token keys; all are used`);
@@ -271,6 +280,7 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
       closed = true;
       faults.clear();
       federation.clear();
+      managedLogin.clear();
       await http.stop();
       adapters.clear();
       codec.clear();

@@ -216,6 +216,8 @@ export const ProfileSchema = z
       )
       .max(10)
       .optional(),
+    /** Cognito's domain ManagedLoginVersion: 2 (managed login) offers "Add a passkey..." (/passkeys/add). */
+    managedLogin: z.union([z.literal(1), z.literal(2)]).optional(),
     /** Sends the last signed-in username as login_hint (Cognito pre-fills the managed login form). */
     loginHint: z.boolean().optional(),
   })

@@ -24,6 +24,7 @@ export const de: Record<MessageId, string> = {
   'nav.settings': 'Einstellungen',
   'account.menu': 'Kontomenü',
   'account.signOut': 'Abmelden',
+  'account.addPasskey': 'Passkey hinzufügen…',
   'account.signOutForget': 'Abmelden und die Anmeldung im Browser vergessen',
   'account.signOutForget.hint':
     'Beendet auch die im Browser gespeicherte Anmeldung, sodass Sie sich beim nächsten Mal mit einem anderen Konto anmelden können.',

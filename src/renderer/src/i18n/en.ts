@@ -26,6 +26,7 @@ export const en = {
   'nav.settings': 'Settings',
   'account.menu': 'account menu',
   'account.signOut': 'Sign out',
+  'account.addPasskey': 'Add a passkey…',
   'account.signOutForget': 'Sign out and forget this browser sign-in',
   'account.signOutForget.hint':
     'Also ends the sign-in kept by your browser, so the next sign-in can use another account.',

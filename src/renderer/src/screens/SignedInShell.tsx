@@ -72,7 +72,14 @@ export function SignedInShell(props: {
             ))}
           </ul>
         </nav>
-        <SignOutMenu username={session.user.username} busy={props.signingOut} onSignOut={props.onSignOut} />
+        <SignOutMenu
+          username={session.user.username}
+          busy={props.signingOut}
+          onSignOut={props.onSignOut}
+          {...(props.profile?.passkeys
+            ? { onAddPasskey: () => void window.desktop.auth.addPasskey().catch(() => undefined) }
+            : {})}
+        />
       </header>
       {session.connectivity === 'offline' || (props.degraded && session.connectivity === 'refreshing') ? (
         <OfflineBanner session={session} />
