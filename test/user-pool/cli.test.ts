@@ -73,8 +73,22 @@ describe('npm run user-pool (the CLI)', () => {
     running.push(run);
     const ready = await readyLine(run);
     expect(Object.keys(ready).sort()).toEqual(
-      ['clients', 'domain', 'event', 'issuer', 'issuerType', 'jwksUri', 'region', 'userPoolId'].sort(),
+      [
+        'clients',
+        'domain',
+        'event',
+        'identityApiEndpoint',
+        'idpApiEndpoint',
+        'issuer',
+        'issuerType',
+        'jwksUri',
+        'region',
+        'userPoolId',
+      ].sort(),
     );
+    // The user-pool API and identity pools, as cognito-idp / cognito-identity.<region>.amazonaws.com/.
+    expect(ready['idpApiEndpoint']).toBe(`${String(ready['domain'])}/`);
+    expect(ready['identityApiEndpoint']).toBe(`${String(ready['domain'])}/`);
     expect(ready['event']).toBe('ready');
     expect(ready['region']).toBe('eu-west-1');
     expect(ready['userPoolId']).toBe('eu-west-1_TestPool9');

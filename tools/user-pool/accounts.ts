@@ -7,6 +7,13 @@ export interface PoolUser extends PoolUserDefinition {
   sub: string;
   /** Federated users only: the ID token's `identities` claim (federation.ts); they have no password. */
   identities?: Array<Record<string, string | null>>;
+  /** AdminDisableUser / AdminEnableUser (user-pool API); absent = enabled. */
+  enabled?: boolean;
+  /** Epoch ms: access tokens issued before it are refused (AdminDisableUser revokes them for good). */
+  accessTokensRevokedBefore?: number;
+  /** Epoch ms, for the admin API's UserCreateDate / UserLastModifiedDate. */
+  createdAt?: number;
+  modifiedAt?: number;
 }
 
 /** A UUID-shaped `sub` derived from pool and username (v4 layout; Cognito's are random v4s). */
@@ -22,7 +29,15 @@ export class UserDirectory {
 
   constructor(userPoolId: string, users: PoolUserDefinition[]) {
     for (const user of users) {
-      const entry: PoolUser = { ...user, sub: subFor(userPoolId, user.username) };
+      const now = Date.now();
+      const entry: PoolUser = {
+        ...user,
+        groups: [...(user.groups ?? [])],
+        attributes: { ...user.attributes },
+        sub: subFor(userPoolId, user.username),
+        createdAt: now,
+        modifiedAt: now,
+      };
       // Cognito usernames are case-insensitive by default.
       this.#byUsername.set(user.username.toLowerCase(), entry);
       this.#bySub.set(entry.sub, entry);
@@ -51,6 +66,11 @@ export class UserDirectory {
       .digest();
     const given = createHash('sha256').update(password).digest();
     return user && !user.identities && timingSafeEqual(expected, given) ? user : undefined;
+  }
+
+  /** Whether the user may sign in and refresh (AdminDisableUser turns it off). */
+  isEnabled(sub: string): boolean {
+    return this.#bySub.get(sub)?.enabled !== false;
   }
 
   all(): PoolUser[] {

@@ -98,6 +98,7 @@ const { startUserPool, parsePoolDefinition, demoPoolDefinition, withUpstreamIssu
   await import('./index');
 const { startDemoUpstream, DEMO_IDP_NAME, DEMO_UPSTREAM_PORT, DEMO_SSO_USER } =
   await import('./demo-upstream');
+const { DEMO_IDENTITY_POOL_ID } = await import('./demo-pool');
 
 let definition = demoPoolDefinition;
 let upstream: Awaited<ReturnType<typeof startDemoUpstream>> | undefined;
@@ -152,6 +153,8 @@ process.stdout.write(
     region: pool.region,
     userPoolId: pool.userPoolId,
     jwksUri: pool.jwksUri,
+    idpApiEndpoint: pool.idpApiEndpoint,
+    identityApiEndpoint: pool.identityApiEndpoint,
     clients: pool.definition.clients.map((c) => ({ clientId: c.clientId })),
     ...(upstream ? { identityProviders: [{ providerName: DEMO_IDP_NAME, issuer: upstream.issuer }] } : {}),
   })}\n`,
@@ -159,6 +162,14 @@ process.stdout.write(
 if (config === undefined) {
   process.stderr.write(
     `user-pool: demo pool; sign in as ${definition.users.map((u) => u.username).join(' or ')} (passwords on the login page), or through ${DEMO_IDP_NAME} as ${DEMO_SSO_USER.username}\n`,
+  );
+}
+process.stderr.write(
+  `user-pool: user-pool API (cognito-idp) at ${pool.idpApiEndpoint}, identity pools (cognito-identity) at ${pool.identityApiEndpoint}\n`,
+);
+if (config === undefined) {
+  process.stderr.write(
+    `user-pool: identity pool ${DEMO_IDENTITY_POOL_ID}; Logins key ${pool.issuer.replace(/^https?:\/\//, '')}\n`,
   );
 }
 

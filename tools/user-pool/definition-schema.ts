@@ -3,6 +3,14 @@ import { z } from 'zod';
 import { AppError } from '../../src/shared/errors';
 import { isLoopbackHost } from '../../src/shared/loopback';
 import {
+  adminCredentialsSchema,
+  checkAwsApi,
+  explicitAuthFlowsSchema,
+  groupSchema,
+  iamRoleSchema,
+  identityPoolSchema,
+} from './aws-api-schema';
+import {
   checkFederation,
   federatedUserSchema,
   identityProviderSchema,
@@ -80,6 +88,8 @@ const clientSchema = z.strictObject({
   idTokenValiditySeconds: seconds(1, 86_400).optional(),
   refreshTokenValiditySeconds: seconds(1, 315_360_000).optional(),
   supportedIdentityProviders: supportedIdentityProvidersSchema.optional(),
+  // User-pool API (aws-api-schema.ts): ExplicitAuthFlows; absent = Cognito's default (no USER_PASSWORD_AUTH).
+  explicitAuthFlows: explicitAuthFlowsSchema.optional(),
 });
 
 const userSchema = z.strictObject({
@@ -138,6 +148,12 @@ export const poolDefinitionSchema = z
     rateLimits: z
       .strictObject({
         userAuthentication: z.number().positive().max(100_000).optional(),
+        // The user-pool API's other categories (requests per second; absent = no limit).
+        userRead: z.number().positive().max(100_000).optional(),
+        userUpdate: z.number().positive().max(100_000).optional(),
+        userList: z.number().positive().max(100_000).optional(),
+        userResourceRead: z.number().positive().max(100_000).optional(),
+        userToken: z.number().positive().max(100_000).optional(),
         throttledResponse: z
           .strictObject({
             status: z.number().int().min(400).max(599).optional(),
@@ -151,6 +167,12 @@ export const poolDefinitionSchema = z
       .optional(),
     identityProviders: z.array(identityProviderSchema).optional(),
     federatedUsers: z.array(federatedUserSchema).optional(),
+    // --- User-pool API, groups with roles, identity pools, IAM (aws-api-schema.ts) ---
+    groups: z.array(groupSchema).optional(),
+    iamRoles: z.array(iamRoleSchema).optional(),
+    adminCredentials: adminCredentialsSchema.optional(),
+    identityPools: z.array(identityPoolSchema).optional(),
+    // --- end of the user-pool API block ---
     // Cognito 2025-2026 features, each in its own module (issuer-forms.ts, ...).
     issuerType: z.enum(['original', 'updated']).optional(),
     waf: z.strictObject({ blockLoopbackIpRedirects: z.boolean().optional() }).optional(),
@@ -158,6 +180,7 @@ export const poolDefinitionSchema = z
   })
   .superRefine((pool, ctx) => {
     checkFederation(pool, ctx);
+    checkAwsApi(pool, ctx);
     if (!pool.userPoolId.startsWith(`${pool.region}_`)) {
       ctx.addIssue({
         code: 'custom',

@@ -1,6 +1,32 @@
 import { DEMO_IDP_CLIENT, DEMO_IDP_NAME, DEMO_SSO_POOL_USERNAME, DEMO_UPSTREAM_PORT } from './demo-upstream';
 import type { PoolDefinition } from './types';
 
+/** The demo world's identity pool (for the demo client) and roles (docs/user-pool.md). */
+export const DEMO_IDENTITY_POOL_ID = 'us-east-1:10ca1d00-7001-4000-8000-000000000001';
+export const DEMO_ROLES = {
+  admin: 'arn:aws:iam::000000000000:role/LocalPoolAdmin',
+  staff: 'arn:aws:iam::000000000000:role/LocalPoolStaff',
+  authenticated: 'arn:aws:iam::000000000000:role/LocalPoolAuthenticated',
+} as const;
+/** The user-pool admin operations the admin role may call (docs/user-pool.md lists them). */
+export const DEMO_ADMIN_ACTIONS = [
+  'cognito-idp:ListUsers',
+  'cognito-idp:AdminGetUser',
+  'cognito-idp:ListGroups',
+  'cognito-idp:AdminListGroupsForUser',
+  'cognito-idp:ListUsersInGroup',
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminRemoveUserFromGroup',
+  'cognito-idp:AdminDisableUser',
+  'cognito-idp:AdminEnableUser',
+  'cognito-idp:AdminUserGlobalSignOut',
+] as const;
+/** Static keys for scripts against the demo pool (every action): local only, never a real secret. */
+export const DEMO_ADMIN_CREDENTIALS = {
+  accessKeyId: 'AKIALOCALPOOLDEMO001',
+  secretAccessKey: 'local-user-pool-demo-admin-secret-key',
+} as const;
+
 /** The built-in pool `npm run user-pool` and `npm start` use when no Cognito is configured (see /tmp constants). */
 export const demoPoolDefinition: PoolDefinition = {
   region: 'us-east-1',
@@ -37,7 +63,29 @@ export const demoPoolDefinition: PoolDefinition = {
       password: 'Bob-demo-1!',
       email: 'bob@example.com',
       emailVerified: true,
-      groups: [],
+      groups: ['staff'],
+    },
+  ],
+  // User-pool API, identity pools, IAM (docs/user-pool.md): alice's admin group may call the
+  // admin API and the demo API in IAM mode; bob's staff group only the latter.
+  groups: [
+    { groupName: 'admin', description: 'Administrators', roleArn: DEMO_ROLES.admin, precedence: 1 },
+    { groupName: 'staff', description: 'Staff', roleArn: DEMO_ROLES.staff, precedence: 10 },
+  ],
+  iamRoles: [
+    { arn: DEMO_ROLES.admin, allow: [...DEMO_ADMIN_ACTIONS, 'execute-api:Invoke'] },
+    { arn: DEMO_ROLES.staff, allow: ['execute-api:Invoke'] },
+    { arn: DEMO_ROLES.authenticated, allow: [] },
+  ],
+  adminCredentials: { ...DEMO_ADMIN_CREDENTIALS },
+  identityPools: [
+    {
+      identityPoolId: DEMO_IDENTITY_POOL_ID,
+      identityPoolName: 'LocalDemoIdentityPool',
+      allowUnauthenticatedIdentities: false,
+      cognitoIdentityProviders: [{ clientId: 'localdemo0desktop0client01', serverSideTokenCheck: true }],
+      roles: { authenticated: DEMO_ROLES.authenticated },
+      roleMappings: { type: 'Token', ambiguousRoleResolution: 'AuthenticatedRole' },
     },
   ],
   // Federation (docs/user-pool.md): Example Corp SSO, the demo upstream (demo-upstream.ts).

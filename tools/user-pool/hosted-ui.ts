@@ -119,6 +119,22 @@ export function createHostedUi(deps: HostedUiDeps) {
       );
       return;
     }
+    if (!users.isEnabled(user.sub)) {
+      // AdminDisableUser (user-pool API): Cognito's Hosted UI answers with this text.
+      deps.log('user pool: sign-in refused (user is disabled)');
+      sendHtml(
+        res,
+        200,
+        renderLoginPage({
+          query,
+          ...pageOptions,
+          error: 'User is disabled.',
+          username,
+          ...(demoUsers ? { demoUsers } : {}),
+        }),
+      );
+      return;
+    }
     deps.log(`user pool: ${user.username} signed in`);
     await provider.interactionFinished(
       req,

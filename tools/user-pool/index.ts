@@ -3,7 +3,14 @@
  * OAuth 2.0/OIDC endpoints on 127.0.0.1 on top of oidc-provider. The CLI (cli.ts) wraps it.
  */
 export { startUserPool } from './user-pool-server';
-export { demoPoolDefinition, withUpstreamIssuer } from './demo-pool';
+export {
+  demoPoolDefinition,
+  withUpstreamIssuer,
+  DEMO_ADMIN_ACTIONS,
+  DEMO_ADMIN_CREDENTIALS,
+  DEMO_IDENTITY_POOL_ID,
+  DEMO_ROLES,
+} from './demo-pool';
 export { startUpstreamIdp } from './upstream-idp';
 export type {
   RunningUpstreamIdp,
@@ -14,4 +21,7 @@ export type {
 export * from './demo-upstream';
 export type * from './federation-types';
 export { parsePoolDefinition, poolDefinitionSchema } from './definition-schema';
+export { createIamAuthority } from './iam';
+export type { IamAuthority, IamPrincipal, IamVerifyResult, SignedRequest } from './iam';
+export type * from './aws-api-types';
 export type * from './types';

@@ -12,6 +12,7 @@ import Provider, {
 
 import type { UserDirectory } from './accounts';
 import { allAttributeNames, attributesForScopes } from './attributes';
+import { STANDARD_PROFILE_ATTRIBUTES } from './definition-schema';
 import { FEDERATION_AUTHORIZE_PARAMS, federatedAttributeNames } from './federation-claims';
 import type { GrantRecords } from './grant-records';
 import type { PoolKeys } from './keys';
@@ -62,6 +63,8 @@ export interface ProviderDeps {
   currentAccessKid: () => string;
   /** The access token value by its model instance, so the ID token can carry `at_hash`. */
   accessTokenValues: WeakMap<object, string>;
+  /** `cognito:roles` / `cognito:preferred_role` for a user's groups (groups.ts). */
+  groupRoleClaims?: (groups: readonly string[]) => Record<string, unknown>;
 }
 
 /** Whether the client rotates refresh tokens, and the grace (s) a rotated-away token keeps working. */
@@ -141,6 +144,8 @@ export function createProvider(deps: ProviderDeps): Provider {
         'sub',
         'cognito:username',
         'cognito:groups',
+        'cognito:roles',
+        'cognito:preferred_role',
         'token_use',
         'origin_jti',
         'event_id',
@@ -150,6 +155,8 @@ export function createProvider(deps: ProviderDeps): Provider {
         // Every attribute under openid: which ones a token carries is Cognito's per-scope rule,
         // applied in findAccount (oidc-provider's own per-scope filter would differ).
         ...attributeNames,
+        // Every standard attribute, so UpdateUserAttributes (user-pool API) can set one no user had.
+        ...STANDARD_PROFILE_ATTRIBUTES.filter((n) => !attributeNames.includes(n)),
         // Federation (federation.ts): the `identities` claim and whatever the attribute mappings bring.
         'identities',
         ...federatedAttributeNames(definition),
@@ -159,6 +166,9 @@ export function createProvider(deps: ProviderDeps): Provider {
       profile: ['name', 'given_name', 'family_name', 'preferred_username'],
     },
     conformIdTokenClaims: false,
+    // Cognito's token and revoke endpoints answer every origin (`Access-Control-Allow-Origin: *`);
+    // oidc-provider's default refuses an Origin that is not one of a public client's callbacks.
+    clientBasedCORS: () => true,
     responseTypes: ['code'],
     // Kept on the interaction so the Hosted UI can send the user on to the named IdP (federation.ts).
     extraParams: [...FEDERATION_AUTHORIZE_PARAMS],
@@ -267,6 +277,7 @@ export function createProvider(deps: ProviderDeps): Provider {
             sub: user.sub,
             'cognito:username': user.username,
             ...(user.groups?.length ? { 'cognito:groups': [...user.groups] } : {}),
+            ...(user.groups?.length ? (deps.groupRoleClaims?.(user.groups) ?? {}) : {}),
             ...attributesForScopes(user, client, new Set(String(scope ?? '').split(' '))),
             token_use: 'id',
             ...(user.identities ? { identities: user.identities } : {}),

@@ -2,6 +2,7 @@
  * oidc-provider's answers reshaped to Cognito's (a Koa middleware on the provider):
  *  - authorize redirects are 302 and carry no RFC 9207 `iss`;
  *  - token and revoke answers carry `Access-Control-Allow-Origin: *`; errors are `{"error"}` only;
+ *  - a successful revoke is 200 with an empty body and no Content-Type;
  *  - the token endpoint's `invalid_client` is HTTP 400 without `WWW-Authenticate` (Cognito's token
  *    endpoint; revoke keeps oidc-provider's 401);
  *  - token answers have no `scope`; the refresh grant returns no `refresh_token` unless the client
@@ -38,6 +39,13 @@ export function cognitoResponseShapes(definition: PoolDefinition, codec: Refresh
     const isRevoke = ctx.path === '/oauth2/revoke';
     if (!isToken && !isRevoke) return;
     ctx.set('Access-Control-Allow-Origin', '*');
+    if (isRevoke && ctx.status === 200) {
+      // Cognito: "200 with an empty body". Koa types an empty string text/plain, which
+      // oidc-client-ts refuses ("Invalid response Content-Type"); an empty body needs no type.
+      ctx.body = '';
+      ctx.remove('Content-Type');
+      return;
+    }
     const body: unknown = ctx.body;
     if (!body || typeof body !== 'object' || Buffer.isBuffer(body)) return;
     const fields = body as Record<string, unknown>;

@@ -13,6 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { AdapterFactory } from 'oidc-provider';
 
+import { sendPreflight } from './aws-json';
 import { basicClientId, BodyTooLargeError, readBody, sendJson } from './http-helpers';
 import type { createMemoryAdapterFactory } from './memory-adapter';
 import { clientDefinition, rotationOf } from './provider-config';
@@ -32,6 +33,8 @@ export interface TokenFrontDeps {
   userAuthentication: RateLimiter;
   /** Hand the (possibly rewritten) request to oidc-provider. */
   forward: (req: IncomingMessage, res: ServerResponse, body?: Buffer) => Promise<void>;
+  /** Whether the refresh token's user may refresh (AdminDisableUser); absent = always. */
+  accountEnabled?: (accountId: string) => boolean;
   log: (line: string) => void;
 }
 
@@ -82,6 +85,11 @@ export function createTokenFront(deps: TokenFrontDeps) {
     form.set('refresh_token', internal);
     const stored = await refreshAdapter.find(internal);
     if (!stored) return true;
+    if (typeof stored.accountId === 'string' && deps.accountEnabled?.(stored.accountId) === false) {
+      deps.log('user pool: refresh refused (user is disabled)');
+      sendJson(res, 400, { error: 'invalid_grant' }, CORS);
+      return false;
+    }
     const consumedAt = adapters.consumedAt('RefreshToken', internal);
     if (consumedAt !== undefined) {
       const { graceSeconds } = rotationOf(clientDefinition(definition, String(stored.clientId ?? '')));
@@ -104,8 +112,9 @@ export function createTokenFront(deps: TokenFrontDeps) {
   }
 
   async function handleToken(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // A browser app's preflight (CORS): the same answer on token, revoke and userInfo.
     if (req.method === 'OPTIONS') {
-      await deps.forward(req, res);
+      sendPreflight(req, res, 'POST');
       return;
     }
     const body = await readFormBody(req, res);
@@ -134,6 +143,10 @@ export function createTokenFront(deps: TokenFrontDeps) {
   }
 
   async function handleRevoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'OPTIONS') {
+      sendPreflight(req, res, 'POST');
+      return;
+    }
     counters.revokeRequests += 1;
     const body = await readFormBody(req, res);
     if (!body) return;

@@ -3,6 +3,12 @@
  * doctor and the bench. The CLI (`npm run user-pool`) is a thin wrapper over startUserPool().
  */
 
+import type {
+  AdminCredentialsDefinition,
+  IamRoleDefinition,
+  IdentityPoolDefinition,
+  PoolGroupDefinition,
+} from './aws-api-types';
 import type { PoolFederatedUserDefinition, PoolIdentityProviderDefinition } from './federation-types';
 import type { PoolWafDefinition } from './waf';
 
@@ -31,6 +37,8 @@ export interface PoolClientDefinition {
   refreshTokenValiditySeconds?: number;
   /** Cognito's SupportedIdentityProviders: `COGNITO` (local users) and provider names; absent = COGNITO only. */
   supportedIdentityProviders?: string[];
+  /** Cognito's ExplicitAuthFlows (user-pool API); absent = ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_SRP_AUTH, ALLOW_CUSTOM_AUTH. */
+  explicitAuthFlows?: string[];
 }
 
 export interface PoolUserDefinition {
@@ -52,7 +60,17 @@ export interface PoolResourceServerDefinition {
   scopes: string[];
 }
 
-export interface PoolRateLimits {
+/** The user-pool API's quota categories besides UserAuthentication (Cognito's names, camelCase). */
+export const API_QUOTA_CATEGORIES = [
+  'userRead',
+  'userUpdate',
+  'userList',
+  'userResourceRead',
+  'userToken',
+] as const;
+export type ApiQuotaCategory = (typeof API_QUOTA_CATEGORIES)[number];
+
+export interface PoolRateLimits extends Partial<Record<ApiQuotaCategory, number>> {
   /** Requests per second of Cognito's UserAuthentication category (token grants, sign-ins); absent = no limit. */
   userAuthentication?: number;
   /** The over-quota answer (Cognito does not document it): default HTTP 429 `{"error":"too_many_requests"}`. */
@@ -72,6 +90,15 @@ export interface PoolDefinition {
   identityProviders?: PoolIdentityProviderDefinition[];
   /** Federated users an admin has put into groups (they appear on their first sign-in). */
   federatedUsers?: PoolFederatedUserDefinition[];
+  // --- User-pool API, groups with roles, identity pools, IAM (aws-api-types.ts) ---
+  /** Cognito's groups (CreateGroup); absent = the names users' `groups` use, without roles. */
+  groups?: PoolGroupDefinition[];
+  /** The IAM roles groups and identity pools refer to, with the actions each allows. */
+  iamRoles?: IamRoleDefinition[];
+  /** Static keys for scripts: every action allowed. */
+  adminCredentials?: AdminCredentialsDefinition;
+  identityPools?: IdentityPoolDefinition[];
+  // --- end of the user-pool API block ---
   /** Cognito's IssuerConfigurationType (issuer-forms.ts): default original. */
   issuerType?: 'original' | 'updated';
   /** An AWS WAF web ACL in front of the pool (waf.ts). */
@@ -123,6 +150,10 @@ export interface RunningUserPool {
   /** Hosted UI domain, e.g. http://127.0.0.1:PORT (authorize, token, revoke, logout, userInfo live here). */
   domain: string;
   jwksUri: string;
+  /** The user-pool API (Cognito Identity Provider, JSON 1.1), as `https://cognito-idp.<region>.amazonaws.com/`. */
+  idpApiEndpoint: string;
+  /** Identity pools (Cognito Identity, JSON 1.1), as `https://cognito-identity.<region>.amazonaws.com/`. */
+  identityApiEndpoint: string;
   region: string;
   userPoolId: string;
   port: number;
@@ -142,7 +173,7 @@ export interface RunningUserPool {
   /** Revoke every refresh token of a user (AdminUserGlobalSignOut). */
   globalSignOut(username: string): Promise<void>;
   /** Change the UserAuthentication rate limit at run time (requests per second; undefined = none). */
-  setRateLimit(category: 'userAuthentication', rps: number | undefined): void;
+  setRateLimit(category: 'userAuthentication' | ApiQuotaCategory, rps: number | undefined): void;
   /** Stand-in passkeys registered at `/passkeys/add` (managed login 2), oldest first. */
   passkeys(username: string): Array<{ credentialId: string; createdAt: number }>;
   /** Add a new signing key for access tokens (kept in the JWKS beside the old one) and sign with it from now on. */

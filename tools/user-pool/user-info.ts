@@ -5,6 +5,7 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { UserDirectory } from './accounts';
 import { attributesForScopes } from './attributes';
 import type { GrantRecords } from './grant-records';
+import { sendPreflight } from './aws-json';
 import { sendJson } from './http-helpers';
 import { clientDefinition } from './provider-config';
 import type { PoolDefinition } from './types';
@@ -41,6 +42,11 @@ export async function handleUserInfo(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
+  if (req.method === 'OPTIONS') {
+    // A browser app reading userInfo (oidc-client-ts with loadUserInfo) sends a preflight first.
+    sendPreflight(req, res, 'GET, POST');
+    return;
+  }
   if (req.method !== 'GET' && req.method !== 'POST') {
     sendJson(res, 405, { error: 'invalid_request' }, { Allow: 'GET, POST' });
     return;
@@ -93,6 +99,15 @@ export async function handleUserInfo(
   const user = deps.users.bySub(String(claims['sub']));
   if (!user) {
     refuse(res, 401, 'invalid_token', 'User does not exist');
+    return;
+  }
+  // AdminDisableUser revokes the user's access tokens (user-pool API, idp-api/admin-operations.ts).
+  const revokedBefore = user.accessTokensRevokedBefore;
+  if (
+    user.enabled === false ||
+    (revokedBefore !== undefined && Number(claims['iat']) * 1000 < revokedBefore)
+  ) {
+    refuse(res, 401, 'invalid_token', 'Access token has been revoked');
     return;
   }
   // The ID token's per-scope rule (attributes.ts); aws.cognito.signin.user.admin changes nothing.

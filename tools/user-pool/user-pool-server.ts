@@ -12,19 +12,27 @@ import type Provider from 'oidc-provider';
 
 import { redact } from '../../src/shared/redact';
 import { UserDirectory } from './accounts';
+import { allAttributeNames } from './attributes';
+import { createAwsApi } from './aws-api-server';
 import { guardAuthorize } from './authorize-guard';
 import { parsePoolDefinition } from './definition-schema';
 import { demoPoolDefinition } from './demo-pool';
 import { createFederation, IDP_RESPONSE_PATH } from './federation';
+import { federatedAttributeNames } from './federation-claims';
 import { GrantRecords } from './grant-records';
+import { GroupDirectory } from './groups';
 import { createHostedUi } from './hosted-ui';
 import { poolIssuer, wellKnownName } from './issuer-forms';
 import { createManagedLogin } from './managed-login';
+import { createIamAuthority } from './iam';
+import { createIdentityPools, IDENTITY_TARGET_PREFIX } from './identity-pools';
+import { createIdpOperations, IDP_TARGET_PREFIX } from './idp-api';
+import { cookieHeader, cookiesFrom, internalRequest } from './internal-request';
 import { replayRequest, secretPostAsBasic, sendHtml, sendJson } from './http-helpers';
 import { startPoolHttpServer } from './http-server';
 import { ACCESS_KEY_STOCK, getPoolKeys } from './keys';
 import { createMemoryAdapterFactory } from './memory-adapter';
-import { createProvider, renderErrorHtml } from './provider-config';
+import { clientDefinition, createProvider, renderErrorHtml } from './provider-config';
 import { RateLimiter } from './rate-limit';
 import { RefreshTokenCodec } from './refresh-token-codec';
 import { cognitoResponseShapes } from './response-shapes';
@@ -32,7 +40,13 @@ import { createTokenFront } from './token-front';
 import { TokenFaultQueue } from './token-faults';
 import { handleUserInfo } from './user-info';
 import { sendWafBlock, wafBlocksAuthorize } from './waf';
-import type { RunningUserPool, StartUserPoolOptions, TokenFault, UserPoolCounters } from './types';
+import {
+  API_QUOTA_CATEGORIES,
+  type RunningUserPool,
+  type StartUserPoolOptions,
+  type TokenFault,
+  type UserPoolCounters,
+} from './types';
 
 function emptyCounters(): UserPoolCounters {
   return { tokenRequests: {}, revokeRequests: 0, authorizeRequests: 0, userInfoRequests: 0, throttled: {} };
@@ -43,11 +57,16 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
   const log = (line: string) => options.log?.(redact(line));
   const [keys, codec] = await Promise.all([getPoolKeys(), RefreshTokenCodec.create()]);
   const users = new UserDirectory(definition.userPoolId, definition.users);
+  const groups = new GroupDirectory(definition);
   const grants = new GrantRecords();
   const adapters = createMemoryAdapterFactory();
   const faults = new TokenFaultQueue();
   const counters = emptyCounters();
   const userAuthentication = new RateLimiter(definition.rateLimits?.userAuthentication);
+  // The user-pool API's other quota categories (Cognito's names), by operation (idp-api/).
+  const apiQuotas = new Map<string, RateLimiter>(
+    API_QUOTA_CATEGORIES.map((c) => [c, new RateLimiter(definition.rateLimits?.[c])]),
+  );
   const accessTokenValues = new WeakMap<object, string>();
   let accessKeyIndex = 0;
 
@@ -99,6 +118,7 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
     adapterFactory: adapters.factory,
     currentAccessKid: () => keys.accessTokens[accessKeyIndex]?.kid ?? '',
     accessTokenValues,
+    groupRoleClaims: (names) => groups.roleClaims(names),
   });
   // The reason behind each OAuth error, for whoever reads the pool's log (never a token).
   const logOAuthError = (event: string) => (_ctx: unknown, err: Error & { error_detail?: string }) => {
@@ -130,6 +150,7 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
     adapters,
     userAuthentication,
     forward: (req, res, body) => forward(req, res, body),
+    accountEnabled: (accountId) => users.isEnabled(accountId),
     log,
   });
   const federation = createFederation({ provider, definition, users, domain, log });
@@ -144,6 +165,139 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
     counters,
     userAuthentication,
     demoMode: options.demoMode === true,
+    log,
+  });
+
+  /** Revokes every sign-in of a user: refresh tokens, and their access tokens by origin_jti. */
+  async function globalSignOut(username: string): Promise<void> {
+    const user = users.byUsername(username);
+    if (!user) return;
+    const grantIds = new Set(grants.forAccount(user.sub).map((r) => r.grantId));
+    for (const [id, payload] of adapters.entries('Grant')) {
+      if (payload.accountId === user.sub) grantIds.add(id);
+    }
+    await Promise.all([...grantIds].map(revokeGrant));
+  }
+
+  // The AWS JSON APIs on `POST /` (aws-api-server.ts): the user-pool API (idp-api/) and identity
+  // pools (identity-pools.ts); SigV4 verification and actions by iam/.
+  const iam = createIamAuthority(definition);
+  const tokenDeps = { issuer, jwks: publicJwks, grants, grantAlive };
+  const host = new URL(domain).host;
+  const self = (
+    call: { req: IncomingMessage },
+    request: { method: string; path: string; headers?: Record<string, string>; body?: string },
+  ) =>
+    internalRequest(async (req, res) => handle?.(req, res), call.req.socket, {
+      ...request,
+      headers: { host, ...request.headers },
+    });
+
+  /** USER_PASSWORD_AUTH: the Hosted UI's flow without its form (authorize, login done, code exchange). */
+  async function passwordSignIn(call: { req: IncomingMessage }, clientId: string, user: { sub: string }) {
+    const client = clientDefinition(definition, clientId);
+    if (!client) throw new Error('unknown client');
+    const jar = new Map<string, string>();
+    const send = async (
+      method: string,
+      path: string,
+      headers: Record<string, string> = {},
+      body?: string,
+    ) => {
+      const answer = await self(call, {
+        method,
+        path,
+        headers: { cookie: cookieHeader(jar), ...headers },
+        ...(body !== undefined ? { body } : {}),
+      });
+      cookiesFrom(answer, jar);
+      return answer;
+    };
+    const redirectUri = client.defaultRedirectUri ?? client.callbackUrls[0] ?? '';
+    const query = new URLSearchParams({
+      client_id: clientId,
+      response_type: 'code',
+      redirect_uri: redirectUri,
+      scope: client.allowedScopes.join(' '),
+      prompt: 'login',
+    });
+    const location = (a: { headers: Record<string, unknown> }) => String(a.headers['location'] ?? '');
+    const login = location(await send('GET', `/oauth2/authorize?${query.toString()}`));
+    if (!login.startsWith('/login')) throw new Error('authorize did not ask for a login');
+    const finished = await internalRequest(
+      async (req, res) => {
+        await provider.interactionFinished(
+          req,
+          res,
+          { login: { accountId: user.sub, remember: false } },
+          { mergeWithLastSubmission: false },
+        );
+      },
+      call.req.socket,
+      { method: 'POST', path: login, headers: { host, cookie: cookieHeader(jar) } },
+    );
+    cookiesFrom(finished, jar);
+    const resume = new URL(location(finished), domain);
+    const callback = location(await send('GET', `${resume.pathname}${resume.search}`));
+    const code = callback.startsWith(redirectUri) ? new URL(callback).searchParams.get('code') : null;
+    if (!code) throw new Error('authorize did not return a code');
+    const secret = client.clientSecret;
+    const basic: Record<string, string> = secret
+      ? {
+          authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`,
+        }
+      : {};
+    const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri });
+    if (!secret) form.set('client_id', clientId);
+    return send(
+      'POST',
+      '/oauth2/token',
+      { 'content-type': 'application/x-www-form-urlencoded', ...basic },
+      form.toString(),
+    );
+  }
+
+  const awsApi = createAwsApi({
+    services: [
+      {
+        targetPrefix: IDP_TARGET_PREFIX,
+        operations: createIdpOperations({
+          definition,
+          users,
+          groups,
+          tokens: tokenDeps,
+          customAttributes: new Set(
+            [...allAttributeNames(users.all()), ...federatedAttributeNames(definition)].filter((n) =>
+              n.startsWith('custom:'),
+            ),
+          ),
+          self,
+          passwordSignIn,
+          globalSignOut,
+          async refreshTokenState(token) {
+            const internal = codec.unwrap(token);
+            if (internal === undefined) return { issued: false, active: false };
+            const stored = await refreshAdapter.find(internal);
+            const accountId = typeof stored?.accountId === 'string' ? stored.accountId : undefined;
+            const active = await pool.isRefreshTokenActive(token);
+            return { issued: true, active, ...(accountId ? { accountId } : {}) };
+          },
+          log,
+        }),
+        resourceArn: `arn:aws:cognito-idp:${definition.region}:000000000000:userpool/${definition.userPoolId}`,
+      },
+      {
+        targetPrefix: IDENTITY_TARGET_PREFIX,
+        operations: Object.fromEntries(
+          Object.entries(createIdentityPools({ ...tokenDeps, definition, iam, log })).map(
+            ([name, handle]) => [name, { auth: 'none' as const, handle }],
+          ),
+        ),
+        resourceArn: `arn:aws:cognito-identity:${definition.region}:000000000000:identitypool/*`,
+      },
+    ],
+    iam,
+    takeQuota: (category) => apiQuotas.get(category)?.take() ?? true,
     log,
   });
 
@@ -167,6 +321,7 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
   handle = async (req, res) => {
     const url = new URL(req.url ?? '/', domain);
     const path = url.pathname;
+    if (awsApi.handles(req, path)) return awsApi.handle(req, res);
 
     const name = req.method === 'GET' ? wellKnownName(issuerForm, path) : undefined;
     if (name !== undefined) {
@@ -195,7 +350,7 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
       case '/oauth2/revoke':
         return tokenFront.handleRevoke(req, res);
       case '/oauth2/userInfo':
-        counters.userInfoRequests += 1;
+        if (req.method !== 'OPTIONS') counters.userInfoRequests += 1;
         return handleUserInfo({ issuer, definition, jwks: publicJwks, users, grants, grantAlive }, req, res);
       case '/login':
         return hostedUi.handleLogin(req, res, url);
@@ -219,6 +374,8 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
     issuerType: issuerForm.form,
     domain,
     jwksUri,
+    idpApiEndpoint: `${domain}/`,
+    identityApiEndpoint: `${domain}/`,
     region: definition.region,
     userPoolId: definition.userPoolId,
     port: http.port,
@@ -233,8 +390,9 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
     clearFaults() {
       faults.clear();
     },
-    setRateLimit(_category, rps) {
-      userAuthentication.set(rps);
+    setRateLimit(category, rps) {
+      if (category === 'userAuthentication') userAuthentication.set(rps);
+      else apiQuotas.get(category)?.set(rps);
     },
     async suspendListening() {
       faults.endHanging();
@@ -256,15 +414,7 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
       await refreshAdapter.destroy(id);
       if (typeof stored?.grantId === 'string') await revokeGrant(stored.grantId);
     },
-    async globalSignOut(username: string) {
-      const user = users.byUsername(username);
-      if (!user) return;
-      const grantIds = new Set(grants.forAccount(user.sub).map((r) => r.grantId));
-      for (const [id, payload] of adapters.entries('Grant')) {
-        if (payload.accountId === user.sub) grantIds.add(id);
-      }
-      await Promise.all([...grantIds].map(revokeGrant));
-    },
+    globalSignOut,
     passkeys: (username: string) => managedLogin.passkeys(username),
     async rotateAccessTokenKey() {
       if (accessKeyIndex + 1 >= ACCESS_KEY_STOCK) {
