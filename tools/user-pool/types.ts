@@ -105,6 +105,12 @@ export interface PoolDefinition {
   waf?: PoolWafDefinition;
   /** Cognito's domain ManagedLoginVersion (managed-login.ts): 1 classic Hosted UI (default), 2 managed login. */
   managedLoginVersion?: 1 | 2;
+  /**
+   * Session management (token-sessions.ts): token sessions per user (default 20; the next sign-in
+   * evicts the least recently used) and how long the Hosted UI reuses a sign-in (default 60 min;
+   * 0: the form every time). Absent: off, as Cognito's UserSessionTracking DISABLED.
+   */
+  sessionManagement?: { maxTokenSessionsPerUser?: number; ssoSessionMaxValidityMinutes?: number };
 }
 
 /** A canned answer for the next token-endpoint request(s), for fault-injection tests. */

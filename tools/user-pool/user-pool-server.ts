@@ -38,6 +38,7 @@ import { RefreshTokenCodec } from './refresh-token-codec';
 import { cognitoResponseShapes } from './response-shapes';
 import { createTokenFront } from './token-front';
 import { TokenFaultQueue } from './token-faults';
+import { createTokenSessions } from './token-sessions';
 import { handleUserInfo } from './user-info';
 import { sendWafBlock, wafBlocksAuthorize } from './waf';
 import {
@@ -109,6 +110,9 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
     await grantAdapter.destroy(grantId);
   };
 
+  // Session management (token-sessions.ts): token sessions per sign-in, the per-user limit.
+  const tokenSessions = createTokenSessions({ definition, grantAlive, revokeGrant, log });
+
   const provider: Provider = createProvider({
     issuer,
     definition,
@@ -130,6 +134,7 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
   provider.on('authorization.error', logOAuthError('authorization.error'));
   provider.on('server_error', (_ctx: unknown, err: Error) => log(`user pool: server_error: ${err.message}`));
   provider.use(cognitoResponseShapes(definition, codec));
+  provider.use(tokenSessions.middleware);
   const providerCallback = provider.callback();
 
   async function forward(req: IncomingMessage, res: ServerResponse, body?: Buffer, url?: URL): Promise<void> {
@@ -190,7 +195,12 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
   ) =>
     internalRequest(async (req, res) => handle?.(req, res), call.req.socket, {
       ...request,
-      headers: { host, ...request.headers },
+      // The caller's User-Agent goes along: a token session's DeviceType is the last one seen.
+      headers: {
+        host,
+        ...(call.req.headers['user-agent'] ? { 'user-agent': call.req.headers['user-agent'] } : {}),
+        ...request.headers,
+      },
     });
 
   /** USER_PASSWORD_AUTH: the Hosted UI's flow without its form (authorize, login done, code exchange). */
@@ -274,6 +284,7 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
           self,
           passwordSignIn,
           globalSignOut,
+          tokenSessions,
           async refreshTokenState(token) {
             const internal = codec.unwrap(token);
             if (internal === undefined) return { issued: false, active: false };
@@ -431,6 +442,7 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
       faults.clear();
       federation.clear();
       managedLogin.clear();
+      tokenSessions.clear();
       await http.stop();
       adapters.clear();
       codec.clear();
