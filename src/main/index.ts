@@ -12,6 +12,7 @@ import { QUIT_DISPOSE_WAIT_MS, refusedDebugSwitch, settleWithin } from './launch
 import { createFileSink, type FileSink } from './log/file-sink';
 import { createLogger, levelEnabled, type LogLevel, type Logger } from './log/logger';
 import { createElectronTransport } from './net/electron-net-transport';
+import { desktopUserAgent } from './net/user-agent';
 import { loadOrganisationPolicy } from './policy/load-policy';
 import { APP_ID, POLICY_ORGANISATION } from './policy/policy-sources';
 import { NO_POLICY } from './policy/effective-policy';
@@ -187,7 +188,15 @@ function run(): void {
         openExternal: (url) => shell.openExternal(url),
         isOnline: () => net.isOnline(),
         // Every main-process request on Chromium's stack: OS proxy/PAC, the OS trust store.
-        transport: createElectronTransport(),
+        transport: createElectronTransport({
+          // Cognito's session list (ListUserSessions' DeviceType) names the app by it.
+          userAgent: desktopUserAgent({
+            appVersion: app.getVersion(),
+            platform: process.platform,
+            osVersion: process.getSystemVersion(),
+            arch: process.arch,
+          }),
+        }),
         preferredSystemLanguages: () => app.getPreferredSystemLanguages(),
         chooseDiagnosticsPath: electronSaveDialog(() => mainWindow),
         updates,

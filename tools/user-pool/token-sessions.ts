@@ -48,7 +48,10 @@ const MAX_DEVICE_TYPE = 1024;
  */
 export function deviceTypeOf(userAgent: string | undefined): string {
   // Printable ASCII only: a header is never echoed with control or other odd characters.
-  const ua = [...(userAgent ?? '')].filter((c) => c >= ' ' && c <= '~').join('').trim();
+  const ua = [...(userAgent ?? '')]
+    .filter((c) => c >= ' ' && c <= '~')
+    .join('')
+    .trim();
   if (!ua) return 'unknown';
   const app = /^([\w.-]+)\/([\w.+-]+) \(([^;()]+);\s*([^;()]+)\)$/.exec(ua);
   if (app) return `${app[1]} ${app[2]} on ${app[3]?.trim()} (${app[4]?.trim()})`.slice(0, MAX_DEVICE_TYPE);

@@ -48,6 +48,8 @@ export const de: Record<MessageId, string> = {
   'signIn.loadingEnvironments': 'Umgebungen werden geladen …',
   'signIn.ended.revoked': 'Ihre Sitzung wurde vom Anmeldedienst beendet (Sitzung abgelaufen).',
   'signIn.ended.expired': 'Ihre Sitzung ist abgelaufen.',
+  'signIn.ended.elsewhere':
+    'Sie wurden abgemeldet: Das Sitzungslimit Ihrer Organisation wurde erreicht, oder Sie haben sich auf einem anderen Gerät abgemeldet.',
   'signIn.ended.continue': 'Melden Sie sich erneut an, um dort weiterzumachen, wo Sie aufgehört haben.',
   'signIn.warning.KEYCHAIN_ENTRY_LEFT':
     'Sie sind abgemeldet, aber die gespeicherte Anmeldung konnte nicht aus dem Schlüsselbund entfernt werden. Die App entfernt sie beim nächsten Start; Sie können sie auch in Ihrer Schlüsselbund-App löschen.',

@@ -48,6 +48,8 @@ export const en = {
   'signIn.loadingEnvironments': 'Loading environments…',
   'signIn.ended.revoked': 'Your session was ended by the sign-in service (session expired).',
   'signIn.ended.expired': 'Your session expired.',
+  'signIn.ended.elsewhere':
+    "You were signed out: your organisation's session limit was reached or you signed out on another device.",
   'signIn.ended.continue': 'Sign in again to continue where you left off.',
   'signIn.warning.KEYCHAIN_ENTRY_LEFT':
     'You are signed out, but the saved sign-in could not be removed from the keychain. The app will remove it the next time it starts; you can also delete it in your keychain app.',
