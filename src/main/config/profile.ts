@@ -13,6 +13,7 @@ import { isLoopbackHost } from '../../shared/loopback';
  *   ResolvedProfile          Profile with `issuer` always present (derived when absent, in the
  *                            form `issuerType` names: original by default).
  *   cognitoIssuer(region, userPoolId), isLoopbackHttpUrl(url) (hosts: src/shared/loopback.ts).
+ *   sessionLifetimeMs(profile) -> the refresh token validity `sessionLifetime` names, in ms.
  *   packagedProfileProblem(profile, { allowLoopback }) -> { path, message } | undefined: the
  *                               packaged-mode rule (see below).
  *
@@ -27,6 +28,20 @@ import { isLoopbackHost } from '../../shared/loopback';
  * profiles for its own development builds. Loopback redirect URIs and sign-out URLs are the
  * normal RFC 8252 case and stay allowed.
  */
+
+const DAY_MS = 86_400_000;
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: DAY_MS } as const;
+
+/** "30d" -> ms (the sessionLifetime form; the schema has checked it). */
+function durationMs(value: string): number {
+  const unit = value.slice(-1) as keyof typeof UNIT_MS;
+  return Number(value.slice(0, -1)) * (UNIT_MS[unit] ?? Number.NaN);
+}
+
+/** The profile's session lifetime (refresh token validity) in ms, or undefined when not given. */
+export function sessionLifetimeMs(profile: Pick<Profile, 'sessionLifetime'>): number | undefined {
+  return profile.sessionLifetime === undefined ? undefined : durationMs(profile.sessionLifetime);
+}
 
 /** True for an http: URL whose host is a loopback host. */
 export function isLoopbackHttpUrl(url: URL): boolean {
@@ -220,6 +235,16 @@ export const ProfileSchema = z
     managedLogin: z.union([z.literal(1), z.literal(2)]).optional(),
     /** Sends the last signed-in username as login_hint (Cognito pre-fills the managed login form). */
     loginHint: z.boolean().optional(),
+    /**
+     * The app client's refresh token validity (Cognito: 60 minutes to 10 years; the local pool also
+     * allows seconds), e.g. "30d", "12h", "90m", "60s": the session ends that long after the first
+     * sign-in however often it refreshed or rotated (sessionLifetimeMs).
+     */
+    sessionLifetime: z
+      .string()
+      .regex(/^[1-9]\d{0,6}[smhd]$/, 'must be a number and a unit s, m, h or d, e.g. "30d"')
+      .refine((v) => durationMs(v) <= 3650 * DAY_MS, 'must be at most 3650d (Cognito: 10 years)')
+      .optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
