@@ -1,5 +1,5 @@
 /**
- * `npm start [-- --profile FILE|NAME] [--pool-port N] [--api-port N] [--demo-db FILE] [--skip-build]`
+ * `npm start [-- --profile FILE|NAME] [--pool-port N] [--api-port N] [--iam-api-port N] [--demo-db FILE] [--skip-build]`
  *
  * With no profile configured (no --profile, no COGNITO_DESKTOP_PROFILE, no user profile file),
  * starts the local user pool (demo mode) and the demo API, writes a temporary demo profile, and
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     'pool-port': { type: 'string', default: '9229' },
     'api-port': { type: 'string', default: '9230' },
+    'iam-api-port': { type: 'string', default: '9232' },
     'demo-db': { type: 'string' },
     'skip-build': { type: 'boolean', default: false },
   },
@@ -109,13 +110,49 @@ try {
       { cwd: root },
     );
     tools.push(api);
+    // The same demo API in IAM mode (API Gateway AWS_IAM): SigV4 by the demo identity pool's
+    // credentials, verified with the demo pool's own IAM definition (docs/aws.md).
+    const iamApi = await startTool(
+      'demo-api-iam',
+      process.execPath,
+      [
+        tsxCli,
+        'tools/demo-api/cli.ts',
+        '--authorizer',
+        'iam',
+        '--client-id',
+        'localdemo0desktop0client01',
+        '--pool-json',
+        JSON.stringify(pool.ready),
+        '--port',
+        values['iam-api-port'],
+        ...(values['demo-db'] ? ['--db-path', `${values['demo-db']}.iam`] : []),
+      ],
+      (json) => json['event'] === 'ready' && typeof json['url'] === 'string',
+      { cwd: root },
+    );
+    tools.push(iamApi);
     tempDir = mkdtempSync(path.join(os.tmpdir(), 'cognito-desktop-demo-'));
     const profileFile = path.join(tempDir, 'demo-profile.json');
-    writeFileSync(profileFile, JSON.stringify(demoProfile(poolReady, api.ready['url'] as string), null, 2), {
-      mode: 0o600,
-    });
+    writeFileSync(
+      profileFile,
+      JSON.stringify(
+        demoProfile(poolReady, api.ready['url'] as string, {
+          iamApiBaseUrl: iamApi.ready['url'] as string,
+          // Loaded here only: the pool's modules load oidc-provider, which warns on Node 20.
+          identityPoolId: (await import('./user-pool/demo-pool')).DEMO_IDENTITY_POOL_ID,
+        }),
+        null,
+        2,
+      ),
+      {
+        mode: 0o600,
+      },
+    );
     env[PROFILE_ENV_VAR] = profileFile;
-    console.log(`Demo user pool at ${poolReady.domain}; demo API at ${String(api.ready['url'])}.`);
+    console.log(
+      `Demo user pool at ${poolReady.domain}; demo API at ${String(api.ready['url'])}, in IAM mode at ${String(iamApi.ready['url'])}.`,
+    );
     console.log('Sign in as alice / Alice-demo-1! (group admin) or bob / Bob-demo-1!,');
     console.log('or with Example Corp SSO as dana / Dana-sso-1! (group admin).');
   }

@@ -1,38 +1,40 @@
 import path from 'node:path';
+import { AppError } from '../shared/errors';
+import type { AboutInfo } from '../shared/ipc-contract';
+import { hostedUiLanguage } from '../shared/languages';
+import type { SessionState } from '../shared/session-state';
+import { createActiveSession } from './app/active-session';
+import { createBoundApiClient } from './app/bound-api';
+import { createDeepLinkHandler } from './app/deep-links';
+import { applyProfileNetwork } from './app/network';
+import { createAppProfiles } from './app/profiles';
 import { passkeyAddUrl } from './auth/passkeys';
 import { createSession, type CreateSessionOptions, type Session } from './auth/session';
-import type { ResolvedProfile } from './config/profile';
-import { resolveProfileSources, type ProfileSourceInputs } from './config/profile-sources';
-import {
-  createProfilesStore,
-  loadProfiles,
-  type PolicyOutcome,
-  type ProfilesStore,
-} from './config/profiles-store';
-import { parseDeepLink } from './deep-link';
-import { createExternalOpener, type ExternalOpener } from './external-url-policy';
-import { createApiClient, type ApiClient } from './http/api-client';
+import type { SessionController } from './auth/session-controller';
+import type { ProfileSourceInputs } from './config/profile-sources';
+import type { ProfilesStore } from './config/profiles-store';
+import { createDiagnosticsExporter, type DiagnosticsExporter } from './diagnostics/diagnostics-export';
+import type { CheckResult } from './doctor/checks';
+import { createExternalOpener, type ExternalOpener } from './external-links';
+import type { ApiClient } from './http/api-client';
 import { createHandlers, type AppIpcHandlers } from './ipc/handlers';
 import type { Logger } from './log/logger';
 import { defaultNodeTransport } from './net/default-transport';
 import type { NetTransport } from './net/transport';
 import { startOnlineWatcher } from './online-watcher';
-import { AppError } from '../shared/errors';
-import { SessionStateSchema, type SessionState } from '../shared/session-state';
-import type { SessionController } from './auth/session-controller';
-import type { AccessTokenSource } from './auth/access-token-source';
+import { NO_POLICY, type PolicyOutcome } from './policy/effective-policy';
 import { SETTINGS_FILE_NAME } from './settings/settings-store';
-import { createUiServices, type UiServices } from './ui-services';
-import { hostedUiLanguage } from '../shared/languages';
-import type { AboutInfo } from '../shared/ipc-contract';
-import { createDiagnosticsExporter, type DiagnosticsExporter } from './diagnostics/diagnostics-export';
-import { createUserProfilesEditor } from './config/user-profiles';
-import type { CheckResult } from './doctor/checks';
+import { createUiServices, type UiServices } from './settings/ui-services';
+import type { ConfirmProfileChange } from './config/profile-change-confirmation';
 import type { UpdateController } from './updates/update-controller';
+import type { ConfirmPort } from './aws/confirm-port';
+import { fileIdentityIdCache, type IdentityIdCache } from './aws/identity-id-cache';
+import type { AwsSide } from './aws/aws-side';
+import { createAwsCompanion } from './app/aws-companion';
 
 /**
  * The whole app minus Electron: profiles, the session of the active profile, the API client, the
- * IPC handlers, the external-URL policy, deep links and resume. index.ts passes Electron's pieces
+ * IPC handlers, the external-link rules (external-links.ts), deep links and resume. index.ts passes Electron's pieces
  * in (paths, argv, shell.openExternal, net.isOnline) and binds the result to ipcMain, so
  * everything here runs, and is tested, in plain Node.
  *
@@ -41,12 +43,14 @@ import type { UpdateController } from './updates/update-controller';
  * restores its own keychain entry (`<profileId>:<clientId>`). The handlers talk to a stable
  * facade, so a switch needs no re-registration.
  *
- * The API client does NOT use the facade: each request is bound to the session (and the APIs) of
- * the profile active when it started. Once that session is no longer the active one, the request
- * ends CANCELLED and sends nothing more; no token of another profile can reach its API.
+ * The API client does NOT use the facade: each request is bound to the session of the profile
+ * active when it started (app/bound-api.ts).
+ *
+ * This file only wires the rooms: each responsibility is a module of its own under app/ (the live
+ * session, profiles, the bound API client, deep links, network settings) or in its room.
  */
 export interface AppServicesOptions extends ProfileSourceInputs {
-  /** Electron's shell.openExternal. Only ever called through the external-URL policy. */
+  /** Electron's shell.openExternal. Only ever called through the external-link rules (external-links.ts). */
   openExternal(url: string): Promise<void>;
   logger: Logger;
   /**
@@ -68,12 +72,25 @@ export interface AppServicesOptions extends ProfileSourceInputs {
   about?: Partial<AboutInfo>;
   /** "Export diagnostics...": Electron's save dialog in the app; omitted, exports are refused. */
   chooseDiagnosticsPath?: (suggestedName: string) => Promise<string | undefined>;
+  /**
+   * Main's native confirmation of a profile change that alters where tokens or credentials go
+   * (config/electron-confirm-dialog.ts in the app; tests answer through a stand-in). Omitted:
+   * such changes are refused.
+   */
+  confirmProfileChange?: ConfirmProfileChange;
   /** The log file whose tail goes into diagnostics. */
   logFile?: string;
   /** Tests replace the diagnostics' keychain check; default: keytar. */
   keychainCheck?: () => Promise<CheckResult>;
   /** The update decision layer (index.ts makes it); omitted, the UI shows updates as off. */
   updates?: UpdateController;
+  /**
+   * Confirms admin changes and "sign out everywhere": Electron's native dialog in the app
+   * (aws/electron-confirm-dialog.ts); omitted, every such change is refused (NOT_CONFIRMED).
+   */
+  confirm?: ConfirmPort;
+  /** Tests: the AWS credentials' margin (ms) and the identity-id cache; default 60 s, a file in userData. */
+  aws?: { marginMs?: number; identityCache?: IdentityIdCache };
 }
 
 export interface AppServices {
@@ -103,40 +120,12 @@ export interface AppServices {
   dispose(): Promise<void>;
 }
 
-/** How long a callback deep link waits for a sign-in that is still starting to attach. */
-const DEEP_LINK_ATTACH_WAIT_MS = 2000;
-
-function noProfileState(reason: string): SessionState {
-  return SessionStateSchema.parse({
-    status: 'signed-out',
-    reason: 'error',
-    error: { code: 'CONFIG_INVALID', message: reason.slice(0, 1000) },
-    storage: { kind: 'keychain' },
-  });
-}
-
 export function createAppServices(options: AppServicesOptions): AppServices {
   const log = options.logger.child('shell');
   const makeSession = options.createSession ?? createSession;
   const transport = options.transport ?? defaultNodeTransport();
-
-  let session: Session | undefined;
-  /** The profile `session` was made for (its APIs bind API requests). */
-  let sessionProfile: ResolvedProfile | undefined;
-  let unsubscribeSession: (() => void) | undefined;
-  const listeners = new Set<(state: SessionState) => void>();
-  const publish = (state: SessionState) => {
-    for (const listener of listeners) listener(state);
-  };
-
-  const external = createExternalOpener({
-    openExternal: options.openExternal,
-    activeHostedUi: () => {
-      const active = profiles.active();
-      return active ? { domain: active.domain, passkeys: active.managedLogin === 2 } : undefined;
-    },
-    log: (line) => log.warn(line),
-  });
+  // A policy that failed leaves no profile to attach, so only a valid one is ever read here.
+  const policy = options.policy && 'policy' in options.policy ? options.policy.policy : NO_POLICY;
 
   const ui = createUiServices({
     settingsFile: path.join(options.userDataDir, SETTINGS_FILE_NAME),
@@ -148,220 +137,154 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const settingsProblem = ui.settings.get().problem;
   if (settingsProblem) log.warn(`settings file not used: ${settingsProblem.message}`);
 
-  const attach = (profile: ResolvedProfile) => {
-    // The transport waits for the proxy setting to apply before its next request. The
-    // organisation policy's proxy wins over the profile's (docs/policy.md, precedence).
-    transport.setProxy(loaded.policy.proxy ?? profile.network.proxy).catch((error: unknown) => {
-      log.error(`network proxy setting not applied: ${error instanceof Error ? error.message : 'unknown'}`);
-    });
-    session = makeSession({
-      transport,
-      hostedUiLanguage: () => hostedUiLanguage(ui.language()),
-      allowMemoryOnly: loaded.policy.allowMemoryOnlySignIn,
-      ...options.sessionOptions,
-      // The organisation's fleet spreads its refreshes over the IdP quota (docs/policy.md).
-      backoff: {
-        ...options.sessionOptions?.backoff,
-        ...(loaded.policy.refreshSpreadMs > 0 ? { spreadMs: loaded.policy.refreshSpreadMs } : {}),
-      },
-      logger: options.sessionOptions?.logger ?? options.logger,
-      profile,
-      openExternal: (url) => external.openHostedUi(url),
-      dataDir: options.sessionOptions?.dataDir ?? options.userDataDir,
-    });
-    sessionProfile = profile;
-    unsubscribeSession = session.onChanged(publish);
-  };
-
-  const detach = async () => {
-    const old = session;
-    unsubscribeSession?.();
-    unsubscribeSession = undefined;
-    session = undefined;
-    sessionProfile = undefined;
-    await old?.dispose();
-  };
-
-  const sources = resolveProfileSources(options);
-  let loaded = loadProfiles(sources, options.policy);
-  for (const warning of loaded.warnings) log.warn(warning);
-  if (loaded.configError) log.error(`profile configuration error: ${loaded.configError.message}`);
-
-  const profiles: ProfilesStore = createProfilesStore({
-    loaded,
-    stateFile: path.join(options.userDataDir, 'active-profile.json'),
-    onSwitch: async (next, previous) => {
-      log.info(`switching profile ${previous?.id ?? '(none)'} -> ${next.id}`);
-      await detach();
-      attach(next);
-      publish(await (session as Session).start());
+  const external = createExternalOpener({
+    openExternal: options.openExternal,
+    activeHostedUi: () => {
+      const profile = profiles.store.active();
+      // Managed login 2 (profile managedLogin): /passkeys/add is admitted too (auth/passkeys.ts).
+      return profile ? { domain: profile.domain, passkeys: profile.managedLogin === 2 } : undefined;
     },
-    onNone: async () => {
-      await detach();
-      publish(noProfileState(noProfileReason()));
-    },
+    log: (line) => log.warn(line),
   });
-  const userProfiles = createUserProfilesEditor({
-    sources,
-    loaded: () => loaded,
-    reload: async () => {
-      loaded = loadProfiles(sources, options.policy);
-      for (const warning of loaded.warnings) log.warn(warning);
-      return profiles.reload(loaded);
+
+  const identityCache = options.aws?.identityCache ?? fileIdentityIdCache(options.userDataDir);
+  const active = createActiveSession({
+    noProfileReason: () => profiles.noProfileReason(),
+    create: (profile) => {
+      applyProfileNetwork(transport, policy, profile, log);
+      return makeSession({
+        transport,
+        hostedUiLanguage: () => hostedUiLanguage(ui.language()),
+        allowMemoryOnly: policy.allowMemoryOnlySignIn,
+        ...options.sessionOptions,
+        // The organisation's fleet spreads its refreshes over the IdP quota (docs/policy.md).
+        backoff: {
+          ...options.sessionOptions?.backoff,
+          ...(policy.refreshSpreadMs > 0 ? { spreadMs: policy.refreshSpreadMs } : {}),
+        },
+        logger: options.sessionOptions?.logger ?? options.logger,
+        profile,
+        openExternal: (url) => external.openHostedUi(url),
+        dataDir: options.sessionOptions?.dataDir ?? options.userDataDir,
+      });
+    },
+    companion: (profile, session) =>
+      createAwsCompanion(profile, session, {
+        transport,
+        identityCache,
+        confirm: options.confirm,
+        language: () => ui.language(),
+        logger: options.logger,
+        ...(options.aws?.marginMs === undefined ? {} : { marginMs: options.aws.marginMs }),
+      }),
+  });
+  const requireAws = (): AwsSide => {
+    const side = active.current() ? active.companion()?.side : undefined;
+    if (!side) throw new AppError('CONFIG_INVALID', profiles.noProfileReason());
+    return side;
+  };
+
+  const profiles = createAppProfiles({
+    inputs: options,
+    policy: options.policy,
+    log,
+    onSwitch: (next) => active.replace(next),
+    onNone: () => active.clear(),
+    ...(options.confirmProfileChange ? { confirm: options.confirmProfileChange } : {}),
+    signedIn: (id) => active.profile()?.id === id && active.current()?.getState().status === 'signed-in',
+    // Wipes memory and keychain, then revokes at the old definition's origin (session sign-out).
+    signOut: async () => {
+      await active.current()?.signOut({ endHostedUiSession: false });
     },
   });
 
-  const noProfileReason = () =>
-    loaded.configError
-      ? loaded.configError.message
-      : 'No sign-in profile is configured. Add a profile file (see the README) and restart.';
-
-  const requireSession = (): Session => {
-    if (!session) throw new AppError('CONFIG_INVALID', noProfileReason());
-    return session;
-  };
-
-  const facade: SessionController = {
-    signIn: async (choice) => requireSession().signIn(choice),
-    signInLink: async () => (session ? session.signInLink() : null),
-    cancelSignIn: async () => session?.cancelSignIn(),
-    reopenBrowser: async () => session?.reopenBrowser(),
-    addPasskey: async () => {
-      const active = profiles.active();
-      if (!active) throw new AppError('CONFIG_INVALID', noProfileReason());
-      await external.openHostedUi(passkeyAddUrl(active));
-    },
-    signOut: async (request) => (session ? session.signOut(request) : noProfileState(noProfileReason())),
-    getState: () => (session ? session.getState() : noProfileState(noProfileReason())),
-    onChanged(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
-  };
-
-  /** A token source that serves only while `bound` is the active session. */
-  const boundTo = (bound: Session): AccessTokenSource => {
-    const ensureActive = () => {
-      if (session !== bound) {
-        throw new AppError(
-          'CANCELLED',
-          'The request was stopped because the profile changed while it was running; nothing was sent again.',
-        );
-      }
-    };
-    const guarded = async (get: () => Promise<string>) => {
-      ensureActive();
-      const token = await get();
-      ensureActive(); // switched while the token was being fetched: drop it, send nothing
-      return token;
-    };
-    return {
-      getAccessToken: () => guarded(() => bound.getAccessToken()),
-      forceRefresh: (rejected) => guarded(() => bound.forceRefresh(rejected)),
-      getIdToken: () => guarded(() => bound.getIdToken()),
-      forceRefreshIdToken: (rejected) => guarded(() => bound.forceRefreshIdToken(rejected)),
-    };
-  };
-
-  const api = createApiClient({
-    bind: () => {
-      const bound = session;
-      if (!bound || !sessionProfile) throw new AppError('CONFIG_INVALID', noProfileReason());
-      return { apis: sessionProfile.apis, tokens: boundTo(bound) };
-    },
-    transport,
-  });
+  const api = createBoundApiClient({ active, transport, noProfileReason: () => profiles.noProfileReason() });
   const diagnostics = options.chooseDiagnosticsPath
     ? createDiagnosticsExporter({
         chooseSavePath: options.chooseDiagnosticsPath,
         about: () => ui.about(),
         policy: options.policy,
-        activeProfile: () => profiles.active(),
-        session: () => facade.getState(),
+        activeProfile: () => profiles.store.active(),
+        session: () => active.facade.getState(),
         transport,
         ...(options.keychainCheck ? { keychainCheck: options.keychainCheck } : {}),
+        identityPool: () => {
+          const bound = active.current();
+          const owner = active.companion()?.side.credentials;
+          if (!bound || !owner || bound.getState().status !== 'signed-in') return undefined;
+          return { idToken: () => bound.getIdToken(), view: () => owner.view() };
+        },
         ...(options.logFile ? { logFile: options.logFile } : {}),
       })
     : undefined;
+  // "Add a passkey..." (account menu): managed login's /passkeys/add in the system browser.
+  const sessionController: SessionController = {
+    ...active.facade,
+    addPasskey: async () => {
+      const profile = profiles.store.active();
+      if (!profile) throw new AppError('CONFIG_INVALID', profiles.noProfileReason());
+      await external.openHostedUi(passkeyAddUrl(profile));
+    },
+  };
   const handlers = createHandlers({
-    session: facade,
+    session: sessionController,
     api,
-    profiles,
+    profiles: profiles.store,
     ui,
     ...(diagnostics ? { diagnostics } : {}),
     ...(options.updates ? { updates: options.updates } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
-    userProfiles,
+    userProfiles: profiles.userProfiles,
+    aws: {
+      admin: () => requireAws().admin,
+      account: () => requireAws().account,
+    },
   });
 
-  const initial = profiles.active();
-  if (initial) attach(initial);
+  const initial = profiles.store.active();
+  if (initial) active.attach(initial);
 
   const stopWatching = options.isOnline
     ? startOnlineWatcher({
         isOnline: options.isOnline,
         onOnline: () => {
           log.info('network back online: resuming session');
-          session?.online();
+          active.current()?.online();
         },
         ...(options.onlinePollMs === undefined ? {} : { intervalMs: options.onlinePollMs }),
       })
     : () => undefined;
 
   return {
-    profiles,
+    profiles: profiles.store,
     handlers,
     external,
     api,
-    session: facade,
+    session: active.facade,
     ui,
     diagnostics,
     async start() {
-      if (!session) return noProfileState(noProfileReason());
-      const state = await session.start();
-      publish(state);
+      const session = active.current();
+      if (!session) return active.noProfileState();
+      const state = active.decorate(await session.start());
+      active.publish(state);
       return state;
     },
-    async handleDeepLink(raw) {
-      const active = profiles.active();
-      const link = parseDeepLink(raw, {
-        ...(active?.redirect.customScheme ? { callback: active.redirect.customScheme } : {}),
-        ...(active?.signOutUrl ? { signedOut: active.signOutUrl } : {}),
-      });
-      if (!link) {
-        // Not logged verbatim: it is attacker-controlled text.
-        log.warn('deep link ignored: not a registered redirect of the active profile');
-        return false;
-      }
-      if (link.kind === 'signed-out') {
-        log.info('Hosted UI sign-out completed');
-        return false;
-      }
-      // The engine attaches its attempt only after the browser was opened; a redirect that comes
-      // back very fast can arrive in between, so give a starting sign-in a moment to attach.
-      const deadline = Date.now() + DEEP_LINK_ATTACH_WAIT_MS;
-      for (;;) {
-        const current = session;
-        if (current?.handleRedirectUrl(link.url)) return true;
-        if (current?.getState().status !== 'signing-in' || Date.now() >= deadline) break;
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      log.warn('deep link callback ignored: no sign-in is waiting for it');
-      return false;
-    },
+    handleDeepLink: createDeepLinkHandler({
+      activeProfile: () => profiles.store.active(),
+      currentSession: () => active.current(),
+      log,
+    }),
     resume() {
       log.info('system resumed: resuming session');
-      session?.resume();
+      active.current()?.resume();
     },
     online() {
-      session?.online();
+      active.current()?.online();
     },
     async dispose() {
       stopWatching();
-      listeners.clear();
-      await detach();
+      await active.dispose();
     },
   };
 }

@@ -1,10 +1,14 @@
-import { Menu, type MenuItemConstructorOptions } from 'electron';
+import { app, Menu, nativeTheme, shell, type MenuItemConstructorOptions } from 'electron';
+import type { AppServices } from './app-services';
+import { appMenuExtension, appMenuState } from './app/menu-wiring';
+import type { Logger } from './log/logger';
 import { buildMenuTemplate, type MenuCommand, type MenuItemSpec, type MenuState } from './menu/app-menu';
 
 /**
  * Glue only: turns the tested menu template (menu/app-menu.ts) into Electron's application
  * menu. A `command` becomes a click handler, a `role` stays Electron's role (so Edit's roles
- * reach every text field natively). Called again whenever the state changes (language, sign-in).
+ * reach every text field natively). `followSettings` builds it again, with the native theme,
+ * whenever the state it shows changes (settings: language, theme; the session: signed in or not).
  */
 export interface ElectronMenuHandlers {
   command(command: MenuCommand): void;
@@ -33,4 +37,43 @@ function toElectron(item: MenuItemSpec, handlers: ElectronMenuHandlers): MenuIte
 export function applyApplicationMenu(state: MenuState, handlers: ElectronMenuHandlers): void {
   const template = buildMenuTemplate(state).map((item) => toElectron(item, handlers));
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+export interface FollowSettingsOptions {
+  isDevelopment: boolean;
+  focusWindow(): void;
+  log: Logger;
+}
+
+/** Theme and menu follow the settings and the session; both are rebuilt from plain state. */
+export function followSettings(services: AppServices, options: FollowSettingsOptions): void {
+  const apply = () => {
+    nativeTheme.themeSource = services.ui.settings.get().settings.theme;
+    applyApplicationMenu(
+      appMenuState(services, {
+        platform: process.platform,
+        isDevelopment: options.isDevelopment,
+        appName: app.getName(),
+      }),
+      {
+        extension: appMenuExtension(services, options.log),
+        command: (command) => {
+          if (command === 'show-logs-folder') void shell.openPath(app.getPath('logs'));
+          else {
+            options.focusWindow();
+            services.ui.sendCommand(command);
+          }
+        },
+      },
+    );
+  };
+  apply();
+  services.ui.settings.onChanged(apply);
+  let wasSignedIn = false;
+  services.session.onChanged((state) => {
+    if ((state.status === 'signed-in') !== wasSignedIn) {
+      wasSignedIn = state.status === 'signed-in';
+      apply();
+    }
+  });
 }

@@ -1,28 +1,20 @@
-import { app, dialog, nativeTheme, net, powerMonitor, shell, type BrowserWindow } from 'electron';
-import { readFileSync } from 'node:fs';
+import { app, dialog, net, powerMonitor, shell, type BrowserWindow } from 'electron';
 import os from 'node:os';
 import path from 'node:path';
 import { createAppServices, type AppServices } from './app-services';
-import { APP_SCHEME, findDeepLinkInArgv } from './deep-link';
-import { EXPORT_DIAGNOSTICS_MENU_ITEM } from './diagnostics/diagnostics-export';
 import { electronSaveDialog } from './diagnostics/electron-save-dialog';
-import { applyApplicationMenu } from './electron-menu';
+import { listenForDeepLinks } from './electron-deep-links';
+import { followSettings } from './electron-menu';
+import { electronConfirmDialog } from './config/electron-confirm-dialog';
+import { electronConfirmDialog as electronAdminConfirmDialog } from './aws/electron-confirm-dialog';
 import { registerElectronIpc } from './ipc/electron-ipc';
-import { QUIT_DISPOSE_WAIT_MS, refusedDebugSwitch, settleWithin } from './launch-policy';
-import { createFileSink, type FileSink } from './log/file-sink';
-import { createLogger, levelEnabled, type LogLevel, type Logger } from './log/logger';
+import { QUIT_DISPOSE_WAIT_MS, refusedDebugSwitch, settleWithin } from './launch-options';
+import { createMainLog } from './log/electron-log';
 import { createElectronTransport } from './net/electron-net-transport';
 import { desktopUserAgent } from './net/user-agent';
 import { loadOrganisationPolicy } from './policy/load-policy';
 import { APP_ID, POLICY_ORGANISATION } from './policy/policy-sources';
-import { NO_POLICY } from './policy/effective-policy';
-import { createElectronUpdaterPort } from './updates/electron-updater-port';
-import {
-  createUpdateController,
-  installerFeedUrl,
-  OFF_PORT,
-  updateSettings,
-} from './updates/update-controller';
+import { createAppUpdates, runAppUpdates } from './updates/electron-updates';
 import { RENDERER_ENTRY_URL } from './renderer-protocol';
 import { createMainWindow, guardAllWebContents, hardenSession, registerAppProtocolScheme } from './window';
 import { WINDOW_STATE_FILE_NAME } from './window-state';
@@ -35,7 +27,7 @@ import { WINDOW_STATE_FILE_NAME } from './window-state';
  * Order matters: the single-instance lock, the app:// scheme privileges, `open-url` and the
  * web-contents guards are set up synchronously at load, before `ready`, because macOS may deliver
  * the deep link that launched the app before `ready`, and scheme privileges cannot be granted later.
- * Before all of that, a packaged app launched with a debugging switch exits (launch-policy.ts).
+ * Before all of that, a packaged app launched with a debugging switch exits (launch-options.ts).
  */
 const isDevelopment = !app.isPackaged;
 const devServerUrl = isDevelopment ? process.env['ELECTRON_RENDERER_URL'] : undefined;
@@ -43,48 +35,8 @@ const preloadPath = path.join(import.meta.dirname, '../preload/index.cjs');
 const rendererRoot = path.join(import.meta.dirname, '../renderer');
 const MAX_QUEUED_LINKS = 4;
 
-const logThreshold: { level: LogLevel } = { level: isDevelopment ? 'debug' : 'info' };
-
-function createMainLogger(): { logger: Logger; sink: FileSink | undefined } {
-  let sink: FileSink | undefined;
-  try {
-    app.setAppLogsPath();
-    sink = createFileSink({ dir: app.getPath('logs'), fileName: 'main.log' });
-  } catch (error) {
-    console.error(`log file unavailable: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const logger = createLogger({
-    level: 'debug',
-    sink: (line, level) => {
-      // The threshold is the policy's logLevel once it has been read (see run()).
-      if (!levelEnabled(level, logThreshold.level)) return;
-      sink?.write(line);
-      if (isDevelopment) (level === 'error' || level === 'warn' ? console.error : console.log)(line);
-    },
-  });
-  return { logger, sink };
-}
-
-function readOptional(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-function registerProtocolClient(): void {
-  // In development Electron runs as `electron <app path>`: the OS must relaunch it the same way.
-  if (process.defaultApp) {
-    const appPath = process.argv[1];
-    if (appPath) app.setAsDefaultProtocolClient(APP_SCHEME, process.execPath, [path.resolve(appPath)]);
-  } else {
-    app.setAsDefaultProtocolClient(APP_SCHEME);
-  }
-}
-
 function run(): void {
-  const { logger, sink } = createMainLogger();
+  const { logger, sink, setLevel } = createMainLog(isDevelopment);
   const log = logger.child('main');
 
   let services: AppServices | undefined;
@@ -105,23 +57,7 @@ function run(): void {
 
   registerAppProtocolScheme();
   app.enableSandbox();
-  registerProtocolClient();
-
-  // macOS: the link arrives as an event, possibly before `ready`.
-  app.on('open-url', (event, url) => {
-    event.preventDefault();
-    deliverDeepLink(url);
-    focusWindow();
-  });
-  // Windows/Linux: a second launch (the OS opening a deep link) lands here, in the first instance.
-  app.on('second-instance', (_event, argv) => {
-    const link = findDeepLinkInArgv(argv);
-    if (link) deliverDeepLink(link);
-    focusWindow();
-  });
-  // Windows/Linux cold start: the link that launched us is in our own argv.
-  const coldStartLink = findDeepLinkInArgv(process.argv);
-  if (coldStartLink) deliverDeepLink(coldStartLink);
+  listenForDeepLinks({ deliver: deliverDeepLink, focusWindow });
 
   guardAllWebContents({
     openLink: async (url) => (services ? services.external.openLink(url) : false),
@@ -153,25 +89,9 @@ function run(): void {
         username: os.userInfo().username,
       });
       if ('error' in policy) log.error(policy.error.message);
-      else if (policy.policy.logLevel) logThreshold.level = policy.policy.logLevel;
-      const updateChoice = updateSettings({
-        policy: 'policy' in policy ? policy.policy : NO_POLICY,
-        // process.resourcesPath is undefined outside a packaged Electron (development, stand-in).
-        feedUrl: installerFeedUrl(
-          process.resourcesPath
-            ? readOptional(path.join(process.resourcesPath, 'app-update.yml'))
-            : undefined,
-        ),
-        packaged: app.isPackaged,
-      });
-      const updates = createUpdateController({
-        port: updateChoice.enabled ? await createElectronUpdaterPort() : OFF_PORT,
-        settings: updateChoice,
-        timers: {
-          now: Date.now,
-          setTimeout: (fn, ms) => setTimeout(fn, ms),
-          clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-        },
+      else if (policy.policy.logLevel) setLevel(policy.policy.logLevel);
+      const updates = await createAppUpdates({
+        policy,
         isSignInActive: () => services?.session.getState().status === 'signing-in',
       });
       const ready = createAppServices({
@@ -199,6 +119,11 @@ function run(): void {
         }),
         preferredSystemLanguages: () => app.getPreferredSystemLanguages(),
         chooseDiagnosticsPath: electronSaveDialog(() => mainWindow),
+        confirmProfileChange: electronConfirmDialog(
+          () => mainWindow,
+          () => services?.ui.language() ?? 'en',
+        ),
+        confirm: electronAdminConfirmDialog,
         updates,
         ...(sink ? { logFile: sink.file } : {}),
         about: {
@@ -212,47 +137,7 @@ function run(): void {
         logger,
       });
       services = ready;
-      // Theme and menu follow the settings and the session; both are rebuilt from plain state.
-      const applySettings = () => {
-        nativeTheme.themeSource = ready.ui.settings.get().settings.theme;
-        applyApplicationMenu(
-          {
-            platform:
-              process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux',
-            isDevelopment,
-            signedIn: ready.session.getState().status === 'signed-in',
-            language: ready.ui.language(),
-            appName: app.getName(),
-            helpExtensions: ready.diagnostics ? [EXPORT_DIAGNOSTICS_MENU_ITEM] : [],
-          },
-          {
-            extension: (id) => {
-              if (id !== EXPORT_DIAGNOSTICS_MENU_ITEM.id) return;
-              ready.diagnostics?.export().then(
-                (outcome) =>
-                  log.info(outcome.saved ? `diagnostics saved to ${outcome.file}` : 'diagnostics not saved'),
-                (error: unknown) => log.error('diagnostics export failed', { error }),
-              );
-            },
-            command: (command) => {
-              if (command === 'show-logs-folder') void shell.openPath(app.getPath('logs'));
-              else {
-                focusWindow();
-                ready.ui.sendCommand(command);
-              }
-            },
-          },
-        );
-      };
-      applySettings();
-      ready.ui.settings.onChanged(applySettings);
-      let wasSignedIn = false;
-      ready.session.onChanged((state) => {
-        if ((state.status === 'signed-in') !== wasSignedIn) {
-          wasSignedIn = state.status === 'signed-in';
-          applySettings();
-        }
-      });
+      followSettings(ready, { isDevelopment, focusWindow, log });
       registerElectronIpc({
         handlers: ready.handlers,
         appUrls: [RENDERER_ENTRY_URL, ...(devServerUrl ? [devServerUrl] : [])],
@@ -261,9 +146,7 @@ function run(): void {
       });
       powerMonitor.on('resume', () => ready.resume());
       powerMonitor.on('unlock-screen', () => ready.resume());
-      updates.onChange((state) => log.info(`update: ${state.status}`));
-      updates.start();
-      app.on('before-quit', () => updates.stop());
+      runAppUpdates(updates, log);
       createWindow();
       void ready.start().then(() => {
         for (const link of queuedLinks.splice(0)) void ready.handleDeepLink(link);

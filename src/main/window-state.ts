@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writePrivateFileAtomic } from './config/private-file';
 import { z } from 'zod';
 
 /**
@@ -16,6 +17,15 @@ import { z } from 'zod';
  * - The state file is validated; a missing or bad file means "no memory", never a crash.
  */
 export const WINDOW_STATE_FILE_NAME = 'window-state.json';
+
+/**
+ * The smallest window every screen is laid out for (the layout test checks each screen at this
+ * size, test/renderer/layout.test.ts): window.ts passes it as minWidth/minHeight, and a
+ * remembered size below it grows back to it (unless the display itself is smaller).
+ */
+export const MIN_WINDOW_SIZE = { width: 800, height: 600 } as const;
+/** The first start's size. */
+export const DEFAULT_WINDOW_SIZE = { width: 1100, height: 760 } as const;
 
 export interface Rect {
   x: number;
@@ -97,10 +107,10 @@ export interface RestoredBounds {
   maximized: boolean;
 }
 
-/** Moves and shrinks `rect` until it lies inside `area`. */
+/** Moves and shrinks `rect` until it lies inside `area`; never below MIN_WINDOW_SIZE unless `area` is. */
 export function fitInside(rect: Rect, area: Rect): Rect {
-  const width = Math.min(rect.width, area.width);
-  const height = Math.min(rect.height, area.height);
+  const width = Math.min(Math.max(rect.width, MIN_WINDOW_SIZE.width), area.width);
+  const height = Math.min(Math.max(rect.height, MIN_WINDOW_SIZE.height), area.height);
   const x = Math.min(Math.max(rect.x, area.x), area.x + area.width - width);
   const y = Math.min(Math.max(rect.y, area.y), area.y + area.height - height);
   return { x, y, width, height };
@@ -124,8 +134,8 @@ export function restoreWindowBounds(
   // The display it was on is gone and the primary has no memory: keep the size, centre it there.
   const size = lastSaved ?? defaults;
   const area = primary.workArea;
-  const width = Math.min(size.width, area.width);
-  const height = Math.min(size.height, area.height);
+  const width = Math.min(Math.max(size.width, MIN_WINDOW_SIZE.width), area.width);
+  const height = Math.min(Math.max(size.height, MIN_WINDOW_SIZE.height), area.height);
   return {
     x: Math.round(area.x + (area.width - width) / 2),
     y: Math.round(area.y + (area.height - height) / 2),
@@ -147,7 +157,5 @@ export function readWindowState(file: string): WindowState {
 
 export function writeWindowState(file: string, state: WindowState): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(state)}\n`, { mode: 0o600 });
-  renameSync(temporary, file);
+  writePrivateFileAtomic(file, `${JSON.stringify(state)}\n`);
 }

@@ -6,6 +6,8 @@ import {
   serveRendererRequest,
 } from './renderer-protocol';
 import {
+  DEFAULT_WINDOW_SIZE,
+  MIN_WINDOW_SIZE,
   readWindowState,
   rememberWindowBounds,
   restoreWindowBounds,
@@ -114,14 +116,14 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
     stateFile ? readWindowState(stateFile) : { version: 1, displays: {} },
     displays(),
     { id: primary.id, bounds: primary.bounds, workArea: primary.workArea },
-    { width: 1100, height: 760 },
+    DEFAULT_WINDOW_SIZE,
   );
   const window = new BrowserWindow({
     ...(restored.x === undefined || restored.y === undefined ? {} : { x: restored.x, y: restored.y }),
     width: restored.width,
     height: restored.height,
-    minWidth: 640,
-    minHeight: 480,
+    minWidth: MIN_WINDOW_SIZE.width,
+    minHeight: MIN_WINDOW_SIZE.height,
     show: false,
     title: 'Cognito Desktop',
     webPreferences: {

@@ -36,6 +36,7 @@ export function createDesktopApi(transport: DesktopTransport) {
     }),
     session: Object.freeze({
       get: () => call('session:get-state', {}),
+      retryNow: () => call('session:retry-now', {}),
       onChanged: subscribe('session:changed'),
     }),
     profiles: Object.freeze({
@@ -70,6 +71,17 @@ export function createDesktopApi(transport: DesktopTransport) {
     }),
     policy: Object.freeze({
       get: () => call('policy:get', {}),
+    }),
+    admin: Object.freeze({
+      listUsers: (request: RequestOf<'aws:admin-list-users'> = {}) => call('aws:admin-list-users', request),
+      getUser: (request: RequestOf<'aws:admin-get-user'>) => call('aws:admin-get-user', request),
+      listGroups: () => call('aws:admin-list-groups', {}),
+      change: (request: RequestOf<'aws:admin-change'>) => call('aws:admin-change', request),
+    }),
+    account: Object.freeze({
+      signOutEverywhere: () => call('account:sign-out-everywhere', {}),
+      listSessions: () => call('account:list-sessions', {}),
+      revoke: (request: RequestOf<'account:revoke-session'>) => call('account:revoke-session', request),
     }),
   });
 }

@@ -38,6 +38,14 @@ export const ERROR_CODES = [
   'UPDATE_NOT_READY',
   'UPDATE_DURING_SIGN_IN',
   'MEMORY_SIGN_IN_NOT_ALLOWED',
+  // AWS (src/main/aws): no credentials to be had (no identity pool, signed out, the identity pool
+  // refused), credentials an API kept rejecting after the one refresh, a role without the
+  // permission, another Cognito error (named in the message), a change the user did not confirm.
+  'AWS_CREDENTIALS_UNAVAILABLE',
+  'AWS_CREDENTIALS_REJECTED',
+  'AWS_ACCESS_DENIED',
+  'AWS_ERROR',
+  'NOT_CONFIRMED',
   'INTERNAL',
 ] as const;
 

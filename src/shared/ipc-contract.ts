@@ -108,6 +108,10 @@ export const ProfileSummarySchema = z
     apis: z.array(z.object({ name: z.string(), baseUrl: z.string() }).strict()),
     /** From the organisation's profile file: the user may not change or remove it. */
     managed: z.boolean().optional(),
+    /** The profile has an identity pool: the Admin page works on the user pool itself (aws:admin-*). */
+    identityPool: z.boolean().optional(),
+    /** The pool tracks token sessions: the "Devices and sessions" page (account:*-session*). */
+    sessionTracking: z.boolean().optional(),
     /** The profile's sign-in buttons (labels only; which IdP each names stays in main). */
     signInOptions: z
       .array(z.object({ label: z.string() }).strict())
@@ -235,6 +239,91 @@ export const PolicyViewSchema = z
   .strict();
 export type PolicyView = z.infer<typeof PolicyViewSchema>;
 
+/**
+ * The Admin page on the user pool (src/main/aws/cognito-admin.ts). Usernames and group names as
+ * Cognito allows them (letters, marks, symbols, digits, punctuation; no spaces or controls).
+ */
+const CognitoName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u);
+/** A prefix search on one of the attributes ListUsers can filter by; main builds the Filter. */
+export const AdminUserSearchSchema = z
+  .object({
+    attribute: z.enum([
+      'username',
+      'email',
+      'name',
+      'given_name',
+      'family_name',
+      'preferred_username',
+      'sub',
+    ]),
+    prefix: z
+      .string()
+      .max(256)
+      .regex(/^[^"\\\p{Cc}]*$/u, 'no quotes, backslashes or control characters'),
+  })
+  .strict();
+export type AdminUserSearch = z.infer<typeof AdminUserSearchSchema>;
+export const AdminPoolUserSchema = z
+  .object({
+    username: z.string().max(256),
+    sub: z.string().max(256),
+    email: z.string().max(320).optional(),
+    enabled: z.boolean(),
+    /** Cognito's UserStatus: CONFIRMED, FORCE_CHANGE_PASSWORD, EXTERNAL_PROVIDER, ... */
+    status: z.string().max(64),
+    createdAt: z.number().nullable(),
+    modifiedAt: z.number().nullable(),
+  })
+  .strict();
+export type AdminPoolUser = z.infer<typeof AdminPoolUserSchema>;
+export const AdminPoolUserDetailSchema = AdminPoolUserSchema.extend({
+  groups: z.array(z.string().max(256)).max(600),
+  attributes: z.array(z.object({ name: z.string().max(128), value: z.string().max(2048) }).strict()).max(100),
+}).strict();
+export type AdminPoolUserDetail = z.infer<typeof AdminPoolUserDetailSchema>;
+export const AdminUserListSchema = z
+  .object({
+    users: z.array(AdminPoolUserSchema).max(60),
+    /** ListUsers' PaginationToken for the next page (opaque, not a credential); null on the last. */
+    paginationToken: z.string().max(4096).nullable(),
+  })
+  .strict();
+export type AdminUserList = z.infer<typeof AdminUserListSchema>;
+export const AdminGroupSchema = z
+  .object({ name: z.string().max(256), description: z.string().max(2048).optional() })
+  .strict();
+export type AdminGroup = z.infer<typeof AdminGroupSchema>;
+export const AdminChangeSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('add-to-group'), group: CognitoName }).strict(),
+  z.object({ op: z.literal('remove-from-group'), group: CognitoName }).strict(),
+  z.object({ op: z.literal('disable') }).strict(),
+  z.object({ op: z.literal('enable') }).strict(),
+  z.object({ op: z.literal('global-sign-out') }).strict(),
+]);
+export const AdminChangeRequestSchema = z
+  .object({ username: CognitoName, change: AdminChangeSchema })
+  .strict();
+export type AdminChangeRequest = z.infer<typeof AdminChangeRequestSchema>;
+
+/** "Devices and sessions" (ListUserSessions with the user's own access token). */
+export const UserSessionSchema = z
+  .object({
+    sessionId: z.string().max(256),
+    deviceType: z.string().max(512).nullable(),
+    createdAt: z.number().nullable(),
+    lastActiveAt: z.number().nullable(),
+    lastLocation: z.string().max(256).nullable(),
+    current: z.boolean(),
+  })
+  .strict();
+export type UserSession = z.infer<typeof UserSessionSchema>;
+export const UserSessionListSchema = z.object({ sessions: z.array(UserSessionSchema).max(200) }).strict();
+export type UserSessionList = z.infer<typeof UserSessionListSchema>;
+
 export const invokeChannels = {
   'auth:sign-in': {
     // Which of the profile's signInOptions (absent: the first, or the plain Hosted UI), and the
@@ -268,6 +357,8 @@ export const invokeChannels = {
     response: SessionStateSchema,
   },
   'session:get-state': { request: Empty, response: SessionStateSchema },
+  /** "Retry now" while offline: the session's online() (a refresh at once, backoff reset); null. */
+  'session:retry-now': { request: Empty, response: z.null() },
   'profiles:list': { request: Empty, response: ProfilesSchema },
   'profiles:switch': {
     request: z.object({ profileId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) }).strict(),
@@ -297,6 +388,42 @@ export const invokeChannels = {
   'profiles:remove': {
     request: z.object({ profileId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) }).strict(),
     response: ProfilesSchema,
+  },
+  // The Admin page on the user pool (profiles with an identity pool): main signs with the admin's
+  // AWS credentials; none of them, and no token, crosses. Changes are confirmed in a native dialog.
+  'aws:admin-list-users': {
+    request: z
+      .object({
+        search: AdminUserSearchSchema.optional(),
+        paginationToken: z.string().min(1).max(4096).optional(),
+      })
+      .strict(),
+    response: AdminUserListSchema,
+  },
+  'aws:admin-get-user': {
+    request: z.object({ username: CognitoName }).strict(),
+    response: AdminPoolUserDetailSchema,
+  },
+  'aws:admin-list-groups': {
+    request: Empty,
+    response: z.object({ groups: z.array(AdminGroupSchema).max(60) }).strict(),
+  },
+  /** Refused NOT_CONFIRMED (nothing sent) unless the person confirms in main's dialog. */
+  'aws:admin-change': { request: AdminChangeRequestSchema, response: AdminPoolUserDetailSchema },
+  /** GlobalSignOut with the user's access token, then this device signs out (confirmed in a dialog). */
+  'account:sign-out-everywhere': { request: Empty, response: SessionStateSchema },
+  'account:list-sessions': { request: Empty, response: UserSessionListSchema },
+  'account:revoke-session': {
+    request: z
+      .object({
+        sessionId: z
+          .string()
+          .min(1)
+          .max(256)
+          .regex(/^[\w:.-]+$/),
+      })
+      .strict(),
+    response: UserSessionListSchema,
   },
 } as const;
 

@@ -37,6 +37,33 @@ export const SignedOutReasonSchema = z.enum([
 ]);
 export type SignedOutReason = z.infer<typeof SignedOutReasonSchema>;
 
+/**
+ * The AWS side of a signed-in session with an identity pool (src/main/aws): what a person may
+ * see. The identity id is not secret (Cognito calls it an identifier, not a credential); the
+ * credentials themselves never leave main.
+ */
+export const AwsIdentityViewSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('fetching'), identityId: z.string().max(128).optional() }).strict(),
+  z
+    .object({
+      status: z.literal('ready'),
+      identityId: z.string().max(128),
+      /** The IAM role's name (the part after `role/`), or null when the identity pool chose its default role. */
+      roleName: z.string().max(128).nullable(),
+      /** Epoch ms on the local clock when the credentials expire. */
+      expiresAt: z.number(),
+    })
+    .strict(),
+  z
+    .object({
+      status: z.literal('error'),
+      identityId: z.string().max(128).optional(),
+      error: z.object({ code: z.string().max(64), message: z.string().max(1000) }).strict(),
+    })
+    .strict(),
+]);
+export type AwsIdentityView = z.infer<typeof AwsIdentityViewSchema>;
+
 export const SessionStateSchema = z.discriminatedUnion('status', [
   z
     .object({
@@ -79,6 +106,8 @@ export const SessionStateSchema = z.discriminatedUnion('status', [
       nextRetryAt: z.number().optional(),
       /** When online: epoch ms the next proactive refresh is planned for (a time, not a token). */
       nextRefreshAt: z.number().optional(),
+      /** Present for a profile with an identity pool. */
+      aws: AwsIdentityViewSchema.optional(),
       storage: SecretStorageSchema,
     })
     .strict(),

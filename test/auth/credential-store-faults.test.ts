@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCredentialStore, type KeytarLike } from '../../src/main/auth/credential-store';
 import { createLogger } from '../../src/main/log/logger';
 import { assertPrivateKeyring } from '../support/keyring-guard';
-import { startPrivateKeyring, type PrivateKeyring } from '../support/private-keyring';
+import { enterPrivateKeyring, type EnteredKeyring } from '../../tools/support/keyring';
 
 /**
  * The credential store when the keychain fails: partway through a rotation write (at every
@@ -41,17 +41,14 @@ function failingAt(failAt: number, error = 'Cannot create an item in a locked co
 }
 
 describe('credential store faults (real gnome-keyring)', () => {
-  let own: PrivateKeyring | undefined;
-  const savedEnv = { ...process.env };
+  let own: EnteredKeyring | undefined;
   beforeAll(async () => {
     assertPrivateKeyring();
-    own = await startPrivateKeyring();
-    Object.assign(process.env, own.env, { TEST_PRIVATE_KEYRING_DIR: own.keyringDir });
+    own = await enterPrivateKeyring();
     assertPrivateKeyring();
   });
   afterAll(async () => {
-    await own?.stop();
-    Object.assign(process.env, savedEnv);
+    await own?.leave();
   });
 
   // Split layout (as on Windows): a rotation writes new parts, switches the head, removes old parts.

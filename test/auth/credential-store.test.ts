@@ -14,8 +14,7 @@ import {
 import type { KeytarLike } from '../../src/main/auth/credential-store';
 import { createLogger } from '../../src/main/log/logger';
 import { assertPrivateKeyring } from '../support/keyring-guard';
-import { startPrivateKeyring } from '../support/private-keyring';
-import type { PrivateKeyring } from '../support/private-keyring';
+import { enterPrivateKeyring, type EnteredKeyring } from '../../tools/support/keyring';
 
 const run = promisify(execFile);
 let n = 0;
@@ -34,17 +33,14 @@ describe('credential store (real gnome-keyring)', () => {
   // This file lists keychain items (findCredentials) to prove nothing is left behind. libsecret's
   // search crashes when another process deletes an item meanwhile, so this file gets a keyring of
   // its own, apart from the run-wide one other test files write to in parallel.
-  let own: PrivateKeyring | undefined;
-  const savedEnv = { ...process.env };
+  let own: EnteredKeyring | undefined;
   beforeAll(async () => {
     assertPrivateKeyring();
-    own = await startPrivateKeyring();
-    Object.assign(process.env, own.env, { TEST_PRIVATE_KEYRING_DIR: own.keyringDir });
+    own = await enterPrivateKeyring();
     assertPrivateKeyring();
   });
   afterAll(async () => {
-    await own?.stop();
-    Object.assign(process.env, savedEnv);
+    await own?.leave();
   });
 
   it('saves, loads and clears one entry under service/account <profileId>:<clientId>', async () => {

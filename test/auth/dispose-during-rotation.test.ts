@@ -50,20 +50,26 @@ describe('dispose during a refresh with rotation keeps the rotated refresh token
       backend: slowKeychain,
     });
     const session = h.newSession({ credentialStore });
+    const states = h.track(session);
     await session.signIn();
     const rtBefore = await h.storedRefreshToken();
     const at = await session.getAccessToken();
     h.secrets.add(at);
 
     slow.writes = gate();
+    const order: string[] = [];
     const refreshing = session.forceRefresh(at).catch(() => undefined);
     await writing; // the pool has rotated; the new token is on its way into the keychain
-    const disposed = session.dispose();
-    // dispose waits for the write it let through: release it only after dispose began.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const disposed = session.dispose().then(() => order.push('dispose resolved'));
+    // Dispose has begun (the event: the session now refuses tokens); only then release the write.
+    await expect(session.getAccessToken()).rejects.toMatchObject({ code: 'CANCELLED' });
+    order.push('write released');
     slow.writes.open();
     await disposed;
     await refreshing;
+    // dispose waited for the write it let through.
+    expect(order).toEqual(['write released', 'dispose resolved']);
+    expect(states.map((s) => s.status)).toContain('signed-in');
 
     const rtAfter = await h.storedRefreshToken();
     expect(rtAfter).toBeTruthy();
@@ -99,20 +105,26 @@ describe('dispose during a refresh with rotation keeps the rotated refresh token
       },
     };
     const session = h.newSession({ transport: holdingTransport });
+    const states = h.track(session);
     await session.signIn();
     const rtBefore = await h.storedRefreshToken();
     const at = await session.getAccessToken();
     h.secrets.add(at);
 
     holding = true;
+    const order: string[] = [];
     const refreshing = session.forceRefresh(at).catch(() => undefined);
     await poolAnswered;
     expect(await h.pool.isRefreshTokenActive(rtBefore!)).toBe(false); // rotated away at the pool
-    const disposed = session.dispose();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const disposed = session.dispose().then(() => order.push('dispose resolved'));
+    // Dispose has begun (the session refuses tokens); only then does the held answer arrive.
+    await expect(session.getAccessToken()).rejects.toMatchObject({ code: 'CANCELLED' });
+    order.push('answer released');
     held.open();
     await disposed;
     await refreshing;
+    expect(order).toEqual(['answer released', 'dispose resolved']);
+    expect(states.map((s) => s.status)).toContain('signed-in');
 
     const rtAfter = await h.storedRefreshToken();
     expect(rtAfter).not.toBe(rtBefore);
@@ -124,7 +136,9 @@ describe('dispose during a refresh with rotation keeps the rotated refresh token
 
   it('after dispose the session hands out no token and requests none', async () => {
     const session = h.newSession();
+    const states = h.track(session);
     await session.signIn();
+    expect(states.at(-1)?.status).toBe('signed-in');
     const at = await session.getAccessToken();
     h.secrets.add(at);
     await session.dispose();
@@ -137,9 +151,25 @@ describe('dispose during a refresh with rotation keeps the rotated refresh token
     const next = h.newSession();
     expect(await next.start()).toMatchObject({ status: 'signed-in' });
     await next.signOut({ endHostedUiSession: false });
+    expect(leakedSecrets(h)).toEqual([]);
   });
 
-  it('no token value or JWT appeared in any log line, event or error', () => {
+  it('no token value or JWT appeared in any log line, event or error', async () => {
+    // Run alone, this file's own sign-in, refresh and sign-out fill what is searched: the
+    // session's published states (tracked) and its log lines, with the tokens it handled.
+    const session = h.newSession();
+    const states = h.track(session);
+    await session.signIn();
+    const at = await session.getAccessToken();
+    h.secrets.add(at);
+    h.secrets.add((await h.storedRefreshToken()) ?? '');
+    await session.forceRefresh(at).then((t) => h.secrets.add(t));
+    await session.signOut({ endHostedUiSession: false });
+    expect(states.map((s) => s.status)).toEqual(
+      expect.arrayContaining(['signing-in', 'signed-in', 'signed-out']),
+    );
+    expect(h.emitted.some((line) => line.includes('"status":"signed-in"'))).toBe(true);
+    expect(h.emitted.some((line) => line.includes('signed in'))).toBe(true);
     expect(leakedSecrets(h)).toEqual([]);
   });
 });

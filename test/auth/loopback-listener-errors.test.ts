@@ -3,7 +3,7 @@ import { openLoopbackListener } from '../../src/main/auth/loopback-listener';
 import type { CallbackVerdict, LoopbackListener } from '../../src/main/auth/loopback-listener';
 import { AppError } from '../../src/shared/errors';
 import { rawRequest } from './support/http';
-import { freePort } from './support/ports';
+import { freePort } from '../../tools/support/ports';
 
 /** The loopback listener's error paths: each reply the fixed page can give, and bad setup. */
 const opened: LoopbackListener[] = [];
@@ -87,16 +87,19 @@ describe('loopback listener error paths', () => {
     const replies: Array<[string, Awaited<ReturnType<typeof rawRequest>>]> = [];
     // 404 and 400 (reject) on a listener that stays open, then 409 and 200 on it.
     const completion = deferred<{ ok: boolean; message: string }>();
-    const l = await open((u) =>
-      u.searchParams.get('state') === 'good'
-        ? { kind: 'accept', completion: completion.promise }
-        : { kind: 'reject', message: 'Not this sign-in.' },
-    );
+    let accepted = 0;
+    const l = await open((u) => {
+      if (u.searchParams.get('state') !== 'good') return { kind: 'reject', message: 'Not this sign-in.' };
+      accepted++;
+      return { kind: 'accept', completion: completion.promise };
+    });
     replies.push(['404', await rawRequest(`${new URL(l.redirectUri).origin}/other`)]);
     replies.push(['400 reject', await rawRequest(`${l.redirectUri}?code=1&state=bad`)]);
     const ok = rawRequest(`${l.redirectUri}?code=1&state=good`);
-    await new Promise((r) => setTimeout(r, 50));
+    // The 409 needs the first good callback accepted: wait for that event, not for a while.
+    await expect.poll(() => accepted).toBe(1);
     replies.push(['409', await rawRequest(`${l.redirectUri}?code=1&state=good`)]);
+    expect(accepted).toBe(1);
     completion.resolve({ ok: true, message: 'You are signed in.' });
     replies.push(['200', await ok]);
     const failed = await open(() => ({

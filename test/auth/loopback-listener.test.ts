@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openLoopbackListener } from '../../src/main/auth/loopback-listener';
 import type { CallbackVerdict, LoopbackListener } from '../../src/main/auth/loopback-listener';
 import { AppError } from '../../src/shared/errors';
-import { closeNet, freePort, hasIPv6Loopback, occupy } from './support/ports';
+import { closeNet, freePort, hasIPv6Loopback, occupy } from '../../tools/support/ports';
 import { LAN_IPV4, LAN_IPV6, runInLanNamespace } from '../support/lan-namespace';
 import { connectionOutcome, rawRequest } from './support/http';
 import type { Server } from 'node:net';

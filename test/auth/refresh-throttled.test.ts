@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Clock } from '../../src/main/auth/clock';
-import { createCredentialStore } from '../../src/main/auth/credential-store';
+import { createCredentialStore, sessionBindingOf } from '../../src/main/auth/credential-store';
 import type { Session } from '../../src/main/auth/session';
 import { AppError } from '../../src/shared/errors';
 import { startHarness, type Harness } from './support/harness';
@@ -162,7 +162,8 @@ describe('refresh under the pool rate limit (throttled is transient)', () => {
     const stores = Array.from({ length: fleetSize }, (_, i) =>
       createCredentialStore({ profileId: `${h.profile.id}-fleet${i}`, clientId: h.profile.clientId }),
     );
-    await Promise.all(stores.map((store) => store.save({ refreshToken: rt })));
+    const binding = sessionBindingOf(h.profile);
+    await Promise.all(stores.map((store) => store.save({ refreshToken: rt, binding })));
     const fleet = stores.map((credentialStore) =>
       h.newSession({ credentialStore, backoff: { baseMs: 1_000, capMs: 4_000 } }),
     );

@@ -4,10 +4,10 @@ import { createCredentialStore, type CredentialStore } from '../../src/main/auth
 import type { Session } from '../../src/main/auth/session';
 import { AppError } from '../../src/shared/errors';
 import type { SessionState } from '../../src/shared/session-state';
-import { signInWithBrowser } from '../support/pool-sign-in';
+import { signInWithBrowser } from '../../tools/support/pool-sign-in';
 import { CLIENT_ID, leakedSecrets, startHarness, type Harness } from './support/harness';
 import { connectionOutcome } from './support/http';
-import { closeNet, occupy } from './support/ports';
+import { closeNet, occupy } from '../../tools/support/ports';
 
 /**
  * The session engine's error paths, through its public API only, against the local user pool

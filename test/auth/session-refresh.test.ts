@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/main/auth/clock';
 import {
   createCredentialStore,
+  sessionBindingOf,
   keychainAccount,
   KEYCHAIN_SERVICE,
 } from '../../src/main/auth/credential-store';
@@ -156,6 +157,7 @@ describe('session refresh against the local user pool (1 h tokens)', () => {
       c.secrets.add(sentinel);
       await createCredentialStore({ profileId: c.profile.id, clientId: CLIENT_ID }).save({
         refreshToken: sentinel,
+        binding: sessionBindingOf(c.profile),
       });
       const s = c.newSession();
       c.track(s);

@@ -4,16 +4,19 @@
  * cancelSignIn() does not wait for the hung discovery to reach its time bound. Against the local
  * user pool: its port is taken over, while it is suspended, by a server that accepts and never
  * answers (a hung IdP), which drops every connection only after the cancel; afterwards the pool itself is back and
- * a sign-in through it works (the failed discovery was not kept).
+ * the first sign-in through it works, with a discovery request of its own (the failed discovery
+ * was not kept). The session's transport records each discovery request and how it ended.
  */
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { defaultNodeTransport } from '../../src/main/net/default-transport';
+import type { NetTransport } from '../../src/main/net/transport';
 import { AppError } from '../../src/shared/errors';
 import type { SessionState } from '../../src/shared/session-state';
 import { startHarness, type Harness } from './support/harness';
 import { connectionOutcome } from './support/http';
-import { closeNet } from './support/ports';
+import { closeNet } from '../../tools/support/ports';
 
 let h: Harness;
 beforeAll(async () => {
@@ -53,9 +56,30 @@ describe('cancel while discovery is failing', () => {
     const hung = await hungServer(h.pool.port);
     let dropped = false;
     try {
-      // A requestMs no other session of this process uses (discovery is shared per settings),
-      // and far past this test's own bound: the discovery can end only when the "IdP" drops it.
-      const session = h.newSession({ timeouts: { requestMs: 120_000, revokeMs: 1_000 } });
+      // A transport of its own (discovery is shared per transport) that records each discovery
+      // request; a requestMs far past this test's own bound: the discovery can end only when the
+      // "IdP" drops it.
+      const direct = defaultNodeTransport();
+      const discoveries: Array<'pending' | 'answered' | 'failed'> = [];
+      const transport: NetTransport = {
+        kind: direct.kind,
+        setProxy: (setting) => direct.setProxy(setting),
+        describe: (url) => direct.describe(url),
+        close: () => direct.close(),
+        fetch: async (input, init) => {
+          if (!String(input).endsWith('/.well-known/openid-configuration')) return direct.fetch(input, init);
+          const at = discoveries.push('pending') - 1;
+          try {
+            const response = await direct.fetch(input, init);
+            discoveries[at] = 'answered';
+            return response;
+          } catch (error) {
+            discoveries[at] = 'failed';
+            throw error;
+          }
+        },
+      };
+      const session = h.newSession({ transport, timeouts: { requestMs: 120_000, revokeMs: 1_000 } });
       const states: SessionState[] = h.track(session);
       const openedBefore = h.opened.length;
       const signIn = session.signIn().then(
@@ -90,22 +114,13 @@ describe('cancel while discovery is failing', () => {
       expect(h.opened.length).toBe(openedBefore); // no browser ever opened
       expect(await connectionOutcome(h.profile.redirect.loopback[0]!)).toBe('ECONNREFUSED');
 
-      // The pool is back: the same session signs in through it (the failed discovery was not kept).
+      // The hung discovery has failed (the event, seen by the transport; the shared entry drops a
+      // failure in the same turn of the event loop).
+      await expect.poll(() => discoveries).toEqual(['failed']);
+      // The pool is back: the first sign-in succeeds, through a discovery request of its own.
       await h.pool.resumeListening();
-      // A retry at once may still join the dropped discovery as it unwinds (it is shared, and
-      // fails IDP_UNREACHABLE without a browser); a bounded retry reaches the pool.
-      await expect
-        .poll(
-          () =>
-            session.signIn().then(
-              (s) => s.status,
-              (e: unknown) => (e as AppError).code,
-            ),
-          {
-            timeout: 20_000,
-          },
-        )
-        .toBe('signed-in');
+      expect(await session.signIn()).toMatchObject({ status: 'signed-in' });
+      expect(discoveries).toEqual(['failed', 'answered']);
       h.secrets.add(await session.getAccessToken());
       await session.signOut({ endHostedUiSession: false });
     } finally {

@@ -5,7 +5,7 @@ import { SessionStateSchema } from '../../src/shared/session-state';
 import { leakedSecrets, startHarness } from './support/harness';
 import type { Harness } from './support/harness';
 import { connectionOutcome, rawRequest } from './support/http';
-import { closeNet, occupy } from './support/ports';
+import { closeNet, occupy } from '../../tools/support/ports';
 
 let h: Harness;
 beforeAll(async () => {

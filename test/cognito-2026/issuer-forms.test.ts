@@ -7,7 +7,7 @@ import { startDemoApi } from '../../tools/demo-api';
 import os from 'node:os';
 import path from 'node:path';
 import { CLIENT_ID, startHarness, type Harness } from '../auth/support/harness';
-import { signInWithBrowser } from '../support/pool-sign-in';
+import { signInWithBrowser } from '../../tools/support/pool-sign-in';
 
 /**
  * Issue 28 item 1: a pool on Cognito's UPDATED issuer form. The app signs in when the profile

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { passkeyAddUrl } from '../../src/main/auth/passkeys';
 import { parseProfile } from '../../src/main/config/profile';
-import { createExternalOpener } from '../../src/main/external-url-policy';
+import { createExternalOpener } from '../../src/main/external-links';
 import { startUserPool } from '../../tools/user-pool';
 import type { PoolDefinition, RunningUserPool } from '../../tools/user-pool/types';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser } from '../../tools/support/browser';
 
 /**
  * Issue 28 item 5: managed login 2 serves /passkeys/add (a stand-in registration) for the user

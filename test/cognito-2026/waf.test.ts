@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseProfile } from '../../src/main/config/profile';
 import { runProfileChecks } from '../../src/main/doctor/profile-checks';
 import { CLIENT_ID, CUSTOM_SCHEME, startHarness, type Harness } from '../auth/support/harness';
-import { freePort } from '../auth/support/ports';
+import { freePort } from '../../tools/support/ports';
 
 /**
  * Issue 28 item 4: an AWS WAF web ACL in front of the pool answers 403 to authorize requests

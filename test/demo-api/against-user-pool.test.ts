@@ -2,11 +2,11 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoApi, type RunningDemoApi } from '../../tools/demo-api';
 import { startUserPool, type PoolDefinition, type RunningUserPool } from '../../tools/user-pool';
-import { launchBrowser } from '../support/browser';
-import { signInWithBrowser } from '../support/pool-sign-in';
+import { launchBrowser } from '../../tools/support/browser';
+import { signInWithBrowser } from '../../tools/support/pool-sign-in';
 import { call, tempDir } from './support/api-call';
 import { decode } from './support/test-issuer';
-import { freePort } from '../auth/support/ports';
+import { freePort } from '../../tools/support/ports';
 
 const API_CLIENT = 'demoapitestclient000000001';
 const SHORT_CLIENT = 'demoapishortclient00000001';

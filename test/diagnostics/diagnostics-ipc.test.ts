@@ -13,11 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppServices, type AppServices } from '../../src/main/app-services';
 import { createSession, type Session } from '../../src/main/auth/session';
 import { DiagnosticsBundleSchema } from '../../src/main/diagnostics/diagnostics-bundle';
-import { EXPORT_DIAGNOSTICS_MENU_ITEM } from '../../src/main/diagnostics/diagnostics-export';
 import { buildMenuTemplate, type MenuItemSpec } from '../../src/main/menu/app-menu';
+import { appMenuExtension, appMenuState } from '../../src/main/app/menu-wiring';
 import { registerInvokeHandlers } from '../../src/main/ipc/handle';
 import { createInProcessRegistrar, type InProcessRegistrar } from '../../src/main/ipc/in-process-registrar';
-import { createSenderPolicy } from '../../src/main/ipc/sender-policy';
+import { createSenderCheck } from '../../src/main/ipc/senders';
 import { createFileSink, type FileSink } from '../../src/main/log/file-sink';
 import { createLogger } from '../../src/main/log/logger';
 import { resolvePolicy } from '../../src/main/policy/effective-policy';
@@ -97,7 +97,7 @@ beforeAll(async () => {
   registerInvokeHandlers(
     {
       registrar,
-      senderPolicy: createSenderPolicy({ appUrls: [APP_URL], isAppWebContents: (id) => id === sender.id }),
+      senderCheck: createSenderCheck({ appUrls: [APP_URL], isAppWebContents: (id) => id === sender.id }),
     },
     services.handlers.invoke,
   );
@@ -181,20 +181,54 @@ describe('diagnostics:export through the IPC handler path', () => {
     expect(standInChooser.offered.length).toBe(before);
   });
 
-  it('the Help menu carries "Export diagnostics…" in English and German, through helpExtensions', () => {
-    const help = (language: 'en' | 'de'): MenuItemSpec[] =>
-      buildMenuTemplate({
-        platform: 'linux',
-        isDevelopment: false,
-        signedIn: false,
-        language,
-        appName: 'Cognito Desktop',
-        helpExtensions: [EXPORT_DIAGNOSTICS_MENU_ITEM],
-      }).find((item) => item.id === 'help')?.submenu ?? [];
-    expect(help('en').find((i) => i.id === 'export-diagnostics')).toMatchObject({
-      label: 'Export Diagnostics…',
-      command: 'extension:export-diagnostics',
+  it('the Help menu the app builds from these services carries "Export diagnostics…" (en, de), and its click exports', async () => {
+    // The menu as index.ts builds it: state and extension handler from the app services.
+    const shell = { platform: 'linux' as const, isDevelopment: false, appName: 'Cognito Desktop' };
+    const help = (from: AppServices): MenuItemSpec[] =>
+      buildMenuTemplate(appMenuState(from, shell)).find((item) => item.id === 'help')?.submenu ?? [];
+    const item = help(services).find((i) => i.id === 'export-diagnostics');
+    expect(item).toMatchObject({ label: 'Export Diagnostics…', command: 'extension:export-diagnostics' });
+
+    // The click runs the real export through the save dialog (the stand-in chooser).
+    const before = standInChooser.offered.length;
+    standInChooser.answer = path.join(dir, 'from-menu.json');
+    const logged: string[] = [];
+    const exported = new Promise<void>((resolve) => {
+      appMenuExtension(services, {
+        info: (line) => {
+          logged.push(line);
+          resolve();
+        },
+        error: (line) => {
+          logged.push(line);
+          resolve();
+        },
+      })((item?.command ?? '').replace(/^extension:/, ''));
     });
-    expect(help('de').find((i) => i.id === 'export-diagnostics')?.label).toBe('Diagnosedaten exportieren …');
-  });
+    await exported;
+    expect(logged).toEqual([`diagnostics saved to ${standInChooser.answer}`]);
+    expect(standInChooser.offered.length).toBe(before + 1);
+    expect(
+      DiagnosticsBundleSchema.parse(JSON.parse(readFileSync(standInChooser.answer, 'utf8'))),
+    ).toBeTruthy();
+
+    // German, from the app's own language setting.
+    await services.ui.settings.update({ language: 'de' });
+    expect(help(services).find((i) => i.id === 'export-diagnostics')?.label).toBe(
+      'Diagnosedaten exportieren …',
+    );
+    await services.ui.settings.update({ language: 'system' });
+
+    // App services without a save dialog offer no export item.
+    const noDialog = createAppServices({
+      userDataDir: path.join(dir, 'no-dialog'),
+      argv: [],
+      env: {},
+      allowDevOverrides: false,
+      openExternal: async () => undefined,
+      logger: createLogger({ sink: () => undefined, level: 'error' }),
+    });
+    expect(help(noDialog).some((i) => i.id === 'export-diagnostics')).toBe(false);
+    await noDialog.dispose();
+  }, 60_000);
 });

@@ -85,6 +85,7 @@ describe('fleet spread: the session engine against the real pool', () => {
   beforeAll(async () => {
     h = await startHarness();
     const first = h.newSession();
+    h.track(first);
     await first.signIn();
     h.secrets.add(await first.getAccessToken());
     await first.dispose();
@@ -101,6 +102,7 @@ describe('fleet spread: the session engine against the real pool', () => {
       clearTimeout: () => undefined,
     };
     const session = h.newSession({ clock: captured, random: () => 0.5, backoff: { spreadMs: 60_000 } });
+    const states = h.track(session);
     try {
       const before = h.tokenRequests('refresh_token');
       const state = await session.start();
@@ -113,9 +115,14 @@ describe('fleet spread: the session engine against the real pool', () => {
       expect(h.tokenRequests('refresh_token')).toBe(before + 1);
       expect(session.getState()).toMatchObject({ status: 'signed-in', connectivity: 'online' });
 
-      // The turn comes: the token is fresh, so it sends nothing.
+      // The turn comes: the token is fresh, so it sends nothing. A refresh it started would have
+      // published "refreshing" at once (the engine does, before its first await)...
+      const published = states.length;
       timers[0]?.fn();
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(states.slice(published)).toEqual([]);
+      expect(session.getState()).toMatchObject({ connectivity: 'online' });
+      // ...and dispose waits for any refresh in flight: after it, the count is final.
+      await session.dispose();
       expect(h.tokenRequests('refresh_token')).toBe(before + 1);
     } finally {
       await session.dispose();
@@ -124,6 +131,7 @@ describe('fleet spread: the session engine against the real pool', () => {
 
   it('without a spread the restore refreshes at once (one machine: nothing changes)', async () => {
     const session = h.newSession();
+    h.track(session);
     try {
       const before = h.tokenRequests('refresh_token');
       expect(await session.start()).toMatchObject({ status: 'signed-in', connectivity: 'online' });
@@ -141,6 +149,7 @@ describe('fleet spread: the session engine against the real pool', () => {
       clearTimeout: () => undefined,
     };
     const session = h.newSession({ clock: captured, random: () => 0.1, backoff: { spreadMs: 60_000 } });
+    h.track(session);
     try {
       const before = h.tokenRequests('refresh_token');
       await session.start();
@@ -171,6 +180,7 @@ describe('fleet spread: the session engine against the real pool', () => {
       random: () => 1,
       backoff: { spreadMs: spread, baseMs: 2_000, capMs: 300_000 },
     });
+    h.track(session);
     // The pool's quota at one request per 1,000 s: the bucket's single token goes to another
     // client, and every refresh of this one is throttled by the pool itself.
     h.pool.setRateLimit('userAuthentication', 0.001);
@@ -215,6 +225,9 @@ describe('fleet spread: the session engine against the real pool', () => {
   });
 
   it('leaks no token into logs or states', () => {
+    // What is searched is there (run alone too: beforeAll's tracked sign-in fills it).
+    expect(h.emitted.some((line) => line.includes('"status":"signed-in"'))).toBe(true);
+    expect(h.secrets.size).toBeGreaterThan(0);
     expect(leakedSecrets(h)).toEqual([]);
   });
 });

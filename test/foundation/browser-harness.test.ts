@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser } from '../../tools/support/browser';
 
 describe('browser harness', () => {
   it('launches Chromium, renders a page and closes', async () => {

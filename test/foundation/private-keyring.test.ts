@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import keytar from 'keytar';
 import { assertPrivateKeyring } from '../support/keyring-guard';
-import { startPrivateKeyring, type PrivateKeyring } from '../support/private-keyring';
+import { startPrivateKeyring, type PrivateKeyring } from '../../tools/support/keyring';
 
 function fingerprint(dir: string): string {
   if (!existsSync(dir)) return 'absent';

@@ -9,16 +9,16 @@ import { createApiClient } from '../../src/main/http/api-client';
 import { registerInvokeHandlers } from '../../src/main/ipc/handle';
 import { createHandlers } from '../../src/main/ipc/handlers';
 import { createInProcessRegistrar } from '../../src/main/ipc/in-process-registrar';
-import { createSenderPolicy, type IpcSender } from '../../src/main/ipc/sender-policy';
+import { createSenderCheck, type IpcSender } from '../../src/main/ipc/senders';
 import { AppError } from '../../src/shared/errors';
 import type { IpcResult } from '../../src/shared/ipc-contract';
 import { startDemoApi, type RunningDemoApi } from '../../tools/demo-api';
 import { startUserPool, type RunningUserPool } from '../../tools/user-pool';
-import { launchBrowser } from '../support/browser';
-import { signInWithBrowser } from '../support/pool-sign-in';
+import { launchBrowser } from '../../tools/support/browser';
+import { signInWithBrowser } from '../../tools/support/pool-sign-in';
 import { RecordingProfiles, RecordingSession } from '../ipc/controllers';
 import { startHarness, type Harness } from '../auth/support/harness';
-import { freePort } from '../auth/support/ports';
+import { freePort } from '../../tools/support/ports';
 
 /**
  * The IPC pipeline and bearer client against the reference resource server (tools/demo-api),
@@ -87,7 +87,7 @@ describe('api:request against the demo API with tokens from the local user pool'
     registerInvokeHandlers(
       {
         registrar,
-        senderPolicy: createSenderPolicy({ appUrls: [APP_URL], isAppWebContents: (id) => id === 1 }),
+        senderCheck: createSenderCheck({ appUrls: [APP_URL], isAppWebContents: (id) => id === 1 }),
       },
       createHandlers({
         session: new RecordingSession(),
@@ -279,7 +279,7 @@ describe('a token-bearing failure at the pool, through the real session and IPC 
       registerInvokeHandlers(
         {
           registrar,
-          senderPolicy: createSenderPolicy({ appUrls: [APP_URL], isAppWebContents: (id) => id === 1 }),
+          senderCheck: createSenderCheck({ appUrls: [APP_URL], isAppWebContents: (id) => id === 1 }),
           log: (line) => logs.push(line),
         },
         createHandlers({

@@ -21,13 +21,13 @@ import type { ApiDefinition } from '../../src/main/http/api-origins';
 import { registerInvokeHandlers } from '../../src/main/ipc/handle';
 import { createHandlers } from '../../src/main/ipc/handlers';
 import { createInProcessRegistrar } from '../../src/main/ipc/in-process-registrar';
-import { createSenderPolicy, type IpcSender } from '../../src/main/ipc/sender-policy';
+import { createSenderCheck, type IpcSender } from '../../src/main/ipc/senders';
 import { startDemoApi, type RunningDemoApi } from '../../tools/demo-api';
 import { startUserPool, type RunningUserPool } from '../../tools/user-pool';
-import { launchBrowser } from '../support/browser';
-import { signInWithBrowser } from '../support/pool-sign-in';
+import { launchBrowser } from '../../tools/support/browser';
+import { signInWithBrowser } from '../../tools/support/pool-sign-in';
 import { RecordingProfiles, RecordingSession } from '../ipc/controllers';
-import { freePort } from '../auth/support/ports';
+import { freePort } from '../../tools/support/ports';
 
 const CLIENT = 'gatewaytestclient00000001';
 const SHORT_ID_CLIENT = 'gatewayshortidclient00001';
@@ -99,7 +99,7 @@ describe('API Gateway tokens: apis[].token and the demo API gateway mode', { tim
     registerInvokeHandlers(
       {
         registrar,
-        senderPolicy: createSenderPolicy({ appUrls: [APP_URL], isAppWebContents: (id) => id === 1 }),
+        senderCheck: createSenderCheck({ appUrls: [APP_URL], isAppWebContents: (id) => id === 1 }),
       },
       createHandlers({
         session: new RecordingSession(),

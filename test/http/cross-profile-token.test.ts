@@ -9,9 +9,9 @@ import { createAppServices, type AppServices } from '../../src/main/app-services
 import { createLogger } from '../../src/main/log/logger';
 import { AppError } from '../../src/shared/errors';
 import { demoPoolDefinition, startUserPool, type RunningUserPool } from '../../tools/user-pool';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser } from '../../tools/support/browser';
 import { assertPrivateKeyring } from '../support/keyring-guard';
-import { freePort } from '../auth/support/ports';
+import { freePort } from '../../tools/support/ports';
 
 /**
  * Defect 1 of issue 14: "a profile's API can receive another profile's access token".

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { registerInvokeHandlers, type IpcRegistrar } from '../../src/main/ipc/handle';
 import { createHandlers } from '../../src/main/ipc/handlers';
-import { createSenderPolicy } from '../../src/main/ipc/sender-policy';
+import { createSenderCheck } from '../../src/main/ipc/senders';
 import { createDesktopApi, type DesktopTransport } from '../../src/shared/desktop-api';
 import { eventChannels, invokeChannels } from '../../src/shared/ipc-contract';
 import type { ApiClient } from '../../src/main/http/api-client';
@@ -23,7 +23,7 @@ describe('contract coverage', () => {
     const registrar: IpcRegistrar = { handle: (channel) => void registered.push(channel) };
     const api: ApiClient = { request: async () => Promise.reject(new Error('unused')), cancel: () => false };
     registerInvokeHandlers(
-      { registrar, senderPolicy: createSenderPolicy({ appUrls: [], isAppWebContents: () => false }) },
+      { registrar, senderCheck: createSenderCheck({ appUrls: [], isAppWebContents: () => false }) },
       createHandlers({ session: new RecordingSession(), profiles: new RecordingProfiles(), api }).invoke,
     );
     expect([...registered].sort()).toEqual(contractInvoke);
@@ -83,6 +83,7 @@ describe('contract coverage', () => {
       'auth.addPasskey': 'auth:add-passkey',
       'auth.signOut': 'auth:sign-out',
       'session.get': 'session:get-state',
+      'session.retryNow': 'session:retry-now',
       'session.onChanged': 'session:changed',
       'profiles.list': 'profiles:list',
       'profiles.switch': 'profiles:switch',
@@ -101,6 +102,13 @@ describe('contract coverage', () => {
       'policy.get': 'policy:get',
       'profiles.save': 'profiles:save',
       'profiles.remove': 'profiles:remove',
+      'admin.listUsers': 'aws:admin-list-users',
+      'admin.getUser': 'aws:admin-get-user',
+      'admin.listGroups': 'aws:admin-list-groups',
+      'admin.change': 'aws:admin-change',
+      'account.signOutEverywhere': 'account:sign-out-everywhere',
+      'account.listSessions': 'account:list-sessions',
+      'account.revoke': 'account:revoke-session',
     });
   });
 });

@@ -5,7 +5,7 @@ import { createApiClient } from '../../src/main/http/api-client';
 import { registerInvokeHandlers } from '../../src/main/ipc/handle';
 import { createHandlers } from '../../src/main/ipc/handlers';
 import { createInProcessRegistrar, type InProcessRegistrar } from '../../src/main/ipc/in-process-registrar';
-import { createSenderPolicy, type IpcSender } from '../../src/main/ipc/sender-policy';
+import { createSenderCheck, type IpcSender } from '../../src/main/ipc/senders';
 import {
   ApiRequestSchema,
   invokeChannels,
@@ -151,7 +151,7 @@ describe('fuzzing the IPC boundary', () => {
     registerInvokeHandlers(
       {
         registrar,
-        senderPolicy: createSenderPolicy({ appUrls: [APP_URL], isAppWebContents: (id) => id === 1 }),
+        senderCheck: createSenderCheck({ appUrls: [APP_URL], isAppWebContents: (id) => id === 1 }),
       },
       createHandlers({
         session,

@@ -4,7 +4,7 @@ import { createApiClient } from '../../src/main/http/api-client';
 import { registerInvokeHandlers } from '../../src/main/ipc/handle';
 import { createHandlers } from '../../src/main/ipc/handlers';
 import { createInProcessRegistrar, type InProcessRegistrar } from '../../src/main/ipc/in-process-registrar';
-import { createSenderPolicy, type IpcSender } from '../../src/main/ipc/sender-policy';
+import { createSenderCheck, type IpcSender } from '../../src/main/ipc/senders';
 import { AppError } from '../../src/shared/errors';
 import { invokeChannels, resultSchema, type InvokeChannel } from '../../src/shared/ipc-contract';
 import { TestTokenAuthority, startTestApi, type Listener } from '../http/loopback-servers';
@@ -44,7 +44,7 @@ describe('handle(): sender check, then payload validation, then the handler', ()
     registerInvokeHandlers(
       {
         registrar,
-        senderPolicy: createSenderPolicy({
+        senderCheck: createSenderCheck({
           appUrls: [APP_FILE_URL, DEV_URL, 'app://bundle/index.html'],
           isAppWebContents: (id) => id === APP_ID,
         }),

@@ -6,7 +6,7 @@ import { createApiClient } from '../../src/main/http/api-client';
 import { createHandlers } from '../../src/main/ipc/handlers';
 import { createDesktopApi, type DesktopApi } from '../../src/shared/desktop-api';
 import { eventChannels, invokeChannels } from '../../src/shared/ipc-contract';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser } from '../../tools/support/browser';
 import { installTestTransport, type TestTransport } from '../support/test-transport';
 import { TestTokenAuthority, startTestApi, type Listener } from '../http/loopback-servers';
 import { RecordingProfiles, RecordingSession } from './controllers';

@@ -1,13 +1,13 @@
 import keytar from 'keytar';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { startDemoApi } from '../../tools/demo-api';
 import { demoPoolDefinition, startUserPool, type PoolDefinition } from '../../tools/user-pool';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser } from '../../tools/support/browser';
+import { freePort } from '../../tools/support/ports';
 import { findElectronBinary } from '../support/electron-binary';
 import { assertPrivateKeyring } from '../support/keyring-guard';
 
@@ -30,18 +30,6 @@ const PROFILE_ID = 'launch-test';
 
 const electron = findElectronBinary();
 const missing = 'missing' in electron ? electron.missing : undefined;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** Bounded polling: returns the first truthy value, or throws after `timeoutMs`. */
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {

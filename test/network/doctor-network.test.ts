@@ -98,9 +98,15 @@ describe('doctor network lines', () => {
     expect(profileSection).not.toContain('[FAIL]');
     const vias = profileSection.split('\n').filter((l) => l.trim().startsWith('via:'));
     // Every check that makes a request names its route; the redirect-port check makes none.
-    const checks = profileSection
-      .split('\n')
-      .filter((l) => /^\s+\[(ok|warn|FAIL)\s*\]/.test(l) && !l.includes('Redirect port'));
+    const lines = profileSection.split('\n').filter((l) => /^\s+\[(ok|warn|FAIL)\s*\]/.test(l));
+    // A crashed CLI prints nothing (0 checks, 0 vias): so the count is the profile's, exactly:
+    // discovery, JWKS, per loopback redirect the Hosted UI check and the port check, the sign-out
+    // URL, each API.
+    const p = world.profile;
+    expect(lines).toHaveLength(2 + 2 * p.redirect.loopback.length + (p.signOutUrl ? 1 : 0) + p.apis.length);
+    expect(lines.every((l) => l.includes('[ok]'))).toBe(true);
+    const checks = lines.filter((l) => !l.includes('Redirect port'));
+    expect(checks).toHaveLength(lines.length - p.redirect.loopback.length);
     expect(vias.length).toBe(checks.length);
     for (const via of vias) {
       expect(via).toContain(
@@ -108,8 +114,10 @@ describe('doctor network lines', () => {
       );
     }
     expect(proxy.seen).toEqual([]);
-    // Exit status reflects the keychain check too; the profile's checks are what this test is about.
-    expect([0, 1]).toContain(code);
+    // Every check passed, the keychain's too (the run's private keyring): exit status 0 exactly.
+    expect(stdout).toContain('[ok]   OS keychain available');
+    expect(stdout.trimEnd().endsWith('All checks passed.')).toBe(true);
+    expect(code).toBe(0);
   }, 90_000);
 
   it('formatReport prints the via line under each check', async () => {

@@ -5,7 +5,7 @@ import { NETWORK_PARTITION } from '../../src/main/net/transport';
 import { startUserPool } from '../../tools/user-pool/index';
 import type { RunningUserPool } from '../../tools/user-pool/types';
 import { runBuiltMain } from '../support/electron-stand-in/run-built-main-child';
-import { freePort } from '../auth/support/ports';
+import { freePort } from '../../tools/support/ports';
 import { buildPrivately } from '../support/private-build';
 
 /**

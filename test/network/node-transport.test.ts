@@ -9,7 +9,7 @@ import { classifyChromiumFailure, findNetworkError } from '../../src/main/net/ne
 import { createNodeTransport } from '../../src/main/net/node-transport';
 import { bypassesProxy, chromiumProxyConfig } from '../../src/main/net/proxy-rules';
 import { AppError } from '../../src/shared/errors';
-import { freePort } from '../auth/support/ports';
+import { freePort } from '../../tools/support/ports';
 import { startRecordingProxy, type RecordingProxy } from './support/recording-proxy';
 import { createTestCa, type TestCa } from './support/test-ca';
 

@@ -39,6 +39,14 @@ afterAll(() => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
+const AWS_PACKAGES = [
+  '@aws-sdk/client-cognito-identity',
+  '@aws-sdk/client-cognito-identity-provider',
+  '@smithy/signature-v4',
+  '@aws-crypto/sha256-js',
+  '@smithy/protocol-http',
+];
+
 const readFromAsar = (file: string) => extractFile(pack.asarPath, file).toString('utf8');
 
 describe('app.asar', () => {
@@ -72,7 +80,8 @@ describe('app.asar', () => {
 
   it('ships exactly the production dependency closure in node_modules', () => {
     const expected = productionClosure(root);
-    for (const name of ['axios', 'keytar', 'openid-client', 'zod']) expect(expected).toContain(name);
+    for (const name of ['axios', 'keytar', 'openid-client', 'zod', ...AWS_PACKAGES])
+      expect(expected).toContain(name);
     const shipped = packagesInListing(entries);
     expect([...shipped].filter((name) => !expected.has(name)).sort(), 'shipped but not needed').toEqual([]);
     expect([...expected].filter((name) => !shipped.has(name)).sort(), 'needed but not shipped').toEqual([]);
@@ -111,6 +120,16 @@ describe('app.asar', () => {
       '/node_modules/zod/LICENSE',
     ]) {
       expect(entries, file).toContain(file);
+    }
+  });
+
+  it('main loads the AWS SDK packages it uses from the archive (identity pool, admin API, SigV4)', () => {
+    // electron-vite keeps dependencies external in main: each is imported by name from the bundle
+    // and resolved in the archive's node_modules, where its package.json must be.
+    const bundle = readFromAsar('out/main/index.js');
+    for (const name of AWS_PACKAGES) {
+      expect(bundle, name).toMatch(new RegExp(`from ["']${name.replace('/', '\\/')}["']`));
+      expect(entries, name).toContain(`/node_modules/${name}/package.json`);
     }
   });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { fromJsonText, fromPlistXml, fromRegQuery, PolicyError } from '../../src
 import {
   APP_ID,
   policyLocations,
+  nodePolicyIo,
   readPolicySources,
   type PolicyIo,
   type PolicyLocationOptions,
@@ -30,6 +31,20 @@ const base: Omit<PolicyLocationOptions, 'platform'> = {
   productName: 'Cognito Desktop',
   username: 'dana',
 };
+
+/** reg.exe where the readers look for it when %SystemRoot% is not set (as here, off Windows). */
+const REG = 'C:\\Windows\\System32\\reg.exe';
+const listing = (key: string, subkeys: string[]) => ({
+  code: 0,
+  stdout: `\r\n${[key, ...subkeys.map((s) => `${key}\\${s}`)].join('\r\n')}\r\n`,
+});
+/** The parent listings that prove the policy key absent from a hive. */
+const absentUnder = (hive: 'HKLM' | 'HKCU', long: string) => ({
+  [`${REG} query ${hive}\\SOFTWARE`]: listing(`${long}\\SOFTWARE`, ['Microsoft', 'Policies']),
+  [`${REG} query ${hive}\\SOFTWARE\\Policies`]: listing(`${long}\\SOFTWARE\\Policies`, ['Microsoft']),
+});
+const absentUnderHklm = absentUnder('HKLM', 'HKEY_LOCAL_MACHINE');
+const absentUnderHkcu = absentUnder('HKCU', 'HKEY_CURRENT_USER');
 
 /** An io that serves fixtures at given paths, and records every command it is asked to run. */
 function fixtureIo(
@@ -65,7 +80,10 @@ describe('organisation policy: the three OS forms', () => {
       { ...base, platform: 'win32' },
       fixtureIo(
         {},
-        { [`reg query ${HKLM_KEY} /s`]: { code: 0, stdout: fixture('windows-hklm-reg-query.txt') } },
+        {
+          [`${REG} query ${HKLM_KEY} /s`]: { code: 0, stdout: fixture('windows-hklm-reg-query.txt') },
+          ...absentUnderHkcu,
+        },
       ).io,
     );
 
@@ -91,7 +109,7 @@ describe('organisation policy: the three OS forms', () => {
     expect(l.profiles?.entries).toHaveLength(1);
   });
 
-  it('converts a binary managed-preferences plist with plutil, as MDM writes them', async () => {
+  it('asks plutil (faked here: the io answers with the XML fixture) to convert a binary plist, by absolute path', async () => {
     const macMachine = `/Library/Managed Preferences/${APP_ID}.plist`;
     const binary = readFileSync(path.join(fixtures, `${APP_ID}.binary.plist`));
     const { io, ran } = fixtureIo(
@@ -109,6 +127,51 @@ describe('organisation policy: the three OS forms', () => {
       name: 'PolicyError',
       source: macMachine,
     });
+  });
+
+  it('reads the binary plist fixture through the real spawn path and the real XML parser', async () => {
+    // No plutil off macOS: the stand-in placed where the reader is told to look converts for real
+    // (Python's plistlib), so the binary fixture itself is decoded, not a canned answer.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'plutil-'));
+    const plutil = path.join(dir, 'plutil');
+    writeFileSync(
+      plutil,
+      [
+        '#!/usr/bin/env python3',
+        'import plistlib, sys',
+        'assert sys.argv[1:5] == ["-convert", "xml1", "-o", "-"], sys.argv',
+        'with open(sys.argv[5], "rb") as f: data = plistlib.load(f)',
+        'sys.stdout.buffer.write(plistlib.dumps(data, fmt=plistlib.FMT_XML))',
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const macMachine = `/Library/Managed Preferences/${APP_ID}.plist`;
+    const binary = readFileSync(path.join(fixtures, `${APP_ID}.binary.plist`));
+    expect(binary.subarray(0, 8).toString('latin1')).toBe('bplist00');
+    const file = path.join(dir, `${APP_ID}.plist`);
+    writeFileSync(file, binary);
+    const io: PolicyIo = {
+      ...nodePolicyIo,
+      readFile: (f) => (f === macMachine ? readFileSync(file) : undefined),
+    };
+    const run = io.run.bind(io);
+    io.run = (command, args) =>
+      run(
+        command,
+        args.map((a) => (a === macMachine ? file : a)),
+      );
+    const raw = await readPolicySources({ ...base, platform: 'darwin', plutilPath: plutil }, io);
+    const fromBinary = resolvePolicy(raw);
+    const fromXml = resolvePolicy(
+      await readPolicySources(
+        { ...base, platform: 'darwin' },
+        fixtureIo({ [macMachine]: readFileSync(path.join(fixtures, `${APP_ID}.plist`)) }).io,
+      ),
+    );
+    expect(fromBinary).toEqual(fromXml);
+    expect(fromBinary).toMatchObject({ allowUserProfiles: false, logLevel: 'warn' });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('looks in the documented places on each OS, and treats a missing policy as no policy', async () => {
@@ -129,11 +192,16 @@ describe('organisation policy: the three OS forms', () => {
       linuxPolicyFile: path.join(os.tmpdir(), 'no-such-policy.json'),
     });
     expect(none).toEqual({ policy: expect.objectContaining({ sources: [], allowUserProfiles: true }) });
-    const win = fixtureIo({});
+    // Absent only when the parent key's listing lacks it (reg.exe's own messages are localised).
+    const win = fixtureIo({}, { ...absentUnderHklm, ...absentUnderHkcu });
     expect(await readPolicySources({ ...base, platform: 'win32' }, win.io)).toEqual([]);
     expect(win.ran).toEqual([
-      ['reg', 'query', HKLM_KEY, '/s'],
-      ['reg', 'query', HKCU_KEY, '/s'],
+      [REG, 'query', HKLM_KEY, '/s'],
+      [REG, 'query', 'HKLM\\SOFTWARE'],
+      [REG, 'query', 'HKLM\\SOFTWARE\\Policies'],
+      [REG, 'query', HKCU_KEY, '/s'],
+      [REG, 'query', 'HKCU\\SOFTWARE'],
+      [REG, 'query', 'HKCU\\SOFTWARE\\Policies'],
     ]);
   });
 

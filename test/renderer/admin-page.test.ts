@@ -92,7 +92,10 @@ describe('the admin page', () => {
   });
 
   it('loading, empty and error states', async () => {
-    let answer: () => ApiResponse = () => json({ users: [] });
+    // The first answer is held until the loading state has been seen.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let answer: () => ApiResponse | Promise<ApiResponse> = () => held.then(() => json({ users: [] }));
     const app = await openApp({
       settingsFile: path.join(dataDir, 'admin-states', 'settings.json'),
       adminUsers: () => answer(),
@@ -100,7 +103,13 @@ describe('the admin page', () => {
     try {
       const { page } = app;
       await nav(page, 'Admin').click();
+      const loading = page.getByRole('status').filter({ hasText: 'Loading users…' });
+      await loading.waitFor();
+      expect(await page.getByRole('table').count()).toBe(0);
+      expect(await page.getByText('The user pool has no users.').count()).toBe(0);
+      release();
       await page.getByText('The user pool has no users.').waitFor();
+      expect(await loading.count()).toBe(0);
       answer = () => json({ error: 'boom' }, 500);
       await nav(page, 'Home').click();
       await nav(page, 'Admin').click();

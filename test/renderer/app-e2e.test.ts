@@ -205,8 +205,9 @@ describe('the app with the local user pool and demo API (1-hour tokens)', () => 
     await h.browserIdle();
 
     await signIn(h, 'bob');
+    // bob is in the demo pool's group staff (LocalPoolStaff: execute-api only), not admin.
     await page.getByRole('heading', { name: 'Welcome, bob' }).waitFor();
-    expect(await page.getByTestId('groups').textContent()).toBe('No groups');
+    expect(await page.getByTestId('groups').textContent()).toBe('staff');
     expect(await nav(page, 'Admin').count()).toBe(0);
     // The API refuses bob anyway; the console shows its 403.
     await nav(page, 'API console').click();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { endsSession, isAllowlistRefusal, plainError } from '../../src/renderer/src/error-messages';
-import { formatDuration, formatRetry } from '../../src/renderer/src/format-time';
+import { formatCountdown, formatDuration } from '../../src/renderer/src/format-time';
 import { ERROR_CODES } from '../../src/shared/errors';
 
 describe('plain-words errors', () => {
@@ -37,7 +37,9 @@ describe('time formatting', () => {
     expect(formatDuration(245_000)).toBe('4:05');
     expect(formatDuration(3_723_000)).toBe('1:02:03');
     expect(formatDuration(-5_000)).toBe('0:00');
-    expect(formatRetry(65_000)).toBe('in 1:05');
-    expect(formatRetry(0)).toBe('now');
+    expect(formatCountdown(64_001)).toBe('1:05');
+    expect(formatCountdown(400)).toBe('0:01');
+    expect(formatCountdown(0)).toBe('0:00');
+    expect(formatCountdown(-3_000)).toBe('0:00');
   });
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppServices, type AppServices } from '../../src/main/app-services';
+import type { ProfileChangeRequest } from '../../src/main/config/profile-change-confirmation';
 import { DiagnosticsBundleSchema } from '../../src/main/diagnostics/diagnostics-bundle';
 import { createLogger } from '../../src/main/log/logger';
 import { loadOrganisationPolicy } from '../../src/main/policy/load-policy';
@@ -13,7 +14,7 @@ import {
   type UpdateController,
   type UpdaterPort,
 } from '../../src/main/updates/update-controller';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser } from '../../tools/support/browser';
 import { installTestTransport, type TestTransport } from '../support/test-transport';
 import { builtRendererCopy } from './built-renderer';
 import { screenshot, seriousA11yViolationsBothSchemes } from './page-checks';
@@ -68,7 +69,13 @@ async function startApp(name: string, policy: string, updates?: UpdateController
     linuxPolicyFile: policyFile,
   });
   const chooser = { answer: undefined as string | undefined, offered: [] as string[] };
+  // Main's native confirmation of a profile change, answered yes by a stand-in that keeps what it was asked.
+  const confirmations: ProfileChangeRequest[] = [];
   const services = createAppServices({
+    confirmProfileChange: async (request) => {
+      confirmations.push(request);
+      return true;
+    },
     policy: outcome,
     ...(updates ? { updates } : {}),
     userDataDir: userData,
@@ -98,6 +105,7 @@ async function startApp(name: string, policy: string, updates?: UpdateController
     services,
     transport,
     chooser,
+    confirmations,
     close: async () => {
       await transport.dispose();
       await context.close();
@@ -271,6 +279,14 @@ describe('organisation policy in the UI', () => {
       await fill(/^Hosted UI domain/, 'https://mine.auth.eu-west-1.amazoncognito.com');
       await page.getByRole('button', { name: 'Save environment' }).click();
       await page.getByText('Environment My pool saved.').waitFor();
+      // Added only after main asked: the environment and the origins it will talk to.
+      expect(app.confirmations).toEqual([
+        expect.objectContaining({
+          kind: 'add',
+          id: 'mine',
+          origins: expect.arrayContaining(['https://mine.auth.eu-west-1.amazoncognito.com']),
+        }),
+      ]);
       const list = page.getByTestId('profile-list');
       expect(await list.textContent()).toContain('My pool');
       const file = path.join(dir, 'own', 'user-data', 'profiles.json');

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser } from '../../tools/support/browser';
 import { installTestTransport, type TestTransport } from '../support/test-transport';
 import type { SessionController } from '../../src/main/auth/session-controller';
 import type { ProfilesController } from '../../src/main/config/profiles-controller';
@@ -37,7 +37,11 @@ interface Script {
   profiles: Profiles;
   /** What auth:sign-in does: an error code makes it fail like the session engine would. */
   signInError?: { code: ErrorCode; message: string };
+  /** What a successful auth:sign-in ends in: published to the window like the engine does. */
+  signInTo?: SessionState;
   calls: Array<{ channel: string; payload: unknown }>;
+  /** What session:retry-now does (the engine's online()); given the emitter for session:changed. */
+  retryNow?: (emit: (state: SessionState) => void) => void;
 }
 
 let browser: Browser;
@@ -65,6 +69,10 @@ function scriptedHandlers(script: Script) {
   const session: SessionController = {
     signIn: async () => {
       if (script.signInError) throw new AppError(script.signInError.code, script.signInError.message);
+      if (script.signInTo) {
+        script.state = script.signInTo;
+        for (const listener of listeners) listener(script.state);
+      }
       return script.state;
     },
     cancelSignIn: async () => undefined,
@@ -75,6 +83,11 @@ function scriptedHandlers(script: Script) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    retryNow: () =>
+      script.retryNow?.((state) => {
+        script.state = state;
+        for (const listener of listeners) listener(state);
+      }),
   };
   const api: ApiClient = {
     request: async () => {
@@ -242,14 +255,81 @@ describe('signed-in states (scripted main)', () => {
       await page.getByRole('heading', { name: 'Welcome, carol' }).waitFor();
       expect(await page.getByText('Your sign-in is kept in memory only').isVisible()).toBe(true);
       expect(await page.getByText('No Secret Service is running on D-Bus').isVisible()).toBe(true);
-      expect(await page.getByTestId('offline-banner').textContent()).toMatch(/Next retry in 1:30\b/);
-      expect(await page.getByTestId('connectivity').textContent()).toMatch(/^Offline — next retry in/);
+      expect(await page.getByTestId('offline-next').textContent()).toBe('Next try in 1:30');
+      expect(await page.getByTestId('connectivity').textContent()).toBe('Offline — next try in 1:30');
       // A user without the admin group gets no Admin link.
       expect(await page.getByRole('button', { name: 'Admin' }).count()).toBe(0);
       await screenshot(page, 'home-memory-only');
       expect(await seriousA11yViolationsBothSchemes(page)).toEqual([]);
     } finally {
       await page.context().close();
+    }
+  });
+
+  it('offline: counts down to the real next try, says Retrying… once it is due, and Retry now calls the session', async () => {
+    const now = Date.now();
+    const offline: SessionState = {
+      status: 'signed-in',
+      user: { sub: 's-1', username: 'carol', groups: [] },
+      accessTokenExpiresAt: now + 50 * 60_000,
+      lastRefreshAt: now - 10 * 60_000,
+      connectivity: 'offline',
+      nextRetryAt: now + 5_000,
+      storage: KEYCHAIN,
+    };
+    const retried: SessionState[] = [];
+    const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+    const page = await context.newPage();
+    // A clock the test moves: the countdown must follow it, not a value frozen at the first render.
+    await page.clock.install({ time: now });
+    const script: Script = {
+      state: offline,
+      profiles: PROFILES,
+      calls: [],
+      retryNow: (emit) => {
+        const running: SessionState = { ...offline, connectivity: 'refreshing' };
+        delete (running as { nextRetryAt?: number }).nextRetryAt;
+        retried.push(running);
+        emit(running);
+      },
+    };
+    const transport = await installTestTransport(page, scriptedHandlers(script), { appUrl: server.url });
+    try {
+      await page.goto(server.url);
+      const banner = page.getByTestId('offline-banner');
+      await banner.waitFor();
+      expect(await page.getByTestId('offline-next').textContent()).toBe('Next try in 0:05');
+      await page.clock.runFor(2_000);
+      await page.getByTestId('offline-next').getByText('Next try in 0:03').waitFor();
+      expect(await page.getByTestId('connectivity').textContent()).toBe('Offline — next try in 0:03');
+      // The planned moment comes and main has not answered yet: a try is running, not "0:00".
+      await page.clock.runFor(3_500);
+      await page.getByTestId('offline-next').getByText('Retrying…').waitFor();
+      expect(await page.getByTestId('connectivity').textContent()).toBe('Offline — retrying…');
+      expect(await banner.getByRole('button', { name: 'Retry now' }).isDisabled()).toBe(true);
+
+      // Main plans the next try 30 s out; Retry now asks for it at once (session:retry-now).
+      const pageNow = await page.evaluate(() => Date.now());
+      transport.emit('session:changed', { ...offline, nextRetryAt: pageNow + 30_000 });
+      await page
+        .getByTestId('offline-next')
+        .getByText(/^Next try in 0:(29|30)$/)
+        .waitFor();
+      const retry = banner.getByRole('button', { name: 'Retry now' });
+      expect(await retry.isEnabled()).toBe(true);
+      await retry.click();
+      await page.getByTestId('offline-next').getByText('Retrying…').waitFor();
+      expect(retried).toHaveLength(1);
+      expect(
+        transport.messages.filter((m) => m.direction === 'invoke' && m.channel === 'session:retry-now'),
+      ).toHaveLength(1);
+      expect(await banner.getByRole('button', { name: 'Retry now' }).isDisabled()).toBe(true);
+      // Back online: the banner goes.
+      transport.emit('session:changed', { ...offline, connectivity: 'online', lastRefreshAt: pageNow });
+      await banner.waitFor({ state: 'detached' });
+    } finally {
+      await transport.dispose();
+      await context.close();
     }
   });
 
@@ -313,14 +393,30 @@ describe('keyboard use', () => {
   type Active = { text: string; tag: string; outline: string; width: string };
 
   it('signs in with the keyboard alone, with a visible focus ring', async () => {
-    const { page, script } = await openPage({});
+    const now = Date.now();
+    const { page, script } = await openPage({
+      signInTo: {
+        status: 'signed-in',
+        user: { sub: 's-k', username: 'kim', groups: [] },
+        accessTokenExpiresAt: now + 3_600_000,
+        lastRefreshAt: now,
+        connectivity: 'online',
+        storage: KEYCHAIN,
+      },
+    });
     try {
       await page.getByRole('heading', { name: 'Cognito Desktop' }).waitFor();
       await page.keyboard.press('Tab');
       const focused = (await page.evaluate(activeElement)) as Active;
       expect(focused).toMatchObject({ text: 'Sign in', tag: 'BUTTON', outline: 'solid', width: '3px' });
       await page.keyboard.press('Enter');
-      await expect.poll(() => script.calls.map((c) => c.channel)).toContain('auth:sign-in');
+      // Signed in: the Home screen greets the user and its heading takes the focus.
+      await page.getByRole('heading', { name: 'Welcome, kim' }).waitFor();
+      await expect
+        .poll(async () => ((await page.evaluate(activeElement)) as Active).text)
+        .toBe('Welcome, kim');
+      expect(await page.getByRole('button', { name: 'Sign in' }).count()).toBe(0);
+      expect(script.calls.filter((c) => c.channel === 'auth:sign-in')).toHaveLength(1);
     } finally {
       await page.context().close();
     }

@@ -76,7 +76,21 @@ describe('session timeline on Home (5-second tokens)', () => {
       expect(await timeline.getAttribute('aria-label')).toMatch(/\d+ refreshes/);
       await page.getByText('Timeline as text').click();
       const facts = await page.getByTestId('timeline-facts').locator('li').allTextContents();
-      expect(facts.filter((f) => f.startsWith('Refreshed at ')).length).toBeGreaterThanOrEqual(2);
+      // The first token response is the sign-in, the later ones refreshes; the expiry is named too.
+      expect(facts.filter((f) => f.startsWith('Signed in at '))).toHaveLength(1);
+      expect(facts.filter((f) => f.startsWith('Refreshed at ')).length).toBeGreaterThanOrEqual(1);
+      expect(facts.some((f) => f.startsWith('Access token expires at '))).toBe(true);
+      // The axis has round-time labels, the legend names the shapes on the chart.
+      expect(await page.getByTestId('timeline-axis').locator('text').count()).toBeGreaterThanOrEqual(2);
+      expect(await page.getByTestId('timeline-legend').locator('li').allTextContents()).toEqual(
+        expect.arrayContaining([
+          'Access token valid',
+          'Now',
+          'Signed in',
+          'Refreshed',
+          'Access token expires',
+        ]),
+      );
       expect(facts.some((f) => f.startsWith('Access token valid from '))).toBe(true);
       expect(facts.some((f) => f.startsWith('Now: '))).toBe(true);
       await screenshot(page, 'home-timeline', { dark: true });

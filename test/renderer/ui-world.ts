@@ -13,10 +13,10 @@ import type { SessionController } from '../../src/main/auth/session-controller';
 import type { ProfilesController } from '../../src/main/config/profiles-controller';
 import type { ApiClient } from '../../src/main/http/api-client';
 import { createHandlers } from '../../src/main/ipc/handlers';
-import { createUiServices, type UiServices } from '../../src/main/ui-services';
+import { createUiServices, type UiServices } from '../../src/main/settings/ui-services';
 import type { ApiResponse, Profiles } from '../../src/shared/ipc-contract';
 import type { SessionState } from '../../src/shared/session-state';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser } from '../../tools/support/browser';
 import { installTestTransport, type TestTransport } from '../support/test-transport';
 import { builtRendererCopy } from './built-renderer';
 import { startRendererServer, type RendererServer } from './renderer-server';
@@ -136,7 +136,8 @@ export async function openApp(options: {
   settingsFile: string;
   osLanguages?: string[];
   state?: SessionState;
-  adminUsers?: () => ApiResponse;
+  /** The admin API's answer; a promise holds it (the page shows its loading state meanwhile). */
+  adminUsers?: () => ApiResponse | Promise<ApiResponse>;
 }): Promise<Opened> {
   let state = options.state ?? signedIn();
   const listeners = new Set<(s: SessionState) => void>();

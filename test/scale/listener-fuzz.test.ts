@@ -6,7 +6,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fuzzLoopbackListener } from '../../tools/fuzz/loopback-listener-fuzz';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser } from '../../tools/support/browser';
 import { assertPrivateKeyring } from '../support/keyring-guard';
 
 let browser: Browser;

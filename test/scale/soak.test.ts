@@ -14,8 +14,9 @@ import { startApiTraffic } from '../../tools/load/api-traffic';
 import type { ApiTraffic, TrafficOutcome } from '../../tools/load/api-traffic';
 import { startPoolProcess } from '../../tools/load/pool-process';
 import type { PoolProcess } from '../../tools/load/pool-process';
-import { freeLoopbackPort, rigPoolDefinition, startScaleRig } from '../../tools/load/scale-rig';
-import type { ScaleRig } from '../../tools/load/scale-rig';
+import { freePort } from '../../tools/support/ports';
+import { rigPoolDefinition, startScaleRig } from '../../tools/support/scale-rig';
+import type { ScaleRig } from '../../tools/support/scale-rig';
 import type { RunningUserPool } from '../../tools/user-pool/types';
 import { assertPrivateKeyring } from '../support/keyring-guard';
 import { isOffline, isOnline, keychainRefreshToken, recordStates, waitFor } from './support/soak-helpers';
@@ -167,9 +168,9 @@ describe('faults soak', () => {
 
   it('survives the pool process crashing and restarting on the same port, and says what happened', async () => {
     assertPrivateKeyring();
-    const redirectUri = `http://127.0.0.1:${await freeLoopbackPort()}/callback`;
+    const redirectUri = `http://127.0.0.1:${await freePort()}/callback`;
     const poolProcess: PoolProcess = await startPoolProcess({
-      port: await freeLoopbackPort(),
+      port: await freePort(),
       definition: rigPoolDefinition(redirectUri, TOKEN_SECONDS),
     });
     cleanups.push(() => poolProcess.stop());

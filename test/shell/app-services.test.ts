@@ -10,10 +10,10 @@ import { startOnlineWatcher } from '../../src/main/online-watcher';
 import { AppError } from '../../src/shared/errors';
 import type { SessionState } from '../../src/shared/session-state';
 import { demoPoolDefinition, startUserPool, type RunningUserPool } from '../../tools/user-pool';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser } from '../../tools/support/browser';
 import { assertPrivateKeyring } from '../support/keyring-guard';
-import { startPrivateKeyring, type PrivateKeyring } from '../support/private-keyring';
-import { freePort } from '../auth/support/ports';
+import { enterPrivateKeyring, type EnteredKeyring } from '../../tools/support/keyring';
+import { freePort } from '../../tools/support/ports';
 
 /**
  * The app composed as index.ts composes it, minus Electron: real profiles from files, the real
@@ -76,13 +76,11 @@ async function until<T>(get: () => T | undefined, ms = 20_000): Promise<T> {
 
 // This file lists keychain items (findCredentials); libsecret's search crashes when another
 // process deletes an item meanwhile, so it gets a keyring of its own, apart from the run-wide one.
-let ownKeyring: PrivateKeyring | undefined;
-const savedEnv = { ...process.env };
+let ownKeyring: EnteredKeyring | undefined;
 
 beforeAll(async () => {
   assertPrivateKeyring();
-  ownKeyring = await startPrivateKeyring();
-  Object.assign(process.env, ownKeyring.env, { TEST_PRIVATE_KEYRING_DIR: ownKeyring.keyringDir });
+  ownKeyring = await enterPrivateKeyring();
   assertPrivateKeyring();
   dir = mkdtempSync(path.join(os.tmpdir(), 'shell-services-'));
   const port = await freePort();
@@ -136,8 +134,7 @@ afterAll(async () => {
   await browser?.close();
   await pool?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
-  await ownKeyring?.stop();
-  Object.assign(process.env, savedEnv);
+  await ownKeyring?.leave();
 });
 
 describe('app services (the app minus Electron) against the local user pool', () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RENDERER_ORIGIN, serveRendererRequest } from '../../src/main/renderer-protocol';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser } from '../../tools/support/browser';
 
 /**
  * The CSP header the app:// handler sends, enforced by a real Chromium. The handler's responses

@@ -1,14 +1,14 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refusedDebugSwitch, settleWithin } from '../../src/main/launch-policy';
+import { refusedDebugSwitch, settleWithin } from '../../src/main/launch-options';
 import { runBuiltMain } from '../support/electron-stand-in/run-built-main-child';
 import { buildPrivately } from '../support/private-build';
 
 /**
  * Defect 8 of issue 14: "debug switches in a packaged app". A packaged app launched with
  * --remote-debugging-port / --remote-debugging-pipe / --js-flags exits at start, before any
- * window or session; development builds keep them. The rule is launch-policy.ts; the composition
+ * window or session; development builds keep them. The rule is launch-options.ts; the composition
  * root's use of it is checked on the BUILT main bundle with the recording stand-in for `electron`.
  */
 const root = path.resolve(import.meta.dirname, '../..');

@@ -6,7 +6,7 @@ import { createAppServices } from '../../src/main/app-services';
 import { packagedProfileProblem, parseProfile } from '../../src/main/config/profile';
 import { ProfileFileError, readProfileFile } from '../../src/main/config/profile-file';
 import { resolveProfileSources } from '../../src/main/config/profile-sources';
-import { loadProfiles } from '../../src/main/config/profiles-store';
+import { loadProfiles } from '../../src/main/policy/profile-precedence';
 import { createLogger } from '../../src/main/log/logger';
 
 /**

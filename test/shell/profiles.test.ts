@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProfileFileError, readProfileFile } from '../../src/main/config/profile-file';
 import { profileFlag, resolveProfileSources } from '../../src/main/config/profile-sources';
-import { createProfilesStore, loadProfiles } from '../../src/main/config/profiles-store';
+import { createProfilesStore } from '../../src/main/config/profiles-store';
+import { loadProfiles } from '../../src/main/policy/profile-precedence';
 import { AppError } from '../../src/shared/errors';
 import { ProfilesSchema } from '../../src/shared/ipc-contract';
 

@@ -11,7 +11,7 @@ import { createAppServices } from '../../src/main/app-services';
 import type { CreateSessionOptions, Session } from '../../src/main/auth/session';
 import { createLogger } from '../../src/main/log/logger';
 import { createSettingsStore } from '../../src/main/settings/settings-store';
-import { createUiServices } from '../../src/main/ui-services';
+import { createUiServices } from '../../src/main/settings/ui-services';
 import { hostedUiLanguage, pseudoLocalize, resolveLanguage } from '../../src/shared/languages';
 
 let dir: string;
@@ -64,7 +64,16 @@ describe('settings store', () => {
 
   it('refuses a bad value from the window (the contract schema) and changes nothing', async () => {
     const store = createSettingsStore({ file });
-    await expect(store.update({ language: 'fr' } as never)).rejects.toThrow();
+    await expect(store.update({ language: 'fr' } as never)).rejects.toMatchObject({
+      name: 'AppError',
+      code: 'IPC_INVALID_ARGUMENT',
+      message: 'Setting language has a value this app does not know.',
+    });
+    await expect(store.update({ theme: 'neon' } as never)).rejects.toMatchObject({
+      code: 'IPC_INVALID_ARGUMENT',
+      message: expect.stringContaining('Setting theme'),
+    });
+    expect(store.get().settings).toEqual({ language: 'system', theme: 'system' });
     expect(existsSync(file)).toBe(false);
   });
 

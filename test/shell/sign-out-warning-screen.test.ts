@@ -17,7 +17,7 @@ import type { Profiles } from '../../src/shared/ipc-contract';
 import { SessionStateSchema, type SessionState } from '../../src/shared/session-state';
 import { builtRendererCopy } from '../renderer/built-renderer';
 import { startRendererServer, type RendererServer } from '../renderer/renderer-server';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser } from '../../tools/support/browser';
 import { installTestTransport } from '../support/test-transport';
 
 const KEYCHAIN = { kind: 'keychain' } as const;

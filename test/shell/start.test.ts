@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseProfile } from '../../src/main/config/profile';
+import { DEMO_IDENTITY_POOL_ID } from '../../tools/user-pool';
 
 /**
  * `npm start` (tools/start.ts) as a process. The Electron binary is replaced by pointing
@@ -76,9 +77,11 @@ const { readFileSync, writeFileSync } = require('node:fs');
   const profile = JSON.parse(readFileSync(profileFile, 'utf8'));
   const discovery = await fetch(profile.issuer + '/.well-known/openid-configuration');
   const health = await fetch(profile.apis[0].baseUrl + '/healthz');
+  const unsigned = await fetch(profile.apis[1].baseUrl + '/me');
   writeFileSync(process.env.FAKE_ELECTRON_REPORT, JSON.stringify({
     argv: process.argv.slice(2), profileFile, profile,
     discovery: discovery.status, health: health.status,
+    iam: { status: unsigned.status, body: await unsigned.json() },
     runAsNode: process.env.ELECTRON_RUN_AS_NODE ?? null,
   }));
 })().then(() => process.exit(0), (e) => { console.error(String(e)); process.exit(3); });
@@ -86,7 +89,17 @@ const { readFileSync, writeFileSync } = require('node:fs');
     );
     chmodSync(path.join(fakeDist, 'electron'), 0o755);
     const { code, stdout, stderr } = await runStart(
-      ['--pool-port', '0', '--api-port', '0', '--demo-db', path.join(dir, 'notes.sqlite'), '--skip-build'],
+      [
+        '--pool-port',
+        '0',
+        '--api-port',
+        '0',
+        '--iam-api-port',
+        '0',
+        '--demo-db',
+        path.join(dir, 'notes.sqlite'),
+        '--skip-build',
+      ],
       { ELECTRON_OVERRIDE_DIST_PATH: fakeDist, FAKE_ELECTRON_REPORT: reportFile, ELECTRON_RUN_AS_NODE: '1' },
     );
     expect(code, stderr).toBe(0);
@@ -97,6 +110,7 @@ const { readFileSync, writeFileSync } = require('node:fs');
       profile: unknown;
       discovery: number;
       health: number;
+      iam: { status: number; body: unknown };
       runAsNode: string | null;
     };
     expect(report.argv).toEqual([root]);
@@ -106,11 +120,17 @@ const { readFileSync, writeFileSync } = require('node:fs');
     const { profile } = parseProfile(report.profile);
     expect(profile.demo).toBe(true);
     expect(profile.clientId).toBe('localdemo0desktop0client01');
-    expect(profile.apis.map((a) => a.name)).toEqual(['demo']);
+    expect(profile.apis.map((a) => a.name)).toEqual(['demo', 'iam']);
+    // The demo world's AWS side: the identity pool, the user-pool API, the IAM-mode demo API.
+    expect(profile.identityPool?.id).toBe(DEMO_IDENTITY_POOL_ID);
+    expect(profile.userPoolEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(profile.apis[1]!.auth).toEqual({ type: 'sigv4', service: 'execute-api' });
+    expect(report.iam).toEqual({ status: 403, body: { message: 'Missing Authentication Token' } });
     // The app has quit: the temporary profile is gone and both tools are stopped.
     expect(existsSync(report.profileFile)).toBe(false);
     await expect(fetch(`${profile.issuer}/.well-known/openid-configuration`)).rejects.toThrow();
     await expect(fetch(`${profile.apis[0]!.baseUrl}/healthz`)).rejects.toThrow();
+    await expect(fetch(`${profile.apis[1]!.baseUrl}/me`)).rejects.toThrow();
   });
 
   it('with a profile: launches straight away without starting the tools', async () => {

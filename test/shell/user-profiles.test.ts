@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppServices, type AppServices } from '../../src/main/app-services';
 import { registerInvokeHandlers } from '../../src/main/ipc/handle';
 import { createInProcessRegistrar, type InProcessRegistrar } from '../../src/main/ipc/in-process-registrar';
-import { createSenderPolicy } from '../../src/main/ipc/sender-policy';
+import { createSenderCheck } from '../../src/main/ipc/senders';
 import { createLogger } from '../../src/main/log/logger';
 import { resolvePolicy } from '../../src/main/policy/effective-policy';
 
@@ -40,6 +40,9 @@ function app(userData: string, policy?: Record<string, unknown>) {
     allowDevOverrides: false,
     openExternal: async () => undefined,
     logger: createLogger({ sink: () => undefined, level: 'error' }),
+    // The person confirms every change main asks about (renderer-steals-refresh-token.test.ts
+    // covers the dialog declined).
+    confirmProfileChange: async () => true,
     ...(policy
       ? { policy: { policy: resolvePolicy([{ scope: 'machine', source: 'policy.json', document: policy }]) } }
       : {}),
@@ -49,7 +52,7 @@ function app(userData: string, policy?: Record<string, unknown>) {
   registerInvokeHandlers(
     {
       registrar,
-      senderPolicy: createSenderPolicy({ appUrls: [APP_URL], isAppWebContents: (id) => id === sender.id }),
+      senderCheck: createSenderCheck({ appUrls: [APP_URL], isAppWebContents: (id) => id === sender.id }),
     },
     services.handlers.invoke,
   );

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   EMPTY_WINDOW_STATE,
+  MIN_WINDOW_SIZE,
   readWindowState,
   rememberWindowBounds,
   restoreWindowBounds,
@@ -41,6 +42,29 @@ afterEach(() => {
 });
 
 describe('window bounds per display', () => {
+  it('a remembered size below the minimum grows back to it; a display smaller than the minimum still bounds it', () => {
+    const state = rememberWindowBounds(
+      EMPTY_WINDOW_STATE,
+      [laptop],
+      { x: 10, y: 40, width: 500, height: 300 },
+      false,
+    );
+    const r = restoreWindowBounds(state, [laptop], laptop, defaults);
+    expect(r).toMatchObject({ width: MIN_WINDOW_SIZE.width, height: MIN_WINDOW_SIZE.height });
+    expect(inside({ x: r.x ?? 0, y: r.y ?? 0, width: r.width, height: r.height }, laptop.workArea)).toBe(
+      true,
+    );
+    const tiny: DisplayInfo = {
+      id: 3,
+      bounds: { x: 0, y: 0, width: 720, height: 540 },
+      workArea: { x: 0, y: 0, width: 720, height: 500 },
+    };
+    expect(restoreWindowBounds(EMPTY_WINDOW_STATE, [tiny], tiny, defaults)).toMatchObject({
+      width: 720,
+      height: 500,
+    });
+  });
+
   it('first start: the default size, centred on the primary display', () => {
     const r = restoreWindowBounds(EMPTY_WINDOW_STATE, [laptop], laptop, defaults);
     expect(r).toEqual({ x: 170, y: 83, width: 1100, height: 760, maximized: false });

@@ -11,7 +11,6 @@
  * 127.0.0.1 on free ports, and close() stops all of it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -31,7 +30,8 @@ import {
   withUpstreamIssuer,
   type RunningUserPool,
 } from '../../tools/user-pool';
-import { launchBrowser } from './browser';
+import { launchBrowser } from '../../tools/support/browser';
+import { freePort } from '../../tools/support/ports';
 import { assertPrivateKeyring } from './keyring-guard';
 import { installTestTransport, type TransportMessage } from './test-transport';
 
@@ -82,18 +82,6 @@ export interface AppHarness {
   close(): Promise<void>;
 }
 
-async function freeLoopbackPort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 export async function startAppHarness(
   rendererUrl: string,
   options: AppHarnessOptions = {},
@@ -105,7 +93,7 @@ export async function startAppHarness(
   };
   try {
     const lifetime = options.tokenLifetimeSeconds ?? 3600;
-    const redirectPort = await freeLoopbackPort();
+    const redirectPort = await freePort();
     const redirectUri = `http://127.0.0.1:${redirectPort}/callback`;
     const signOutUrl = `http://127.0.0.1:${redirectPort}/signed-out`;
     const template = demoPoolDefinition.clients[0]!;

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startPrivateKeyring, type PrivateKeyring } from './private-keyring';
+import { startPrivateKeyring, type PrivateKeyring } from '../../tools/support/keyring';
 
 let keyring: PrivateKeyring | undefined;
 

@@ -7,7 +7,7 @@ import { builtPreloadSource } from './built-preload';
 import { registerInvokeHandlers } from '../../src/main/ipc/handle';
 import type { AppIpcHandlers } from '../../src/main/ipc/handlers';
 import { createInProcessRegistrar } from '../../src/main/ipc/in-process-registrar';
-import { createSenderPolicy, type IpcSender, type SenderPolicy } from '../../src/main/ipc/sender-policy';
+import { createSenderCheck, type IpcSender, type SenderCheck } from '../../src/main/ipc/senders';
 
 /**
  * The app's IPC for Chromium pages: the page runs the BUILT preload (out/preload/index.cjs)
@@ -37,7 +37,7 @@ export interface InstallTestTransportOptions {
   /** Record every message (default true). */
   record?: boolean;
   /**
-   * The app page URL the sender policy trusts (http(s): its origin). Without it, any URL in the
+   * The app page URL the sender check trusts (http(s): its origin). Without it, any URL in the
    * page's main frame is trusted; subframes and detached frames are refused either way.
    */
   appUrl?: string;
@@ -112,14 +112,14 @@ export async function installTestTransport(
   };
 
   const registrar = createInProcessRegistrar();
-  const policy: SenderPolicy = options.appUrl
-    ? createSenderPolicy({ appUrls: [options.appUrl], isAppWebContents: (id) => id === PAGE_WEB_CONTENTS_ID })
+  const senderCheck: SenderCheck = options.appUrl
+    ? createSenderCheck({ appUrls: [options.appUrl], isAppWebContents: (id) => id === PAGE_WEB_CONTENTS_ID })
     : {
         isTrusted: (s) =>
           s.id === PAGE_WEB_CONTENTS_ID && s.senderFrame !== null && s.senderFrame.isMainFrame,
       };
   registerInvokeHandlers(
-    { registrar, senderPolicy: policy, ...(options.log ? { log: options.log } : {}) },
+    { registrar, senderCheck, ...(options.log ? { log: options.log } : {}) },
     handlers.invoke,
   );
 

@@ -3,7 +3,7 @@ import type { ApiClient } from '../../src/main/http/api-client';
 import { registerInvokeHandlers } from '../../src/main/ipc/handle';
 import { createHandlers } from '../../src/main/ipc/handlers';
 import { createInProcessRegistrar } from '../../src/main/ipc/in-process-registrar';
-import { createSenderPolicy } from '../../src/main/ipc/sender-policy';
+import { createSenderCheck } from '../../src/main/ipc/senders';
 import {
   createUpdateController,
   updateSettings,
@@ -58,7 +58,7 @@ function world(options: { enabled: boolean; answers?: Array<string | null> }) {
   registerInvokeHandlers(
     {
       registrar,
-      senderPolicy: createSenderPolicy({ appUrls: [APP_URL], isAppWebContents: (id) => id === sender.id }),
+      senderCheck: createSenderCheck({ appUrls: [APP_URL], isAppWebContents: (id) => id === sender.id }),
     },
     handlers.invoke,
   );

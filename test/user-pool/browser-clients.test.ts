@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startUserPool, type RunningUserPool } from '../../tools/user-pool';
 import { createTestCa, type TestCa } from '../network/support/test-ca';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser } from '../../tools/support/browser';
 import { submitLogin } from './support/pool-fixtures';
 
 const CLIENT_ID = 'browserclients0000000001';

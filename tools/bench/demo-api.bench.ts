@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startDemoApi, type RunningDemoApi } from '../demo-api';
 import { LocalSigner } from '../demo-api/local-signer';
+import { quantile } from '../support/stats';
 import type { BenchFigure } from './figure';
 
 const CONCURRENCY = 8;
@@ -57,11 +58,6 @@ async function load(agent: http.Agent, targets: Target[], count: number): Promis
   }
 }
 
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-};
-
 export async function run(): Promise<BenchFigure[]> {
   const signer = await new LocalSigner().start();
   const dir = mkdtempSync(path.join(tmpdir(), 'demo-api-bench-'));
@@ -89,8 +85,8 @@ export async function run(): Promise<BenchFigure[]> {
     for (let r = 0; r < ROUNDS; r++) await load(agent, [health, me, meNoCache], REQUESTS_PER_PHASE);
 
     const fig = (name: string, series: number[], p: number): BenchFigure => {
-      const value = percentile(series, p);
-      const baselineValue = percentile(health.latencies, p);
+      const value = quantile(series, p / 100);
+      const baselineValue = quantile(health.latencies, p / 100);
       return {
         name: `${name} p${p} latency (lower is better; ratio = it / healthz)`,
         value: Math.round(value * 1000) / 1000,

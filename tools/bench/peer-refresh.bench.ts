@@ -18,8 +18,8 @@ import createAuthRefresh from 'axios-auth-refresh';
 import * as client from 'openid-client';
 import type { Clock } from '../../src/main/auth/clock';
 import { createAppPipeline } from '../load/app-pipeline';
-import { memoryKeychain, RIG_CLIENT_ID, startScaleRig } from '../load/scale-rig';
-import type { ScaleRig } from '../load/scale-rig';
+import { memoryKeychain, RIG_CLIENT_ID, startScaleRig } from '../support/scale-rig';
+import type { ScaleRig } from '../support/scale-rig';
 import type { BenchFigure } from './figure';
 
 const CALLERS = Number(process.env['PEER_CALLERS'] ?? 500);

@@ -1,9 +1,13 @@
 /**
- * `npm run bench [-- name-filter]`: runs every tools/bench/*.bench.ts, prints one line per figure
- * (`name: value unit (baseline name: value; ratio r)`) and writes the same to bench-results.json.
- * Ratios, not absolute times: baselines are measured in the same run because these machines are noisy.
+ * `npm run bench [-- name-filter] [--update-docs]`: runs every tools/bench/*.bench.ts, prints one
+ * line per figure (`name: value unit (baseline name: value; ratio r) [target …: met|MISSED]`),
+ * writes the same to bench-results.json (untracked), and ends with `targets: N met, N missed`,
+ * each missed target printed again with its figure. Exit code 1 when a target is missed or a bench
+ * could not run. Ratios, not absolute times: baselines are measured in the same run because these
+ * machines are noisy. A plain run leaves the work tree clean; `--update-docs` (full runs only)
+ * also redraws the tracked docs/performance.svg.
  *
- * Works on a fresh clone after `npm ci`: when the renderer-size bench (which reads the build) is
+ * Works on a fresh clone after `npm ci`: when a renderer bench (they read the build) is
  * selected, builds out/ first if it is missing or older than the sources (the check `npm start`
  * uses). A bench that cannot run (a missing tool, a failing start-up) prints
  * `<bench>: could not run: <why>`, is recorded as such in bench-results.json, and the others
@@ -19,7 +23,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildIsStale } from '../start/build-freshness';
 import { writePerformanceChart } from './chart';
-import { formatFigure, type BenchFigure, type BenchModule } from './figure';
+import { checkTarget, formatFigure, summariseTargets, type BenchFigure, type BenchModule } from './figure';
 
 const FIGURES_MARK = 'bench-figures: ';
 const ERROR_MARK = 'bench-error: ';
@@ -41,15 +45,18 @@ if (one !== undefined) {
 
 const dir = import.meta.dirname;
 const root = path.resolve(dir, '../..');
-const filter = process.argv[2];
+const args = process.argv.slice(2);
+const updateDocs = args.includes('--update-docs');
+const filter = args.find((a) => !a.startsWith('--'));
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => !filter || f.includes(filter))
   .sort();
 
 let buildError: string | undefined;
-// Only the renderer-size bench reads out/; the others import the sources.
-if (files.includes('renderer-size.bench.ts') && buildIsStale(root)) {
+// Only the renderer benches read out/; the others import the sources.
+const readsBuild = ['renderer-size.bench.ts', 'renderer-start.bench.ts'];
+if (files.some((f) => readsBuild.includes(f)) && buildIsStale(root)) {
   console.log('bench: building the app first (electron-vite build)...');
   const build = spawnSync(
     process.execPath,
@@ -103,12 +110,12 @@ const failures: Array<{ bench: string; error: string }> = [];
 for (const file of files) {
   const bench = file.replace(/\.bench\.ts$/, '');
   try {
-    if (buildError !== undefined && bench === 'renderer-size') throw new Error(buildError);
+    if (buildError !== undefined && readsBuild.includes(file)) throw new Error(buildError);
     const figures = await runChild(file);
     for (const figure of figures) {
       const line = formatFigure(figure);
       console.log(line);
-      results.push({ ...figure, line, bench });
+      results.push({ ...figure, line, bench, ...(figure.target ? { met: checkTarget(figure)?.met } : {}) });
     }
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
@@ -117,17 +124,28 @@ for (const file of files) {
   }
 }
 const resultsPath = path.resolve(root, 'bench-results.json');
+const targets = summariseTargets(results, failures.length);
 writeFileSync(
   resultsPath,
   JSON.stringify(
-    { date: new Date().toISOString(), node: process.version, figures: results, failures },
+    {
+      date: new Date().toISOString(),
+      node: process.version,
+      figures: results,
+      failures,
+      targets: { met: targets.met, missed: targets.missed },
+    },
     null,
     2,
   ) + '\n',
 );
-// A filtered run has only some figures: redraw the chart from full runs only.
-if (!filter && failures.length === 0) {
-  console.log(`chart: wrote ${path.relative(process.cwd(), writePerformanceChart(resultsPath))}`);
+// The chart is a tracked file: redrawn only on request, from a full run with no failure.
+if (updateDocs) {
+  if (!filter && failures.length === 0) {
+    console.log(`chart: wrote ${path.relative(process.cwd(), writePerformanceChart(resultsPath))}`);
+  } else console.log('chart: not redrawn (--update-docs needs a full run in which every bench ran)');
 }
 if (failures.length > 0) console.log(`bench: ${failures.length} of ${files.length} benches could not run`);
-process.exit(failures.length > 0 ? 1 : 0);
+for (const line of targets.missedLines) console.log(`missed: ${line}`);
+console.log(targets.line);
+process.exit(failures.length > 0 || targets.missed > 0 ? 1 : 0);

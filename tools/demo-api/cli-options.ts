@@ -2,13 +2,40 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { AppError } from '../../src/shared/errors';
 import type { StartDemoApiOptions } from './types';
+import { readFileSync } from 'node:fs';
+import { demoPoolDefinition } from '../user-pool/demo-pool';
+import type { IamDefinition } from '../user-pool/iam';
+
+/** The IAM part of a pool definition file (or of the demo pool): region, pool id, roles, admin keys. */
+function loadIamDefinition(file: string | undefined): IamDefinition {
+  let raw: unknown = demoPoolDefinition;
+  if (file !== undefined) {
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      throw new AppError('CONFIG_INVALID', '--pool-config is not a readable JSON file');
+    }
+  }
+  const d = raw as Partial<IamDefinition>;
+  if (typeof d.region !== 'string' || typeof d.userPoolId !== 'string') {
+    throw new AppError('CONFIG_INVALID', '--pool-config has no region and userPoolId');
+  }
+  return {
+    region: d.region,
+    userPoolId: d.userPoolId,
+    ...(Array.isArray(d.iamRoles) ? { iamRoles: d.iamRoles } : {}),
+    ...(d.adminCredentials ? { adminCredentials: d.adminCredentials } : {}),
+  };
+}
 
 export const USAGE = `Usage:
   npm run demo-api -- --issuer URL --client-id ID [--jwks-uri URL] [--port N] [--db-path FILE]
   npm run demo-api -- --pool-json '<ready line of npm run user-pool>' [--client-id ID] [--port N]
   npm run demo-api -- --region REGION --user-pool-id POOL_ID --client-id ID [--port N]   (real Cognito)
 Options: --notes-scope SCOPE (require this scope on /notes), --token-cache-size N (0 disables),
-  --authorizer api-gateway (behave like API Gateway with a Cognito user-pool authorizer: ID tokens only).`;
+  --authorizer api-gateway (behave like API Gateway with a Cognito user-pool authorizer: ID tokens only),
+  --authorizer iam [--pool-config FILE] (API Gateway AWS_IAM: SigV4 by the pool's identity-pool credentials;
+    the pool definition file, default the demo pool's, gives the roles).`;
 
 // The user pool's ready line: only the fields needed here are read, the rest is ignored.
 const poolReadyLine = z.object({
@@ -47,6 +74,7 @@ export function parseCliOptions(argv: string[]): Omit<StartDemoApiOptions, 'log'
         'notes-scope': { type: 'string' },
         'token-cache-size': { type: 'string' },
         authorizer: { type: 'string' },
+        'pool-config': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -83,9 +111,18 @@ export function parseCliOptions(argv: string[]): Omit<StartDemoApiOptions, 'log'
     );
   }
   const authorizer = values.authorizer;
-  if (authorizer !== undefined && authorizer !== 'bearer' && authorizer !== 'api-gateway') {
-    throw new AppError('CONFIG_INVALID', '--authorizer must be bearer or api-gateway');
+  if (
+    authorizer !== undefined &&
+    authorizer !== 'bearer' &&
+    authorizer !== 'api-gateway' &&
+    authorizer !== 'iam'
+  ) {
+    throw new AppError('CONFIG_INVALID', '--authorizer must be bearer, api-gateway or iam');
   }
+  if (values['pool-config'] !== undefined && authorizer !== 'iam') {
+    throw new AppError('CONFIG_INVALID', '--pool-config is for --authorizer iam');
+  }
+  const iam = authorizer === 'iam' ? loadIamDefinition(values['pool-config']) : undefined;
   const port = int('port', values.port, 0, 65535);
   const cacheSize = int('token-cache-size', values['token-cache-size'], 0, 1_000_000);
   return {
@@ -98,5 +135,6 @@ export function parseCliOptions(argv: string[]): Omit<StartDemoApiOptions, 'log'
     ...(values['db-path'] !== undefined ? { dbPath: values['db-path'] } : {}),
     ...(values['notes-scope'] !== undefined ? { notesScope: values['notes-scope'] } : {}),
     ...(authorizer !== undefined ? { authorizer } : {}),
+    ...(iam ? { iam } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { AppError } from '../../src/shared/errors';
 import { redact } from '../../src/shared/redact';
 import { createAccessTokenVerifier, type AccessTokenVerifier } from './access-token-verifier';
 import { createIdTokenVerifier, gatewayReply } from './api-gateway-authorizer';
+import { createIamAuthorizer } from './iam-authorizer';
 import { authenticate, authorize } from './bearer-auth';
 import { RequestError, send, type Reply } from './http-io';
 import { NotesStore } from './notes-store';
@@ -51,13 +52,23 @@ function buildVerifier(options: StartDemoApiOptions) {
 /** Starts the reference resource server on 127.0.0.1. */
 export async function startDemoApi(options: StartDemoApiOptions): Promise<RunningDemoApi> {
   const log = options.log ?? (() => undefined);
-  const verifier = buildVerifier(options);
+  // IAM mode (API Gateway AWS_IAM): SigV4 by identity-pool credentials instead of a bearer.
+  if (options.authorizer === 'iam' && !options.iam) {
+    throw new AppError('CONFIG_INVALID', 'the iam authorizer needs the pool definition (iam)');
+  }
+  const iamAuthorizer =
+    options.authorizer === 'iam' && options.iam
+      ? createIamAuthorizer({ definition: options.iam, ...(options.now ? { now: options.now } : {}) })
+      : undefined;
+  const verifier = iamAuthorizer ? undefined : buildVerifier(options);
   const cacheSize = options.tokenCacheSize ?? 10_000;
-  const cache = new VerifiedTokenCache(verifier, {
-    maxEntries: cacheSize,
-    ...(options.now ? { now: options.now } : {}),
-  });
-  const tokenVerifier: AccessTokenVerifier = cache;
+  const cache = verifier
+    ? new VerifiedTokenCache(verifier, {
+        maxEntries: cacheSize,
+        ...(options.now ? { now: options.now } : {}),
+      })
+    : undefined;
+  const tokenVerifier: AccessTokenVerifier | undefined = cache;
   const dbPath = options.dbPath ?? DEFAULT_DB_PATH;
   const store = new NotesStore(dbPath);
   const routes = buildRoutes(options.notesScope === undefined ? {} : { notesScope: options.notesScope });
@@ -89,7 +100,22 @@ export async function startDemoApi(options: StartDemoApiOptions): Promise<Runnin
     if (route.auth === undefined) {
       return { reply: await route.handle({ req, params, store }) };
     }
-    const auth = await authenticate(req.headers.authorization, tokenVerifier);
+    if (iamAuthorizer) {
+      const signed = await iamAuthorizer.authenticate(req);
+      if ('reply' in signed) return { reply: signed.reply };
+      const denied = authorize(signed.claims, route.auth);
+      if (denied) return { reply: { status: 403, body: { message: 'Forbidden' } }, sub: signed.claims.sub };
+      try {
+        return {
+          reply: await route.handle({ req: signed.req, params, store, claims: signed.claims }),
+          sub: signed.claims.sub,
+        };
+      } catch (err) {
+        if (err instanceof RequestError) return { reply: err.toReply(), sub: signed.claims.sub };
+        throw err;
+      }
+    }
+    const auth = await authenticate(req.headers.authorization, tokenVerifier as AccessTokenVerifier);
     if ('failure' in auth) {
       return { reply: options.authorizer === 'api-gateway' ? gatewayReply(auth.failure) : auth.failure };
     }
@@ -183,8 +209,8 @@ export async function startDemoApi(options: StartDemoApiOptions): Promise<Runnin
     url,
     port,
     dbPath,
-    tokenCacheSize: () => cache.size,
-    jwksFetchCount: () => verifier.fetcher.fetchCount,
+    tokenCacheSize: () => cache?.size ?? 0,
+    jwksFetchCount: () => verifier?.fetcher.fetchCount ?? 0,
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => {

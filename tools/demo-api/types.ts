@@ -1,3 +1,4 @@
+import type { IamDefinition } from '../user-pool/iam';
 /**
  * The demo resource server's programmatic interface (tests, the demo start script and the bench
  * use it; `npm run demo-api` is a thin CLI over startDemoApi()).
@@ -36,7 +37,12 @@ export interface StartDemoApiOptions {
    * an API Gateway REST API with a Cognito user-pool authorizer and no scopes: ID tokens only,
    * `401 {"message":"Unauthorized"}` without WWW-Authenticate (api-gateway-authorizer.ts).
    */
-  authorizer?: 'bearer' | 'api-gateway';
+  authorizer?: 'bearer' | 'api-gateway' | 'iam';
+  /**
+   * With `authorizer: 'iam'`: the pool definition's IAM part (its roles and admin credentials),
+   * so the pool's IAM authority verifies the same credentials here (iam-authorizer.ts).
+   */
+  iam?: IamDefinition;
   /** Scope required by the notes routes (none by default: Cognito's Hosted UI scopes carry no API scope). */
   notesScope?: string;
   /** Verified-token cache bound (entries); 0 disables the cache. Default 10,000. */

@@ -28,8 +28,8 @@ const KEY_CHARS = 43;
  *   characters (cheap to hash, and random for any signed token), and the entry holds the token it
  *   verified, compared in full. Any changed byte (a tampered copy, a payload under a borrowed
  *   signature) misses and gets verified in full; a failure never replaces a good entry.
- * - Why not a SHA-256 of the token as the key (the first version): hashing 1 KB costs about as
- *   much as the whole cache budget on a miss (3% of a verification). Keeping the token instead is
+ * - Why not a SHA-256 of the token as the key: hashing 1 KB costs about as much as the whole
+ *   cache budget on a miss (the bench allows 3% of a verification). Keeping the token instead is
  *   what API Gateway's own authorizer cache does (keyed by the Authorization header); the process
  *   holds every token it is sent anyway, and here at most maxEntries of them, each no longer than
  *   its `exp`.

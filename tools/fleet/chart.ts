@@ -8,7 +8,12 @@ import type { FleetReport } from './fleet';
 const W = 760;
 const PANEL_H = 220;
 const PAD = { left: 56, right: 16, top: 28, bottom: 34 };
-const COLOURS: Record<string, string> = { naive: '#c0392b', engine: '#8e8e8e', 'engine-fleet': '#1f6feb' };
+const COLOURS: Record<string, string> = {
+  naive: '#c0392b',
+  'aws-sdk': '#e67e22',
+  engine: '#8e8e8e',
+  'engine-fleet': '#1f6feb',
+};
 
 export function renderFleetSvg(report: FleetReport): string {
   const scenarios = [...new Set(report.results.map((r) => r.scenario))];

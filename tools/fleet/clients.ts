@@ -1,11 +1,12 @@
-import { createCredentialStore } from '../../src/main/auth/credential-store';
+import { createCredentialStore, sessionBindingOf } from '../../src/main/auth/credential-store';
 import { createSession, type Session } from '../../src/main/auth/session';
 import type { ResolvedProfile } from '../../src/main/config/profile';
 import type { SessionUser } from '../../src/shared/session-state';
-import { memoryKeychain } from '../load/scale-rig';
+import { DEFAULT_RETRY_MODE, resolveRetryConfig, retryMiddleware } from '@smithy/core/retry';
+import { memoryKeychain } from '../support/scale-rig';
 
 /**
- * The two client models of the fleet run, each one simulated desktop app.
+ * The client models of the fleet run, each one simulated desktop app.
  *
  *  - engine / engine-fleet: the app's real session engine (createSession), without and with the
  *    organisation policy's `fleet` spread (clients / quota), with an in-memory keychain stand-in
@@ -14,6 +15,13 @@ import { memoryKeychain } from '../load/scale-rig';
  *  - naive: what most apps do: refresh at once on wake, retry a throttled or failed refresh after
  *    a fixed second, no jitter, refresh again a tenth of the lifetime (at most a minute) before
  *    expiry.
+ *  - aws-sdk: the same app, but every token request goes through the AWS SDK for JavaScript v3's
+ *    own retry path: `resolveRetryConfig` with nothing set (standard mode, 3 attempts) and
+ *    `retryMiddleware` from `@smithy/core/retry`, the code an SDK client runs, with the SDK's error
+ *    classification (429 is THROTTLING; 500/502/503/504, timeouts and connection errors TRANSIENT).
+ *    One strategy per client (each desktop app has its own SDK client, so its own retry quota).
+ *    When the SDK gives up (attempts or quota spent) the operation fails; the app asks again a
+ *    second later, as the naive model does, so the two differ by the SDK's retry strategy alone.
  *
  * Both report the same thing: whether the client holds an unexpired access token now, and
  * whether it lost its sign-in (a refresh token the IdP refused).
@@ -46,7 +54,7 @@ export async function engineClient(
     backend: memoryKeychain(),
   });
   await store.init();
-  await store.save({ refreshToken: seed.refreshToken, user: seed.user });
+  await store.save({ refreshToken: seed.refreshToken, user: seed.user, binding: sessionBindingOf(profile) });
   let expiresAt = 0;
   let tokenAt = 0;
   let lostSignIn = false;
@@ -120,6 +128,71 @@ export function naiveClient(seed: FleetClientSeed, tokenEndpoint: string): Fleet
       lostSignIn = true;
     } else {
       later(NAIVE_RETRY_MS);
+    }
+  };
+  return {
+    wake: () => void refresh(),
+    hasValidToken: (now) => expiresAt > now,
+    lastTokenAt: () => tokenAt,
+    signedOut: () => lostSignIn,
+    dispose: async () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** An error in the shape the SDK's classifiers read (`$metadata.httpStatusCode`, `name`). */
+function sdkError(status: number, code: string | undefined): Error {
+  return Object.assign(new Error(`token endpoint answered ${status}`), {
+    name: code ?? `Http${status}`,
+    $metadata: { httpStatusCode: status },
+  });
+}
+
+export function awsSdkClient(seed: FleetClientSeed, tokenEndpoint: string): FleetClient {
+  let expiresAt = 0;
+  let tokenAt = 0;
+  let lostSignIn = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  // What an SDK client's config resolves to with nothing set: retry mode 'standard' (the
+  // default of AWS_RETRY_MODE / retry_mode), max attempts DEFAULT_MAX_ATTEMPTS.
+  const config = resolveRetryConfig({ retryMode: async () => DEFAULT_RETRY_MODE });
+  // One token request: resolves with the grant, throws what the SDK's classifiers read.
+  const attempt = async (): Promise<{
+    response: unknown;
+    output: { $metadata: object; expiresIn: number };
+  }> => {
+    const response = await fetch(tokenEndpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        client_id: seed.profile.clientId,
+        refresh_token: seed.refreshToken,
+      }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const body = (await response.json().catch(() => ({}))) as { expires_in?: number; error?: string };
+    if (!response.ok || typeof body.expires_in !== 'number') throw sdkError(response.status, body.error);
+    return { response, output: { $metadata: {}, expiresIn: body.expires_in } };
+  };
+  const send = retryMiddleware(config)(attempt as never, {}) as unknown as (args: {
+    input: object;
+  }) => Promise<{ output: { expiresIn: number } }>;
+  const later = (ms: number) => {
+    if (!stopped) timer = setTimeout(() => void refresh(), ms);
+  };
+  const refresh = async (): Promise<void> => {
+    try {
+      const { output } = await send({ input: {} });
+      expiresAt = Date.now() + output.expiresIn * 1000;
+      tokenAt = Date.now();
+      later(Math.max(NAIVE_RETRY_MS, output.expiresIn * 1000 - naiveMargin(output.expiresIn * 1000)));
+    } catch (error) {
+      if ((error as { name?: string }).name === 'invalid_grant') lostSignIn = true;
+      else later(NAIVE_RETRY_MS);
     }
   };
   return {

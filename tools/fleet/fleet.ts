@@ -2,9 +2,9 @@ import { decodeJwt } from 'jose';
 import { parseProfile } from '../../src/main/config/profile';
 import { resolvePolicy } from '../../src/main/policy/effective-policy';
 import type { SessionUser } from '../../src/shared/session-state';
-import { signInWithBrowser } from '../../test/support/pool-sign-in';
+import { signInWithBrowser } from '../support/pool-sign-in';
 import type { PoolDefinition, RunningUserPool } from '../user-pool/types';
-import { engineClient, naiveClient, type FleetClient, type FleetClientSeed } from './clients';
+import { awsSdkClient, engineClient, naiveClient, type FleetClient, type FleetClientSeed } from './clients';
 import { startFleetPool, type FleetPool } from './fleet-pool';
 import { idpOutage, morningWake, type FleetModel, type ScenarioResult } from './scenarios';
 
@@ -103,6 +103,7 @@ async function makeClients(
   const clients: FleetClient[] = [];
   for (let i = 0; i < n; i++) {
     if (model === 'naive') clients.push(naiveClient(seed, tokenEndpoint));
+    else if (model === 'aws-sdk') clients.push(awsSdkClient(seed, tokenEndpoint));
     else clients.push(await engineClient(i, seed, model === 'engine-fleet' ? spreadMs : 0));
   }
   return clients;

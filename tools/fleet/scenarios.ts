@@ -14,8 +14,12 @@ import type { FleetPool } from './fleet-pool';
  * time until every client holds an unexpired access token again (from the first wake for the
  * morning, from the recovery for the outage). Every run is bounded by `limitMs`.
  */
-/** naive: what most apps do; engine: the session engine alone; engine-fleet: with the fleet policy. */
-export type FleetModel = 'naive' | 'engine' | 'engine-fleet';
+/**
+ * naive: what most apps do; aws-sdk: the same with the AWS SDK v3's standard retry strategy;
+ * engine: the session engine alone; engine-fleet: with the fleet policy.
+ */
+export type FleetModel = 'naive' | 'aws-sdk' | 'engine' | 'engine-fleet';
+export const FLEET_MODELS: FleetModel[] = ['naive', 'aws-sdk', 'engine', 'engine-fleet'];
 
 export interface ScenarioResult {
   scenario: 'morning-wake' | 'idp-outage';

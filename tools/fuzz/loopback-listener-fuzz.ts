@@ -14,7 +14,8 @@
 import fc from 'fast-check';
 import type { Browser } from 'playwright-core';
 import type { KeytarLike } from '../../src/main/auth/credential-store';
-import { startScaleRig } from '../load/scale-rig';
+import { fillHostedUiLogin } from '../support/browser';
+import { startScaleRig } from '../support/scale-rig';
 import { isListening, rawExchange, type ConnectionMode } from './raw-http';
 
 export interface ListenerFuzzOptions {
@@ -242,9 +243,7 @@ export async function fuzzLoopbackListener(options: ListenerFuzzOptions): Promis
     try {
       const page = await context.newPage();
       await page.goto(authorizeUrl.href);
-      await page.getByLabel('Username').fill('alice');
-      await page.getByLabel('Password').fill('Alice-demo-1!');
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await fillHostedUiLogin(page, { username: 'alice', password: 'Alice-demo-1!' });
       const state2 = await signIn;
       await page.waitForLoadState('load');
       pageText = await page.content();

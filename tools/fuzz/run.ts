@@ -7,8 +7,8 @@
  * Exit code 0 when every case held, 1 otherwise.
  */
 import { redact } from '../../src/shared/redact';
-import { launchBrowser } from '../../test/support/browser';
-import { startPrivateKeyring } from '../../test/support/private-keyring';
+import { launchBrowser } from '../support/browser';
+import { enterPrivateKeyring } from '../support/keyring';
 import { fuzzLoopbackListener } from './loopback-listener-fuzz';
 import { fuzzTokenAnswers } from './token-answer-fuzz';
 
@@ -24,8 +24,7 @@ const tokenRuns = envInt('FUZZ_TOKEN_RUNS', 2_000);
 const seed = envInt('FUZZ_SEED', Date.now() % 2_147_483_647);
 console.log(`fuzz: seed ${seed} (FUZZ_SEED=${seed} reproduces this run)`);
 
-const keyring = await startPrivateKeyring();
-Object.assign(process.env, keyring.env);
+const keyring = await enterPrivateKeyring();
 const browser = await launchBrowser();
 let failed = false;
 try {
@@ -54,6 +53,6 @@ try {
   console.error(redact(`fuzz: FAILED: ${cause || e.message.slice(0, 2000)} [${replay}]`));
 } finally {
   await browser.close();
-  await keyring.stop();
+  await keyring.leave();
 }
 process.exit(failed ? 1 : 0);

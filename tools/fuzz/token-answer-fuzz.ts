@@ -10,11 +10,11 @@
  * After an invalid_grant the test puts the (still valid) refresh token back and restores.
  */
 import fc from 'fast-check';
-import type { KeytarLike } from '../../src/main/auth/credential-store';
+import { sessionBindingOf, type KeytarLike } from '../../src/main/auth/credential-store';
 import type { Session } from '../../src/main/auth/session';
 import { AppError, isAppError } from '../../src/shared/errors';
 import { redact } from '../../src/shared/redact';
-import { startScaleRig } from '../load/scale-rig';
+import { startScaleRig } from '../support/scale-rig';
 
 export interface TokenAnswerFuzzOptions {
   numRuns: number;
@@ -249,7 +249,7 @@ export async function fuzzTokenAnswers(options: TokenAnswerFuzzOptions): Promise
         }
         if (!kept) {
           // invalid_grant here was injected, not real: the token is still good at the pool.
-          await rig.credentialStore().save({ refreshToken });
+          await rig.credentialStore().save({ refreshToken, binding: sessionBindingOf(rig.profile) });
         }
         // An offline session goes on to the next case as it is (forceRefresh ignores the backoff).
         if (!kept || state.status !== 'signed-in') {

@@ -9,11 +9,12 @@ import type { Session } from '../../src/main/auth/session';
 import type { ResolvedProfile } from '../../src/main/config/profile';
 import type { ProfilesController } from '../../src/main/config/profiles-controller';
 import { createApiClient } from '../../src/main/http/api-client';
+import type { NetTransport } from '../../src/main/net/transport';
 import { createHandlers } from '../../src/main/ipc/handlers';
 import { registerInvokeHandlers } from '../../src/main/ipc/handle';
 import { createInProcessRegistrar } from '../../src/main/ipc/in-process-registrar';
-import { createSenderPolicy } from '../../src/main/ipc/sender-policy';
-import type { IpcSender } from '../../src/main/ipc/sender-policy';
+import { createSenderCheck } from '../../src/main/ipc/senders';
+import type { IpcSender } from '../../src/main/ipc/senders';
 import type { ApiRequest, ApiResponse, IpcResult, Profiles } from '../../src/shared/ipc-contract';
 
 const APP_URL = 'app://bundle/index.html';
@@ -38,6 +39,8 @@ export interface AppPipelineOptions {
   maxInFlight?: number;
   defaultTimeoutMs?: number;
   http?: AxiosInstance;
+  /** The NetTransport the API client sends through (default: the app's default Node transport). */
+  transport?: NetTransport;
 }
 
 export function createAppPipeline(options: AppPipelineOptions): AppPipeline {
@@ -55,10 +58,11 @@ export function createAppPipeline(options: AppPipelineOptions): AppPipeline {
     ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
     ...(options.defaultTimeoutMs === undefined ? {} : { defaultTimeoutMs: options.defaultTimeoutMs }),
     ...(options.http === undefined ? {} : { http: options.http }),
+    ...(options.transport === undefined ? {} : { transport: options.transport }),
   });
   const registrar = createInProcessRegistrar();
-  const senderPolicy = createSenderPolicy({ isAppWebContents: (id) => id === WINDOW_ID, appUrls: [APP_URL] });
-  registerInvokeHandlers({ registrar, senderPolicy }, createHandlers({ session, api, profiles }).invoke);
+  const senderCheck = createSenderCheck({ isAppWebContents: (id) => id === WINDOW_ID, appUrls: [APP_URL] });
+  registerInvokeHandlers({ registrar, senderCheck }, createHandlers({ session, api, profiles }).invoke);
   return {
     apiRequest: async (request) =>
       (await registrar.invoke('api:request', APP_SENDER, request)) as IpcResult<ApiResponse>,

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { PoolDefinition } from '../user-pool/types';
-import type { RunningPoolLike } from './scale-rig';
+import type { RunningPoolLike } from '../support/scale-rig';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'tools/user-pool/cli.ts');

@@ -2,7 +2,9 @@ import { parseProfile, type ProfileInput } from '../../src/main/config/profile';
 
 /**
  * The profile `npm start` writes for a demo run: the local user pool's demo client with the
- * redirect and sign-out URLs the demo pool registers, and the demo API. Validated with the app's
+ * redirect and sign-out URLs the demo pool registers, the demo API, and (with the IAM-mode demo
+ * API) the demo identity pool, the user-pool API for the Admin page and the SigV4 API `iam`
+ * (docs/aws.md). Validated with the app's
  * own schema before it is written, so a change on either side fails here, not in the app.
  */
 export const DEMO_CLIENT_ID = 'localdemo0desktop0client01';
@@ -19,9 +21,26 @@ export interface PoolReady {
   issuer: string;
   region: string;
   userPoolId: string;
+  /** The ready line's user-pool API and identity-pool endpoints (absent on an older pool). */
+  idpApiEndpoint?: string | undefined;
+  identityApiEndpoint?: string | undefined;
 }
 
-export function demoProfile(pool: PoolReady, apiBaseUrl: string): ProfileInput {
+/** The demo world's AWS side: the IAM-mode demo API and the demo identity pool's id. */
+export interface DemoAws {
+  iamApiBaseUrl: string;
+  identityPoolId: string;
+}
+
+export function demoProfile(pool: PoolReady, apiBaseUrl: string, demoAws?: DemoAws): ProfileInput {
+  const iamApiBaseUrl = demoAws?.iamApiBaseUrl;
+  const aws =
+    demoAws && pool.identityApiEndpoint && pool.idpApiEndpoint
+      ? {
+          identityPool: { id: demoAws.identityPoolId, endpoint: pool.identityApiEndpoint },
+          userPoolEndpoint: pool.idpApiEndpoint,
+        }
+      : undefined;
   const profile: ProfileInput = {
     id: 'local-demo',
     label: 'Local demo user pool',
@@ -33,7 +52,11 @@ export function demoProfile(pool: PoolReady, apiBaseUrl: string): ProfileInput {
     scopes: ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin'],
     redirect: { loopback: DEMO_REDIRECTS, customScheme: DEMO_CUSTOM_SCHEME_REDIRECT, prefer: 'loopback' },
     signOutUrl: DEMO_SIGN_OUT_URL,
-    apis: [{ name: 'demo', baseUrl: apiBaseUrl }],
+    apis: [
+      { name: 'demo', baseUrl: apiBaseUrl },
+      ...(aws ? [{ name: 'iam', baseUrl: iamApiBaseUrl as string, auth: { type: 'sigv4' as const } }] : []),
+    ],
+    ...(aws ?? {}),
     demo: true,
     // The demo pool federates Example Corp SSO (tools/user-pool/demo-upstream.ts): two buttons.
     signInOptions: [
@@ -52,5 +75,12 @@ export function poolReadyFrom(line: Record<string, unknown>): PoolReady | undefi
   if (!issuer) return undefined;
   const userPoolId = str('userPoolId') ?? new URL(issuer).pathname.replace(/^\//, '');
   const domain = str('domain') ?? str('url') ?? new URL(issuer).origin;
-  return { issuer, domain, userPoolId, region: str('region') ?? userPoolId.split('_')[0] ?? 'us-east-1' };
+  return {
+    issuer,
+    domain,
+    userPoolId,
+    region: str('region') ?? userPoolId.split('_')[0] ?? 'us-east-1',
+    idpApiEndpoint: str('idpApiEndpoint'),
+    identityApiEndpoint: str('identityApiEndpoint'),
+  };
 }

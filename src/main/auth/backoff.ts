@@ -10,7 +10,7 @@ export interface BackoffOptions {
   /**
    * The fleet's spread: how long the IdP's quota needs to serve every client of the organisation
    * once (clients / token requests per second, from the organisation policy's `fleet`). 0 or
-   * absent: one machine on its own, today's schedule.
+   * absent: one machine on its own (`backoffDelay`).
    */
   spreadMs?: number;
 }
@@ -56,14 +56,9 @@ const MIN_SLOT_WAIT_MS = 1_000;
  *    the spread is `phase` × spread (`phase` drawn once per client, uniform; `now` the clock).
  *    Why slots: across the fleet the phases are uniform, so the fleet's retries come at the
  *    quota's rate whatever the outage's shape, and at recovery no client is more than one spread
- *    from its next try. What came before, and why it was replaced (docs/fleet.md has the runs):
- *    - exponential windows growing to the spread, full jitter over them (run 2): the clients that
- *      started failing a moment before recovery are still on small windows and arrive together
- *      at recovery; and retries uniform over [0, W] come every W/2, twice the quota at the
- *      ceiling (2.24 × N/Q after recovery);
- *    - a period of one spread from each failure: the periods keep the shape of the failures, and
- *      a refresh wave longer than one spread folds onto itself (a 25 s surge at twice the quota;
- *      1.60 × N/Q).
+ *    from its next try. Windows growing from each failure, or a period counted from each
+ *    failure, keep the shape of the failures and herd at recovery (docs/fleet.md, "What the
+ *    engine does in a fleet", has the schedules tried and their runs).
  *    The user's own actions still honour it (no storm); resume()/online() retry at once.
  *  - the spread bounds both, even past the one-machine cap (5 min): with a fleet that large the
  *    quota, not the cap, says how long serving everyone takes.

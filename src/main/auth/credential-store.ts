@@ -1,7 +1,23 @@
-import { createHash } from 'node:crypto';
+import { detectLinuxSandbox, sandboxKeychainHint } from '../platform/linux-sandbox';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
-import { SessionUserSchema } from '../../shared/session-state';
+import {
+  CHUNK_CHARS,
+  compareBinding,
+  encodeEntries,
+  encodeEnvelope,
+  fromEnvelopeBinding,
+  MAX_PARTS,
+  parseEnvelope,
+  parseHead,
+  SLOTS,
+  toEnvelopeBinding,
+  UNSPLIT_ENTRY_CHARS,
+  digest,
+  type Envelope,
+  type SessionBinding,
+  type Slot,
+} from './credential-codec';
 import { readRemovals, REMOVALS_FILE, updateRemovals } from './keychain-removals';
 import type { SecretStorage, SessionUser } from '../../shared/session-state';
 import { silentLogger } from '../log/logger';
@@ -14,17 +30,24 @@ import type { Logger } from '../log/logger';
  * API:
  *   createCredentialStore({ profileId, clientId, backend?, logger? }) -> CredentialStore
  *   store.init()  -> SecretStorage        probes the keychain once; memory mode with a reason if absent
- *   store.load()  -> LoadResult           { kind: 'empty' | 'found' | 'corrupt' | 'removal-pending' }
- *   store.save({ refreshToken, user })    persists (keychain) or keeps in memory (memory mode)
+ *   store.load(expected?) -> LoadResult   { kind: 'empty' | 'found' | 'corrupt' | 'removal-pending'
+ *                                         | 'mismatch' } ('mismatch' only when `expected` is given)
+ *   store.save({ refreshToken, user, binding })   persists (keychain) or keeps in memory
  *   store.clear()                         removes every entry of this profile; rejects
  *                                         KEYCHAIN_UNAVAILABLE when the keychain refused
  *   store.storage                         current SecretStorage (token-free, for SessionState)
  *
- * The value is a small versioned envelope `{"v":1,"rt":...,"u":{...}}`. Windows caps a
- * credential at 2,560 bytes and Cognito refresh tokens are ~1.8 KB JWEs, so on Windows envelopes
- * over CHUNK_CHARS are split into part entries `<account>#<slot><i>` (slot a or b); the head entry
- * names the slot, the count and a digest of the whole. New parts go to the other slot before the head switches to them
- * and old parts removed after, so a rotation never loses the previous refresh token midway.
+ * The value is a small versioned envelope (credential-codec.ts: its text, the head entry, the
+ * split into parts, the binding). Windows caps a credential at 2,560 bytes and Cognito refresh
+ * tokens are ~1.8 KB JWEs, so on Windows envelopes over CHUNK_CHARS are split into part entries
+ * `<account>#<slot><i>` (slot a or b); the head entry names the slot, the count and a digest of
+ * the whole. New parts go to the other slot before the head switches to them and old parts are
+ * removed after, so a rotation never loses the previous refresh token midway.
+ *
+ * A stored session is bound to where it came from (issuer, token endpoint origin, client id): a
+ * load(expected) whose binding differs, or that finds an entry with no binding, answers
+ * `mismatch` and never `found`, so the token is not handed to a profile that would send it
+ * elsewhere.
  *
  * Nothing is ever written to disk in plaintext: without a keychain the token stays in this
  * process's memory only, and the state says so.
@@ -40,13 +63,8 @@ import type { Logger } from '../log/logger';
  */
 export const KEYCHAIN_SERVICE = 'com.example.cognitodesktop';
 
-/** Leaves room under Windows' 2,560-byte credential blob limit for JSON framing and UTF-16. */
-export const CHUNK_CHARS = 1200;
-/**
- * The Secret Service and the macOS keychain take a whole envelope in one item: splitting there
- * would only turn each restore into three keychain round trips instead of one.
- */
-export const UNSPLIT_ENTRY_CHARS = 16_384;
+export { CHUNK_CHARS, UNSPLIT_ENTRY_CHARS, sessionBindingOf } from './credential-codec';
+export type { SessionBinding } from './credential-codec';
 
 export interface KeytarLike {
   getPassword(service: string, account: string): Promise<string | null>;
@@ -61,6 +79,8 @@ export interface StoredCredential {
   /** Last known user (token-free) so an offline start can still show who is signed in. */
   user?: SessionUser;
   savedAt: number;
+  /** Where the refresh token came from; absent in entries written before the binding existed. */
+  binding?: SessionBinding;
 }
 
 export type LoadResult =
@@ -69,13 +89,24 @@ export type LoadResult =
   /** An unreadable entry was found and removed; treat as signed out. */
   | { kind: 'corrupt' }
   /** An entry an earlier sign-out could not remove: revoke it and clear(), never restore it. */
-  | { kind: 'removal-pending'; credential: StoredCredential };
+  | { kind: 'removal-pending'; credential: StoredCredential }
+  /**
+   * load(expected) only: the entry was issued for another issuer, token endpoint origin or client
+   * (`credential.binding`), or records none (written before bindings). Never send it to the
+   * expected place: revoke it where it came from (when known), clear(), start signed out.
+   */
+  | { kind: 'mismatch'; credential: StoredCredential; reason: 'mismatch' | 'unbound' };
 
 export interface CredentialStore {
   readonly storage: SecretStorage;
   init(): Promise<SecretStorage>;
-  load(): Promise<LoadResult>;
-  save(credential: { refreshToken: string; user?: SessionUser }): Promise<void>;
+  /**
+   * With `expected`, a found entry whose binding is not exactly `expected` is answered
+   * `mismatch` instead of `found` (the session always passes it; tools that only peek do not).
+   */
+  load(expected?: SessionBinding): Promise<LoadResult>;
+  /** `binding` is recorded with the token; without it the entry is unbound (restores refuse it). */
+  save(credential: { refreshToken: string; user?: SessionUser; binding?: SessionBinding }): Promise<void>;
   /** Rejects AppError KEYCHAIN_UNAVAILABLE when the entry could not be removed (memory wiped anyway). */
   clear(): Promise<void>;
 }
@@ -113,84 +144,6 @@ function loadKeytar(): Promise<KeytarLike> {
   return keytarModule;
 }
 
-function digest(text: string): string {
-  return createHash('sha256').update(text).digest('base64url').slice(0, 16);
-}
-
-interface Envelope {
-  v: 1;
-  rt: string;
-  u?: SessionUser;
-  t: number;
-}
-
-function parseEnvelope(text: string): Envelope | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const v = value as Record<string, unknown>;
-  if (v['v'] !== 1 || typeof v['rt'] !== 'string' || v['rt'].length === 0 || typeof v['t'] !== 'number') {
-    return undefined;
-  }
-  const u = v['u'];
-  let user: SessionUser | undefined;
-  if (u !== undefined) {
-    // The same limits as the published state: a user that parses but breaks them would make
-    // every state publication throw, so it is as unreadable as broken JSON.
-    if (typeof u !== 'object' || u === null) return undefined;
-    // Fields another app version may have added are dropped, not fatal; the known ones must fit.
-    const { sub, username, groups, email } = u as Record<string, unknown>;
-    const parsed = SessionUserSchema.safeParse({
-      sub,
-      username,
-      groups,
-      ...(email === undefined ? {} : { email }),
-    });
-    if (!parsed.success) return undefined;
-    user = parsed.data;
-  }
-  return { v: 1, rt: v['rt'], t: v['t'], ...(user ? { u: user } : {}) };
-}
-
-interface Head {
-  v: 1;
-  /** Inline envelope JSON when small enough. */
-  e?: string;
-  /** Split envelope: part slot, part count, digest of the joined parts. */
-  s?: Slot;
-  n?: number;
-  d?: string;
-}
-
-type Slot = 'a' | 'b';
-const SLOTS: readonly Slot[] = ['a', 'b'];
-const MAX_PARTS = 64;
-
-function parseHead(text: string): Head | undefined {
-  try {
-    const v = JSON.parse(text) as Record<string, unknown>;
-    if (v['v'] !== 1) return undefined;
-    if (typeof v['e'] === 'string') return { v: 1, e: v['e'] };
-    if (
-      (v['s'] === 'a' || v['s'] === 'b') &&
-      typeof v['n'] === 'number' &&
-      Number.isInteger(v['n']) &&
-      v['n'] > 0 &&
-      v['n'] <= MAX_PARTS &&
-      typeof v['d'] === 'string'
-    ) {
-      return { v: 1, s: v['s'], n: v['n'], d: v['d'] };
-    }
-    return undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Every keychain call of this process goes through one queue. libsecret's search (keytar's
  * findCredentials) crashes the process with SIGSEGV when an item vanishes while it reads, and
@@ -213,6 +166,15 @@ function describeKeychainError(err: unknown): string {
   return 'The OS keychain refused access.';
 }
 
+/** `found`, or `mismatch` when an expected binding is given and the credential's is not it. */
+function checked(credential: StoredCredential, expected: SessionBinding | undefined): LoadResult {
+  if (!expected) return { kind: 'found', credential };
+  const verdict = compareBinding(credential.binding, expected);
+  return verdict === 'match'
+    ? { kind: 'found', credential }
+    : { kind: 'mismatch', credential, reason: verdict };
+}
+
 export function createCredentialStore(options: CredentialStoreOptions): CredentialStore {
   const log = (options.logger ?? silentLogger).child('credential-store');
   const account = keychainAccount(options.profileId, options.clientId);
@@ -228,7 +190,8 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
   let probedHead: string | null | undefined;
 
   const toMemory = (err: unknown) => {
-    const reason = `${describeKeychainError(err)} Your sign-in is kept in memory only and ends when the app quits.`;
+    const hint = sandboxKeychainHint(detectLinuxSandbox(process.env));
+    const reason = `${describeKeychainError(err)}${hint ? ` ${hint}` : ''} Your sign-in is kept in memory only and ends when the app quits.`;
     storage = { kind: 'memory', reason };
     // The reason is ours; the library message may contain paths, not secrets, but stay terse.
     log.warn('keychain unavailable, using memory only', { reason });
@@ -301,20 +264,13 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
   const writeEnvelope = async (b: KeytarLike, text: string) => {
     const oldHeadText = await b.getPassword(KEYCHAIN_SERVICE, account);
     const oldHead = oldHeadText === null ? undefined : parseHead(oldHeadText);
-    let newSlot: Slot | undefined;
-    if (text.length <= entryLimit) {
-      await b.setPassword(KEYCHAIN_SERVICE, account, JSON.stringify({ v: 1, e: text } satisfies Head));
-    } else {
-      const slot: Slot = oldHead?.s === 'a' ? 'b' : 'a';
-      newSlot = slot;
-      const parts: string[] = [];
-      for (let i = 0; i < text.length; i += entryLimit) parts.push(text.slice(i, i + entryLimit));
+    const { head, slot: newSlot, parts } = encodeEntries(text, entryLimit, oldHead?.s);
+    if (newSlot !== undefined) {
       for (const [i, part] of parts.entries())
-        await b.setPassword(KEYCHAIN_SERVICE, partAccount(slot, i), part);
-      await removeSlot(b, slot, parts.length); // leftovers of an older, longer write
-      const head: Head = { v: 1, s: slot, n: parts.length, d: digest(text) };
-      await b.setPassword(KEYCHAIN_SERVICE, account, JSON.stringify(head));
+        await b.setPassword(KEYCHAIN_SERVICE, partAccount(newSlot, i), part);
+      await removeSlot(b, newSlot, parts.length); // leftovers of an older, longer write
     }
+    await b.setPassword(KEYCHAIN_SERVICE, account, head);
     // Empty the slot the old head used; with no readable old head, whatever an interrupted write left.
     for (const slot of SLOTS) {
       if (slot !== newSlot && (!oldHead || oldHead.s === slot)) await removeSlot(b, slot);
@@ -327,10 +283,10 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
     },
     init,
 
-    async load(): Promise<LoadResult> {
+    async load(expected?: SessionBinding): Promise<LoadResult> {
       await init();
       const b = backend;
-      if (!b) return memory ? { kind: 'found', credential: { ...memory } } : { kind: 'empty' };
+      if (!b) return memory ? checked({ ...memory }, expected) : { kind: 'empty' };
       try {
         const env = await serialised(() => readEnvelope(b));
         const pendingRemoval =
@@ -346,8 +302,13 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
           await serialised(() => removeAll(b)).catch(() => undefined);
           return { kind: 'corrupt' };
         }
-        const credential = { refreshToken: env.rt, savedAt: env.t, ...(env.u ? { user: env.u } : {}) };
-        return pendingRemoval ? { kind: 'removal-pending', credential } : { kind: 'found', credential };
+        const credential: StoredCredential = {
+          refreshToken: env.rt,
+          savedAt: env.t,
+          ...(env.u ? { user: env.u } : {}),
+          ...(env.b ? { binding: fromEnvelopeBinding(env.b) } : {}),
+        };
+        return pendingRemoval ? { kind: 'removal-pending', credential } : checked(credential, expected);
       } catch (err) {
         // Keychain went away between init and now: behave as memory-only from here on.
         backend = undefined;
@@ -363,11 +324,8 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
       if (backend) {
         const envelope: Envelope = { v: 1, rt: credential.refreshToken, t: savedAt };
         if (credential.user) envelope.u = credential.user;
-        // ASCII-only JSON: a chunk of N chars is then at most 2*N bytes in any encoding.
-        const text = JSON.stringify(envelope).replace(
-          /[\u0080-\uffff]/g,
-          (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-        );
+        if (credential.binding) envelope.b = toEnvelopeBinding(credential.binding);
+        const text = encodeEnvelope(envelope);
         const b = backend;
         try {
           await serialised(() => writeEnvelope(b, text));
@@ -382,6 +340,7 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
         refreshToken: credential.refreshToken,
         savedAt,
         ...(credential.user ? { user: credential.user } : {}),
+        ...(credential.binding ? { binding: { ...credential.binding } } : {}),
       };
     },
 

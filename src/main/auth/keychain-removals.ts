@@ -8,8 +8,9 @@
  * damaged file is an empty list; every read-modify-write of the process goes through one queue
  * and replaces the file by rename, so a crash leaves the old list or the new one.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writePrivateFileAtomic } from '../config/private-file';
 
 export const REMOVALS_FILE = 'keychain-removals.json';
 
@@ -31,9 +32,7 @@ export function updateRemovals(file: string, change: (accounts: Set<string>) => 
     change(accounts);
     if (JSON.stringify([...accounts]) === before) return;
     await mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify({ v: 1, accounts: [...accounts] }), { mode: 0o600 });
-    await rename(tmp, file);
+    writePrivateFileAtomic(file, JSON.stringify({ v: 1, accounts: [...accounts] }));
   });
   removalsQueue = run.catch(() => undefined);
   return run;

@@ -14,7 +14,8 @@ import { toTransientError } from './refresh-error-classifier';
  *
  * Cognito's discovery document lives on the issuer host while the Hosted UI endpoints live on the
  * pool domain: we insist that the authorize endpoint is on the profile's `domain`, because that
- * URL is handed to the system browser.
+ * URL is handed to the system browser; the token and revocation endpoints must be there as well
+ * (Cognito serves all three on the domain), which is what a stored session is bound to.
  *
  * Every request openid-client makes (discovery, token, revoke) goes through the given
  * NetTransport as its `customFetch`: Chromium's stack in the app, the explicit undici transport in
@@ -27,7 +28,7 @@ export interface OidcClient {
 }
 
 export async function discoverOidcClient(
-  profile: ResolvedProfile,
+  profile: Pick<ResolvedProfile, 'issuer' | 'clientId' | 'domain'> & { clientSecret?: string | undefined },
   options: { timeoutMs: number; transport: NetTransport },
 ): Promise<OidcClient> {
   const customFetch = asFetch(options.transport) as client.CustomFetch;
@@ -61,6 +62,22 @@ export async function discoverOidcClient(
       'CONFIG_INVALID',
       `The issuer's authorize endpoint is not on the profile's Hosted UI domain ${domain.origin}.`,
     );
+  }
+  // The token and revocation endpoints must be on the domain too: a stored session is bound to
+  // the domain's origin as its token endpoint's origin (credential-codec.ts), and a token sent
+  // anywhere else would not be where the binding says it goes.
+  for (const [name, endpoint] of [
+    ['token', meta.token_endpoint],
+    ['revocation', meta.revocation_endpoint],
+  ] as const) {
+    if (name === 'token' || endpoint !== undefined) {
+      if (!endpoint || new URL(endpoint).origin !== domain.origin) {
+        throw new AppError(
+          'CONFIG_INVALID',
+          `The issuer's ${name} endpoint is not on the profile's Hosted UI domain ${domain.origin}.`,
+        );
+      }
+    }
   }
   if (!meta.jwks_uri) throw new AppError('CONFIG_INVALID', 'The issuer publishes no JWKS URI.');
   const jwksUri = new URL(meta.jwks_uri);

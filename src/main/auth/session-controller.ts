@@ -18,6 +18,12 @@ export interface SessionController {
   addPasskey?(): Promise<void>;
   signOut(options: { endHostedUiSession: boolean }): Promise<SessionState>;
   getState(): SessionState;
+  /**
+   * "Retry now" on the offline banner: the same as the network coming back (the engine's
+   * online()): one refresh at once when offline or stale, otherwise nothing. Optional so that
+   * stand-ins without an outage need not implement it.
+   */
+  retryNow?(): void;
   /** Returns an unsubscribe function. Listeners receive token-free states only. */
   onChanged(listener: (state: SessionState) => void): () => void;
 }

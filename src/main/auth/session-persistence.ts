@@ -14,6 +14,7 @@
  */
 import { AppError } from '../../shared/errors';
 import type { SignedOutReason } from '../../shared/session-state';
+import { sessionBindingOf } from './credential-codec';
 import { clearTimers, publish } from './session-core';
 import type { SessionCore } from './session-core';
 import type { TokenSet } from './token-set';
@@ -33,7 +34,9 @@ export async function persistTokens(
   previousRefreshToken: string | undefined,
 ): Promise<void> {
   if (previousRefreshToken && next.refreshToken === previousRefreshToken) return;
-  await core.store.save({ refreshToken: next.refreshToken, user: next.user });
+  // Bound to where it came from: only a profile with the same issuer, domain and client uses it.
+  const binding = sessionBindingOf(core.profile);
+  await core.store.save({ refreshToken: next.refreshToken, user: next.user, binding });
   if (gen !== core.generation) {
     // Signed out while we were saving: undo, the sign-out wins. (Dispose does not bump the
     // generation, so a quit or profile switch mid-save keeps the new entry.)

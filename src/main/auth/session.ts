@@ -54,7 +54,8 @@ import type { AccessTokenSource } from './access-token-source';
 import { DEFAULT_BACKOFF, wakeDelay } from './backoff';
 import { systemClock } from './clock';
 import type { Clock } from './clock';
-import { createCredentialStore } from './credential-store';
+import { createCredentialStore, sessionBindingOf } from './credential-store';
+import { discardForeignSession } from './foreign-session';
 import type { CredentialStore } from './credential-store';
 import { clearTimers, computeState, createCore, oidcAccess, publish } from './session-core';
 import { isFresh } from './session-core';
@@ -275,7 +276,17 @@ export function createSession(options: CreateSessionOptions): Session {
 
   const start = async (): Promise<SessionState> => {
     await store.init();
-    const loaded = await store.load();
+    const loaded = await store.load(sessionBindingOf(profile));
+    if (loaded.kind === 'mismatch') {
+      // Issued for another issuer, token origin or client: never sent to this profile's
+      // endpoints; revoked where it came from (bounded), removed, and this profile signed out.
+      const { transport, revokeMs: timeoutMs } = core;
+      await discardForeignSession({ loaded, store, transport, timeoutMs, clock, log });
+      core.status = 'signed-out';
+      core.signedOutReason = 'none';
+      publish(core);
+      return computeState(core);
+    }
     if (loaded.kind === 'removal-pending') {
       // An earlier run's sign-out could not remove this entry: finish that sign-out now
       // (revoke, remove) instead of restoring it.

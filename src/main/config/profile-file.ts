@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
+import { describeJsonError } from '../../shared/json-position';
 import { redact } from '../../shared/redact';
 import { ProfileSchema, packagedProfileProblem, parseProfile, type ResolvedProfile } from './profile';
 
@@ -149,10 +150,9 @@ export function readProfileFile(file: string, rules: ProfileFileRules = {}): Pro
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (error) {
-    // JSON.parse messages quote a bit of the text; keep only the position part.
-    const where = /position \d+(?: \(line \d+ column \d+\))?/.exec((error as Error).message)?.[0];
-    throw new ProfileFileError(file, '', `is not valid JSON${where ? ` (at ${where})` : ''}`);
+  } catch {
+    // JSON.parse messages quote a bit of the text: the line and column only.
+    throw new ProfileFileError(file, '', `is not valid JSON (at ${describeJsonError(text)})`);
   }
   return parseProfileFileJson(file, json, rules);
 }

@@ -149,6 +149,10 @@ const customSchemeUri = z
     'custom-scheme redirect must look like com.example.app:/callback (reverse-DNS scheme)',
   );
 
+const awsRegion = z.string().regex(/^[a-z]{2}-(?:gov-)?[a-z]+-\d$/, 'region like us-east-1');
+/** Cognito's IdentityPoolId pattern: `<region>:<uuid>`. */
+export const IDENTITY_POOL_ID = /^[a-z]{2}-(?:gov-)?[a-z]+-\d:[0-9a-f-]{36}$/;
+
 export const ProfileSchema = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'id: 1-64 letters, digits, _ . -'),
@@ -200,6 +204,23 @@ export const ProfileSchema = z
             // The bearer main attaches: "access" (default) or "id" for an API Gateway REST API with a
             // Cognito user-pool authorizer and no OAuth scopes (docs/demo-api.md).
             token: z.enum(['access', 'id']).optional(),
+            // "bearer" (default): a Cognito token as above. sigv4: main signs each request with the
+            // identity pool's AWS credentials (API Gateway AWS_IAM authorization; docs/aws.md).
+            auth: z
+              .union([
+                z.literal('bearer'),
+                z
+                  .object({
+                    type: z.literal('sigv4'),
+                    service: z
+                      .string()
+                      .regex(/^[a-z0-9-]{1,64}$/, 'service like execute-api')
+                      .default('execute-api'),
+                    region: awsRegion.optional(),
+                  })
+                  .strict(),
+              ])
+              .optional(),
           })
           .strict(),
       )
@@ -245,6 +266,30 @@ export const ProfileSchema = z
       .regex(/^[1-9]\d{0,6}[smhd]$/, 'must be a number and a unit s, m, h or d, e.g. "30d"')
       .refine((v) => durationMs(v) <= 3650 * DAY_MS, 'must be at most 3650d (Cognito: 10 years)')
       .optional(),
+    /**
+     * A Cognito identity pool that exchanges the user's ID token for temporary AWS credentials
+     * (enhanced flow), kept in main only (src/main/aws/). `endpoint` is for the local pool (the
+     * ready line's identityApiEndpoint); absent: https://cognito-identity.<region>.amazonaws.com.
+     */
+    identityPool: z
+      .object({
+        id: z.string().regex(IDENTITY_POOL_ID, 'identityPool.id like us-east-1:1a2b3c4d-...'),
+        region: awsRegion.optional(),
+        customRoleArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'customRoleArn: an IAM role ARN')
+          .optional(),
+        endpoint: webUrl('identityPool.endpoint').optional(),
+      })
+      .strict()
+      .optional(),
+    /**
+     * The user-pool API (Cognito Identity Provider) for the Admin page and GlobalSignOut; absent:
+     * https://cognito-idp.<region>.amazonaws.com. For the local pool: its idpApiEndpoint.
+     */
+    userPoolEndpoint: webUrl('userPoolEndpoint').optional(),
+    /** The pool tracks token sessions (ListUserSessions): shows the "Devices and sessions" page. */
+    sessionTracking: z.boolean().optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -339,7 +384,8 @@ export function parseProfile(input: unknown): ParsedProfile {
 
 /** What a packaged build refuses in a profile (field path relative to the profile, and why). */
 export function packagedProfileProblem(
-  profile: Pick<ResolvedProfile, 'demo' | 'domain' | 'issuer' | 'apis'>,
+  profile: Pick<ResolvedProfile, 'demo' | 'domain' | 'issuer' | 'apis'> &
+    Partial<Pick<ResolvedProfile, 'identityPool' | 'userPoolEndpoint'>>,
   rule: { allowLoopback: boolean },
 ): { path: Array<string | number>; message: string } | undefined {
   if (rule.allowLoopback) return undefined;
@@ -359,6 +405,12 @@ export function packagedProfileProblem(
   if (loopbackHttp(profile.issuer)) return { path: ['issuer'], message: `${why} (use the https issuer)` };
   for (const [i, api] of profile.apis.entries()) {
     if (loopbackHttp(api.baseUrl)) return { path: ['apis', i, 'baseUrl'], message: `${why} (use https)` };
+  }
+  if (profile.identityPool?.endpoint !== undefined && loopbackHttp(profile.identityPool.endpoint)) {
+    return { path: ['identityPool', 'endpoint'], message: `${why} (use https)` };
+  }
+  if (profile.userPoolEndpoint !== undefined && loopbackHttp(profile.userPoolEndpoint)) {
+    return { path: ['userPoolEndpoint'], message: `${why} (use https)` };
   }
   return undefined;
 }

@@ -1,12 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { ProfileSummary, Profiles } from '../../shared/ipc-contract';
 import type { ResolvedProfile } from './profile';
-import { ProfileFileError, parseProfileFileJson, readProfileFile } from './profile-file';
-import type { ProfileSources } from './profile-sources';
-import { NO_POLICY, type EffectivePolicy } from '../policy/effective-policy';
-import type { PolicyError } from '../policy/policy-forms';
+import { writePrivateFileAtomic } from './private-file';
 import type { ProfilesController } from './profiles-controller';
 
 /**
@@ -28,99 +25,13 @@ export interface LoadedProfiles {
   preferredId?: string;
   /** True when the preferred source was rejected: start with no active profile. */
   blockActive: boolean;
-  /** The organisation policy these profiles were loaded under. */
-  policy: EffectivePolicy;
+  /**
+   * False when the organisation policy allows no profiles of the user's own: then every profile
+   * is managed. `policy/profile-precedence.ts` sets it; config knows no policy.
+   */
+  allowUserProfiles: boolean;
   /** Ids of the profiles from the organisation (its policy or the installer's file): read-only. */
   managedIds?: string[];
-}
-
-/** The policy in force, or the reason it could not be used (then nobody is signed in). */
-export type PolicyOutcome = { policy: EffectivePolicy } | { error: PolicyError };
-
-/**
- * Precedence: machine policy > user policy (both settled in `policy/effective-policy.ts`) > the
- * organisation file in the installer > the user's profiles.json > development flags. A policy
- * list of profiles replaces the installer's file; with user profiles not allowed, the user's
- * file and the development flags that add files are not read at all.
- */
-export function loadProfiles(
-  sources: ProfileSources,
-  outcome: PolicyOutcome = { policy: NO_POLICY },
-): LoadedProfiles {
-  if ('error' in outcome) {
-    // Fail closed: a policy that does not validate signs nobody in, whatever the other files say.
-    const { error } = outcome;
-    return {
-      profiles: [],
-      warnings: [],
-      configError: { file: error.source, field: error.key, message: error.message },
-      blockActive: true,
-      policy: NO_POLICY,
-    };
-  }
-  const { policy } = outcome;
-  const loaded: LoadedProfiles = { profiles: [], warnings: [], blockActive: false, policy };
-  const files: Array<{ file: string; optional: boolean; dev: boolean; json?: unknown }> = [];
-  if (policy.profiles) {
-    const { source, entries, defaultProfileId } = policy.profiles;
-    files.push({ file: source, optional: false, dev: false, json: { profiles: entries, defaultProfileId } });
-  } else if (sources.orgFile) files.push({ file: sources.orgFile, optional: true, dev: false });
-  if (policy.allowUserProfiles) {
-    files.push({ file: sources.userFile, optional: true, dev: false });
-    if (sources.devFile) files.push({ file: sources.devFile, optional: false, dev: true });
-  } else if (sources.devFile) {
-    loaded.warnings.push(
-      `Organisation policy does not allow profiles of your own; ${sources.devFile} was not read.`,
-    );
-  }
-
-  for (const { file, optional, dev, json } of files) {
-    if (json === undefined && optional && !existsSync(file)) continue;
-    try {
-      const contents =
-        json === undefined
-          ? readProfileFile(file, sources.rules)
-          : parseProfileFileJson(file, json, sources.rules);
-      const clash = contents.profiles.find((p) => loaded.profiles.some((q) => q.id === p.id));
-      if (clash) {
-        const index = contents.profiles.indexOf(clash);
-        throw new ProfileFileError(
-          file,
-          contents.profiles.length > 1 ? `profiles[${index}].id` : 'id',
-          `id ${clash.id} is already used by a profile in another file`,
-        );
-      }
-      loaded.profiles.push(...contents.profiles);
-      loaded.warnings.push(...contents.warnings);
-      if (file === sources.orgFile || json !== undefined) {
-        loaded.managedIds = [...(loaded.managedIds ?? []), ...contents.profiles.map((p) => p.id)];
-      }
-      if (dev) loaded.preferredId = contents.defaultProfileId ?? contents.profiles[0]?.id;
-      else if (loaded.preferredId === undefined && contents.defaultProfileId) {
-        loaded.preferredId = contents.defaultProfileId;
-      }
-    } catch (error) {
-      if (!(error instanceof ProfileFileError)) throw error;
-      loaded.configError ??= { file: error.file, field: error.field, message: error.message };
-      if (dev) loaded.blockActive = true;
-      if (json !== undefined) {
-        // A policy's own profile list that does not validate: fail closed, no profile at all.
-        return { ...loaded, profiles: [], blockActive: true };
-      }
-    }
-  }
-  if (sources.devProfileId !== undefined) {
-    if (loaded.profiles.some((p) => p.id === sources.devProfileId)) loaded.preferredId = sources.devProfileId;
-    else {
-      loaded.configError ??= {
-        file: '--profile',
-        field: 'id',
-        message: `No profile has id ${sources.devProfileId} (asked for with --profile or COGNITO_DESKTOP_PROFILE)`,
-      };
-      loaded.blockActive = true;
-    }
-  }
-  return loaded;
 }
 
 export interface ProfilesStore extends ProfilesController {
@@ -156,6 +67,8 @@ function summary(profile: ResolvedProfile, managed: boolean): ProfileSummary {
     apis: profile.apis.map((api) => ({ name: api.name, baseUrl: api.baseUrl })),
     ...(managed ? { managed: true } : {}),
     ...(profile.managedLogin === 2 ? { passkeys: true } : {}),
+    ...(profile.identityPool ? { identityPool: true } : {}),
+    ...(profile.sessionTracking ? { sessionTracking: true } : {}),
     ...(profile.signInOptions?.length
       ? { signInOptions: profile.signInOptions.map((option) => ({ label: option.label })) }
       : {}),
@@ -174,9 +87,7 @@ function readRememberedId(stateFile: string): string | undefined {
 
 function remember(stateFile: string, id: string): void {
   mkdirSync(path.dirname(stateFile), { recursive: true, mode: 0o700 });
-  const tmp = `${stateFile}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify({ activeProfileId: id })}\n`, { mode: 0o600 });
-  renameSync(tmp, stateFile);
+  writePrivateFileAtomic(stateFile, `${JSON.stringify({ activeProfileId: id })}\n`);
 }
 
 export function createProfilesStore(options: ProfilesStoreOptions): ProfilesStore {
@@ -198,7 +109,7 @@ export function createProfilesStore(options: ProfilesStoreOptions): ProfilesStor
     activeProfileId: active?.id ?? null,
     // With user profiles off (policy), every profile is the organisation's to change.
     profiles: loaded.profiles.map((p) =>
-      summary(p, !loaded.policy.allowUserProfiles || loaded.managedIds?.includes(p.id) === true),
+      summary(p, !loaded.allowUserProfiles || loaded.managedIds?.includes(p.id) === true),
     ),
     ...(loaded.configError
       ? { configError: { file: loaded.configError.file, message: loaded.configError.message } }

@@ -1,9 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { Profiles } from '../../shared/ipc-contract';
 import type { ProfileSources } from './profile-sources';
 import type { LoadedProfiles } from './profiles-store';
+import { writePrivateFileAtomic } from './private-file';
+import type { ResolvedProfile } from './profile';
+import { describeProfileChange, type ConfirmProfileChange } from './profile-change-confirmation';
 import {
   MAX_PROFILE_FILE_BYTES,
   ProfileFileError,
@@ -21,6 +24,10 @@ import {
  *   removeUserProfile(file, id, rules)   removes that profile (an unknown id is CONFIG_INVALID)
  *   createUserProfilesEditor(...)        both, refused where the policy or an organisation
  *                                        profile forbids it, followed by a live reload
+ *
+ * A change that alters where tokens or credentials go (issuer, domain, client id or secret, APIs,
+ * proxy) and every new profile is applied only after `confirm` (main's native dialog) says yes;
+ * editing the profile that is signed in signs it out first. Declined: nothing changes.
  *
  * Promises: the whole resulting file is validated with the profile file's own schema and rules
  * before anything is written (a bad profile is a ProfileFileError naming the field, and the file
@@ -71,19 +78,32 @@ function writeShape(file: string, shape: FileShape, rules: ProfileFileRules): vo
     throw new ProfileFileError(file, '', `would be larger than ${MAX_PROFILE_FILE_BYTES} bytes`);
   }
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, file);
+  writePrivateFileAtomic(file, text);
 }
 
-export function saveUserProfile(file: string, input: unknown, rules: ProfileFileRules = {}): void {
+/**
+ * Validates the file that saving `input` would give, without writing it: the resolved profile
+ * (for the confirmation) and the write to do once it is confirmed.
+ */
+export function planUserProfileSave(
+  file: string,
+  input: unknown,
+  rules: ProfileFileRules = {},
+): { next: ResolvedProfile; write(): void } {
   const shape = readShape(file, rules);
   const id = idOf(input);
   const at = shape.profiles.findIndex((entry) => idOf(entry) === id);
   const profiles = [...shape.profiles];
   if (at >= 0) profiles[at] = input;
   else profiles.push(input);
-  writeShape(file, { ...shape, profiles }, rules);
+  const nextShape = { ...shape, profiles };
+  const next = parseProfileFileJson(file, nextShape, rules).profiles.find((p) => p.id === id);
+  if (!next) throw new ProfileFileError(file, 'id', 'the saved profile has no id');
+  return { next, write: () => writeShape(file, nextShape, rules) };
+}
+
+export function saveUserProfile(file: string, input: unknown, rules: ProfileFileRules = {}): void {
+  planUserProfileSave(file, input, rules).write();
 }
 
 export function removeUserProfile(file: string, profileId: string, rules: ProfileFileRules = {}): void {
@@ -115,10 +135,19 @@ export function createUserProfilesEditor(options: {
   loaded: () => LoadedProfiles;
   /** Reads the files again and applies them (app-services: profiles.reload). */
   reload: () => Promise<Profiles>;
+  /**
+   * Main's native confirmation (profile-change-confirmation.ts). Omitted: every change that
+   * needs one is refused, never applied unasked.
+   */
+  confirm?: ConfirmProfileChange;
+  /** Whether this profile's session is signed in now (the active profile, signed in). */
+  signedIn?: (profileId: string) => boolean;
+  /** Signs the active profile out (memory and keychain wiped, token revoked at its old origin). */
+  signOut?: () => Promise<void>;
 }): UserProfilesEditor {
   const guard = (id: unknown) => {
     const loaded = options.loaded();
-    if (!loaded.policy.allowUserProfiles) {
+    if (!loaded.allowUserProfiles) {
       throw new AppError(
         'CONFIG_INVALID',
         'Your organisation manages the sign-in profiles: profiles of your own cannot be added or changed.',
@@ -135,7 +164,26 @@ export function createUserProfilesEditor(options: {
   return {
     async save(input) {
       guard(input['id']);
-      saveUserProfile(options.sources.userFile, input, rules());
+      const plan = planUserProfileSave(options.sources.userFile, input, rules());
+      const previous = options.loaded().profiles.find((p) => p.id === plan.next.id);
+      const signedIn = previous !== undefined && options.signedIn?.(previous.id) === true;
+      const change = describeProfileChange(previous, plan.next, signedIn);
+      if (change) {
+        // Only the person's answer in main applies it; the renderer's request is just a request.
+        const confirmed = options.confirm ? await options.confirm(change) : false;
+        if (!confirmed) {
+          throw new AppError(
+            'CANCELLED',
+            options.confirm
+              ? 'The change was not applied: it was not confirmed.'
+              : 'The change was not applied: it needs a confirmation this app cannot show here.',
+          );
+        }
+        // The stored session belongs to the old definition: end it there (revoked at the old
+        // origin) before the new definition exists.
+        if (change.signsOut) await options.signOut?.();
+      }
+      plan.write();
       return options.reload();
     },
     async remove(profileId) {

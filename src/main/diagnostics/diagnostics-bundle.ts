@@ -1,8 +1,9 @@
-import { closeSync, openSync, readSync, fstatSync, writeFileSync, renameSync } from 'node:fs';
+import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
 import { z } from 'zod';
 import { redact } from '../../shared/redact';
 import { SessionStateSchema, type SessionState } from '../../shared/session-state';
 import type { ResolvedProfile } from '../config/profile';
+import { writePrivateFileAtomic } from '../config/private-file';
 
 /**
  * The file a user hands to support: "Export diagnostics...".
@@ -221,7 +222,5 @@ export function readLogTail(file: string, maxLines: number): string[] {
 
 export function writeDiagnostics(file: string, bundle: DiagnosticsBundle): void {
   const checked = DiagnosticsBundleSchema.parse(bundle);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(checked, null, 2)}\n`, { mode: 0o600 });
-  renameSync(tmp, file);
+  writePrivateFileAtomic(file, `${JSON.stringify(checked, null, 2)}\n`);
 }

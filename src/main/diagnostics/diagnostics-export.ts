@@ -3,10 +3,11 @@ import { AppError } from '../../shared/errors';
 import type { AboutInfo, DiagnosticsExportResult } from '../../shared/ipc-contract';
 import type { SessionState } from '../../shared/session-state';
 import type { ResolvedProfile } from '../config/profile';
-import type { PolicyOutcome } from '../config/profiles-store';
+import type { PolicyOutcome } from '../policy/effective-policy';
 import type { CheckResult } from '../doctor/checks';
 import { checkKeychain } from '../doctor/keychain-check';
 import { runProfileChecksWith } from '../doctor/profile-checks';
+import type { SignedInContext } from '../doctor/identity-pool-checks';
 import type { HelpMenuExtension } from '../menu/app-menu';
 import type { NetTransport } from '../net/transport';
 import { collectDiagnostics, writeDiagnostics, type DiagnosticsBundle } from './diagnostics-bundle';
@@ -43,6 +44,8 @@ export interface DiagnosticsExportOptions {
   /** The keychain check; default: write, read back and delete a test entry through keytar. */
   keychainCheck?: () => Promise<CheckResult>;
   logFile?: string;
+  /** While signed in with an identity pool: the ID token for GetId and the token-free AWS view. */
+  identityPool?: () => SignedInContext | undefined;
 }
 
 export const EXPORT_DIAGNOSTICS_MENU_ITEM: HelpMenuExtension = Object.freeze({
@@ -87,7 +90,10 @@ export function createDiagnosticsExporter(options: DiagnosticsExportOptions): Di
       profile,
       session: options.session,
       runChecks: profile
-        ? async () => [...(await runProfileChecksWith(profile, options.transport)), await keychain()]
+        ? async () => [
+            ...(await runProfileChecksWith(profile, options.transport, options.identityPool?.())),
+            await keychain(),
+          ]
         : undefined,
       logFile: options.logFile,
     });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { detectLinuxSandbox, sandboxKeychainHint } from '../platform/linux-sandbox';
 import type { CheckResult } from './checks';
 
 /**
@@ -14,9 +15,18 @@ export interface KeychainLike {
   deletePassword(service: string, account: string): Promise<boolean>;
 }
 
-function keychainFix(platform: NodeJS.Platform): string {
+/** The backend keytar uses on each platform, named in the check's detail. */
+export function keychainBackend(platform: NodeJS.Platform): string {
+  if (platform === 'darwin') return 'macOS Keychain';
+  if (platform === 'win32') return 'Windows Credential Manager';
+  return 'Secret Service over D-Bus (libsecret)';
+}
+
+function keychainFix(platform: NodeJS.Platform, env: NodeJS.ProcessEnv = process.env): string {
   if (platform === 'darwin') return 'Unlock the login keychain (Keychain Access) and run the doctor again.';
   if (platform === 'win32') return 'Make sure Windows Credential Manager is available for this user.';
+  const hint = sandboxKeychainHint(detectLinuxSandbox(env, platform));
+  if (hint) return hint;
   return 'Install and unlock a Secret Service keyring (gnome-keyring or KWallet, plus libsecret-1-0) in a desktop session with D-Bus (DBUS_SESSION_BUS_ADDRESS set). Without one the app keeps sign-ins in memory only.';
 }
 
@@ -28,6 +38,7 @@ async function loadKeytar(): Promise<KeychainLike> {
 export async function checkKeychain(
   load: () => Promise<KeychainLike> = loadKeytar,
   platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<CheckResult> {
   const base = { id: 'keychain', title: 'OS keychain available' };
   const account = `doctor-probe:${randomBytes(6).toString('hex')}`;
@@ -51,13 +62,22 @@ export async function checkKeychain(
       return {
         ...base,
         status: 'fail',
-        detail: 'an entry written could not be read back',
-        fix: keychainFix(platform),
+        detail: `${keychainBackend(platform)}: an entry written could not be read back`,
+        fix: keychainFix(platform, env),
       };
     }
-    return { ...base, status: 'pass', detail: 'wrote, read back and deleted a test entry' };
+    return {
+      ...base,
+      status: 'pass',
+      detail: `${keychainBackend(platform)}: wrote, read back and deleted a test entry`,
+    };
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return { ...base, status: 'fail', detail: `keychain error: ${message}`, fix: keychainFix(platform) };
+    return {
+      ...base,
+      status: 'fail',
+      detail: `${keychainBackend(platform)} not usable: ${message}`,
+      fix: keychainFix(platform, env),
+    };
   }
 }

@@ -1,3 +1,4 @@
+import { checkIdentityPool, type SignedInContext } from './identity-pool-checks';
 import { createServer } from 'node:net';
 import type { ResolvedProfile } from '../config/profile';
 import { createNodeTransport } from '../net/node-transport';
@@ -79,6 +80,8 @@ export async function checkRedirectPort(redirectUri: string): Promise<CheckResul
 export async function runProfileChecksWith(
   profile: ResolvedProfile,
   transport: NetTransport,
+  /** The app's diagnostics while signed in: the identity pool is checked with the current ID token. */
+  signedIn?: SignedInContext,
 ): Promise<CheckResult[]> {
   const via = (result: CheckResult, url: string): CheckResult => ({
     ...result,
@@ -100,6 +103,7 @@ export async function runProfileChecksWith(
   const signOut = await checkSignOutUrl(profile, transport);
   results.push(signOut.status === 'skip' ? signOut : via(signOut, profile.domain));
   for (const api of profile.apis) results.push(via(await checkApi(api, transport), api.baseUrl));
+  results.push(...(await checkIdentityPool(profile, transport, signedIn)));
   return results;
 }
 

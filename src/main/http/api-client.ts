@@ -11,6 +11,8 @@ import { mapTransportError } from './transport-errors';
 import { RequestAbort } from './request-abort';
 import { shapeBody } from './response-body';
 import { checkRequestHeaders, filterResponseHeaders, mayNeedRedaction } from './safe-headers';
+import type { AwsCredentialSet, AwsCredentialSource } from '../aws/credential-set';
+import { signRequest } from '../aws/sigv4-signer';
 
 const redactIfNeeded = (text: string) => (mayNeedRedaction(text) ? redact(text) : text);
 
@@ -46,6 +48,8 @@ export interface ApiClient {
 export interface RequestBinding {
   apis: readonly ApiDefinition[];
   tokens: AccessTokenSource;
+  /** The identity pool's credentials, for sigv4 APIs; absent: such an API is refused. */
+  aws?: AwsCredentialSource;
 }
 
 export interface ApiClientOptions {
@@ -113,6 +117,27 @@ function tokenGetters(api: ApiDefinition | undefined, tokens: AccessTokenSource)
   };
 }
 
+/**
+ * A 403 that says the AWS credentials expired: API Gateway's `{"message":"The security token
+ * included in the request is expired"}` (x-amzn-ErrorType ExpiredTokenException), or a
+ * signature older than the service's window ("Signature expired").
+ */
+function hasExpiredCredentialsSignal(response: AxiosResponse<ArrayBuffer>): boolean {
+  if (response.status !== 403) return false;
+  const type = response.headers['x-amzn-errortype'];
+  if (typeof type === 'string' && /^ExpiredToken/i.test(type)) return true;
+  const raw = response.data as unknown;
+  const bytes =
+    raw instanceof Uint8Array ? raw : raw instanceof ArrayBuffer ? new Uint8Array(raw) : undefined;
+  if (!bytes || bytes.byteLength > 4096) return false;
+  const text = new TextDecoder().decode(bytes);
+  return /security token included in the request is expired|Signature expired/i.test(text);
+}
+
+type SigV4Auth = { type: 'sigv4'; service: string; region?: string | undefined };
+const sigV4Of = (api: ApiDefinition | undefined): SigV4Auth | undefined =>
+  typeof api?.auth === 'object' && api.auth.type === 'sigv4' ? api.auth : undefined;
+
 function encodeBody(request: ApiRequest, headers: Record<string, string>): string | undefined {
   if (request.body === undefined) return undefined;
   if (BODYLESS.has(request.method)) {
@@ -167,9 +192,22 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     const started = now();
     // Everything that can refuse the request runs before a token is fetched or a socket opened.
     // The binding is fixed here: the retry below uses the same session, never "the current" one.
-    const { apis, tokens } = bind();
+    const { apis, tokens, aws } = bind();
     const href = resolveApiHref(apis, req.api, req.path);
     const headers = checkRequestHeaders(req.headers);
+    const sigv4 = sigV4Of(apis.find((a) => a.name === req.api));
+    if (sigv4) {
+      // The signature's own headers are main's to set, never the page's.
+      const own = Object.keys(headers).find((name) => /^x-amz-/i.test(name));
+      if (own)
+        throw new AppError('HEADER_NOT_ALLOWED', `The header "${own}" is set by the app for signed APIs.`);
+      if (!aws) {
+        throw new AppError(
+          'AWS_CREDENTIALS_UNAVAILABLE',
+          `The API "${req.api}" needs AWS credentials, and this profile has no identity pool.`,
+        );
+      }
+    }
     const data = encodeBody(req, headers);
     if (inFlight.has(req.requestId)) {
       throw new AppError('IPC_INVALID_ARGUMENT', 'A request with this id is already running.');
@@ -186,11 +224,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     inFlight.set(req.requestId, abort);
     startSweeper();
 
-    const send = (token: string) =>
+    const sendWith = (sent: Record<string, string>) =>
       http.request<ArrayBuffer>({
         url: href,
         method: req.method,
-        headers: { accept: DEFAULT_ACCEPT, ...headers, authorization: `Bearer ${token}` },
+        headers: sent,
         data,
         signal: abort,
         maxRedirects: 0,
@@ -200,8 +238,38 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         validateStatus: ANY_STATUS,
         transformResponse: RAW_BODY,
       });
+    const send = (token: string) =>
+      sendWith({ accept: DEFAULT_ACCEPT, ...headers, authorization: `Bearer ${token}` });
 
     try {
+      if (sigv4 && aws) {
+        const region = sigv4.region ?? aws.region;
+        const signedSend = async (credentials: AwsCredentialSet) =>
+          sendWith(
+            await signRequest(
+              { method: req.method, url: href, headers: { accept: DEFAULT_ACCEPT, ...headers }, body: data },
+              credentials,
+              { service: sigv4.service, region },
+            ),
+          );
+        let credentials = await Promise.race([aws.current(), abort.whenAborted]);
+        let response = await signedSend(credentials);
+        let retried = false;
+        if (hasExpiredCredentialsSignal(response)) {
+          // One renewal and one retry, under the owner's once-per-lifetime cap; never a loop.
+          credentials = await Promise.race([aws.forceRefresh(credentials), abort.whenAborted]);
+          response = await signedSend(credentials);
+          retried = true;
+          if (hasExpiredCredentialsSignal(response)) {
+            throw new AppError(
+              'AWS_CREDENTIALS_REJECTED',
+              `The API "${req.api}" rejected the AWS credentials even after they were renewed.`,
+              { status: 403 },
+            );
+          }
+        }
+        return shapeResponse(response, req, href, apis, started, retried);
+      }
       // The token wait is raced against the abort (a refresh may be slow); axios itself rejects
       // on the abort signal, so the sends need no race.
       const bearer = tokenGetters(

@@ -12,6 +12,8 @@ export interface ApiDefinition {
   baseUrl: string;
   /** Which token main sends as the bearer; absent = the access token. */
   token?: 'access' | 'id' | undefined;
+  /** "bearer" (absent too) or SigV4 with the identity pool's AWS credentials (src/main/aws). */
+  auth?: 'bearer' | { type: 'sigv4'; service: string; region?: string | undefined } | undefined;
 }
 
 interface ParsedBase {

@@ -4,9 +4,9 @@ import type { AppError } from '../../shared/errors';
 /**
  * The abort handle of one API request (cancel by request id, or the overall timeout).
  *
- * Why not a Node AbortController: adding a listener to a Node AbortSignal costs about 25 µs
- * (it is tracked for AbortSignal.any), and a request needs two (axios's and ours), which alone
- * would be a third of the pipeline's budget against bare axios. axios accepts any
+ * Why not a Node AbortController: a listener on a Node AbortSignal is tracked for
+ * AbortSignal.any, and a request needs two (axios's and ours): together a large share of the
+ * pipeline's budget against bare axios (docs/performance.md, the IPC steps). axios accepts any
  * GenericAbortSignal ({ aborted, addEventListener, removeEventListener }), so this small one
  * serves axios, and `whenAborted` lets the token wait be cut short too.
  */

@@ -12,7 +12,7 @@ import { z } from 'zod';
  *   its restatement) leaves the channel on zod alone. test/ipc/compiled-schema.test.ts checks
  *   every channel against zod on generated payloads.
  * - A payload the validator refuses goes to zod, so the error the renderer sees (code and
- *   message) is zod's, exactly as before.
+ *   message) is zod's, the same as without the fast path.
  * - Lengths count code points in both (zod 4 and ajv agree); NaN and Infinity are refused by
  *   both (ajv's strictNumbers).
  * Why: at the IPC boundary zod's parse was the largest single cost of an `api:request` beyond

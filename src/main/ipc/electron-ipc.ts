@@ -3,7 +3,7 @@ import { invokeChannels, type InvokeChannel } from '../../shared/ipc-contract';
 import { createEventBroadcaster } from './event-broadcaster';
 import { registerInvokeHandlers, type IpcRegistrar } from './handle';
 import type { AppIpcHandlers } from './handlers';
-import { createSenderPolicy, type IpcSender } from './sender-policy';
+import { createSenderCheck, type IpcSender } from './senders';
 
 /**
  * Binds the plain-Node IPC pipeline to Electron: the real ipcMain as the registrar (this is
@@ -44,7 +44,7 @@ export function registerElectronIpc(options: ElectronIpcOptions): () => void {
   registerInvokeHandlers(
     {
       registrar,
-      senderPolicy: createSenderPolicy({
+      senderCheck: createSenderCheck({
         appUrls: options.appUrls,
         isAppWebContents: (id) => appWebContentsIds().has(id),
       }),

@@ -9,7 +9,7 @@ import {
 import { redact } from '../../shared/redact';
 import { compileSchema } from './compiled-schema';
 import { findPayloadProblem, type PayloadProblem } from './payload-guard';
-import type { IpcSender, SenderPolicy } from './sender-policy';
+import type { IpcSender, SenderCheck } from './senders';
 
 /**
  * The one place IPC handlers are registered. Every invoke goes through the same steps, in
@@ -38,7 +38,7 @@ export type InvokeHandlers = { [C in InvokeChannel]: InvokeHandler<C> };
 
 export interface HandleOptions {
   registrar: IpcRegistrar;
-  senderPolicy: SenderPolicy;
+  senderCheck: SenderCheck;
   /** Redacted one-line diagnostics (refused senders, unexpected errors); default: nowhere. */
   log?: (line: string) => void;
 }
@@ -67,14 +67,14 @@ export function toErrorShape(error: unknown, log?: (line: string) => void): AppE
 }
 
 export function createHandle(options: HandleOptions) {
-  const { registrar, senderPolicy, log } = options;
+  const { registrar, senderCheck, log } = options;
 
   return function handle<C extends InvokeChannel>(channel: C, handler: InvokeHandler<C>): void {
     // Compiled once per channel: a valid request skips zod's parser; an invalid one gets zod's error.
     const schema = compileSchema(invokeChannels[channel].request);
     registrar.handle(channel, async (sender, payload) => {
       try {
-        if (!senderPolicy.isTrusted(sender)) {
+        if (!senderCheck.isTrusted(sender)) {
           log?.(`ipc: refused ${channel} from webContents ${sender.id} (untrusted sender)`);
           return fail({ code: 'IPC_UNTRUSTED_SENDER', message: 'This window may not use the app.' });
         }

@@ -3,13 +3,15 @@ import type { ProfilesController } from '../config/profiles-controller';
 import type { ApiClient } from '../http/api-client';
 import { AppError } from '../../shared/errors';
 import type { DiagnosticsExporter } from '../diagnostics/diagnostics-export';
-import type { PolicyOutcome } from '../config/profiles-store';
+import type { PolicyOutcome } from '../policy/effective-policy';
 import type { UserProfilesEditor } from '../config/user-profiles';
 import { policyView } from '../policy/policy-view';
-import { createUiServices, type UiServices } from '../ui-services';
+import { createUiServices, type UiServices } from '../settings/ui-services';
 import { UpdateRefusal, type UpdateController } from '../updates/update-controller';
 import type { InvokeHandlers } from './handle';
 import type { EventEmitter } from './event-broadcaster';
+import type { CognitoAdmin } from '../aws/cognito-admin';
+import type { AccountOperations } from '../aws/account-operations';
 
 /**
  * One handler per invoke channel, over the session engine, the API client and profile
@@ -33,6 +35,11 @@ export interface HandlerDependencies {
   policy?: PolicyOutcome;
   /** Settings' add/edit/remove of the user's own profiles; omitted, both are refused. */
   userProfiles?: UserProfilesEditor;
+  /**
+   * The active profile's AWS side (src/main/aws): the user-pool admin console and the user's own
+   * account operations. Each getter throws a coded AppError when the profile has none.
+   */
+  aws?: { admin(): CognitoAdmin; account(): AccountOperations };
 }
 
 export interface AppIpcHandlers {
@@ -50,7 +57,12 @@ export function createHandlers({
   updates,
   policy,
   userProfiles,
+  aws,
 }: HandlerDependencies): AppIpcHandlers {
+  const awsSide = () => {
+    if (!aws) throw new AppError('CONFIG_INVALID', 'This environment has no AWS identity pool.');
+    return aws;
+  };
   const editor = (): UserProfilesEditor => {
     if (!userProfiles) throw new AppError('CONFIG_INVALID', 'Profiles cannot be changed here.');
     return userProfiles;
@@ -79,6 +91,10 @@ export function createHandlers({
       },
       'auth:sign-out': (request) => session.signOut({ endHostedUiSession: request.endHostedUiSession }),
       'session:get-state': async () => session.getState(),
+      'session:retry-now': async () => {
+        session.retryNow?.();
+        return null;
+      },
       'profiles:list': async () => profiles.list(),
       'profiles:switch': (request) => profiles.switchTo(request.profileId),
       'api:request': (request) => api.request(request),
@@ -109,6 +125,13 @@ export function createHandlers({
       'policy:get': async () => policyShown,
       'profiles:save': (request) => editor().save(request.profile),
       'profiles:remove': (request) => editor().remove(request.profileId),
+      'aws:admin-list-users': (request) => awsSide().admin().listUsers(request),
+      'aws:admin-get-user': (request) => awsSide().admin().getUser(request.username),
+      'aws:admin-list-groups': async () => ({ groups: await awsSide().admin().listGroups() }),
+      'aws:admin-change': (request) => awsSide().admin().change(request),
+      'account:sign-out-everywhere': () => awsSide().account().signOutEverywhere(),
+      'account:list-sessions': () => awsSide().account().listSessions(),
+      'account:revoke-session': (request) => awsSide().account().revokeSession(request.sessionId),
     },
     subscribeEvents(emit) {
       const unsubscribers = [

@@ -1,6 +1,6 @@
 import type { InvokeChannel, IpcResult } from '../../shared/ipc-contract';
 import type { IpcListener, IpcRegistrar } from './handle';
-import type { IpcSender } from './sender-policy';
+import type { IpcSender } from './senders';
 
 /**
  * An ipcMain stand-in holding listeners in a Map: the test transport and the bench call the

@@ -11,10 +11,11 @@ import type { PolicyScope, RawPolicy } from './policy-sources';
  *   resolvePolicy(raw: RawPolicy[]) -> EffectivePolicy; throws PolicyError (source + key) when any
  *                                      source does not validate: the app then fails closed
  *   NO_POLICY                          what applies where no policy exists
+ *   PolicyOutcome                      the policy in force, or why it could not be used
  *
  * Precedence (docs/policy.md): machine policy > user policy > the organisation profile file in
  * the installer > the user's profiles.json > development flags. This module settles the first
- * two; `config/profiles-store.ts` applies the result to the rest.
+ * two; `policy/profile-precedence.ts` applies the result to the rest.
  *
  * Rules that are choices, and why:
  *   - The profile list is a unit: it comes whole from the highest source that sets `profiles`
@@ -136,3 +137,6 @@ export function resolvePolicy(raw: readonly RawPolicy[]): EffectivePolicy {
     },
   };
 }
+
+/** The policy in force, or the reason it could not be used (then nobody is signed in). */
+export type PolicyOutcome = { policy: EffectivePolicy } | { error: PolicyError };

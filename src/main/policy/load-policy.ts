@@ -1,7 +1,6 @@
-import { resolvePolicy } from './effective-policy';
+import { resolvePolicy, type PolicyOutcome } from './effective-policy';
 import { PolicyError } from './policy-forms';
 import { readPolicySources, nodePolicyIo, type PolicyIo, type PolicyLocationOptions } from './policy-sources';
-import type { PolicyOutcome } from '../config/profiles-store';
 
 /**
  * Reads and settles the organisation policy at start. Never rejects: a policy that cannot be

@@ -1,5 +1,6 @@
 import plist from 'plist';
 import { AppError } from '../../shared/errors';
+import { describeJsonError } from '../../shared/json-position';
 import { POLICY_BOOLEAN_KEYS } from './policy-schema';
 
 /**
@@ -53,11 +54,13 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 export function fromJsonText(text: string, source: string): Record<string, unknown> {
   checkSize(text, source);
+  const json = text.replace(/^\uFEFF/, '');
   let value: unknown;
   try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (error) {
-    throw new PolicyError(source, '', `not valid JSON (${(error as Error).message})`);
+    value = JSON.parse(json);
+  } catch {
+    // V8's message quotes the text near the error (maybe a secret): the place only.
+    throw new PolicyError(source, '', `not valid JSON (at ${describeJsonError(json)})`);
   }
   if (!isPlainObject(value)) throw new PolicyError(source, '', 'must be a JSON object');
   return value;
@@ -68,8 +71,9 @@ export function fromPlistXml(xml: string, source: string): Record<string, unknow
   let value: unknown;
   try {
     value = plist.parse(xml);
-  } catch (error) {
-    throw new PolicyError(source, '', `not a valid property list (${(error as Error).message})`);
+  } catch {
+    // The parser's message may name text from the document: say only that it does not parse.
+    throw new PolicyError(source, '', 'not a valid property list');
   }
   if (!isPlainObject(value)) throw new PolicyError(source, '', 'the property list must be a dictionary');
   // Configuration profiles add their own bookkeeping keys to the managed preferences.

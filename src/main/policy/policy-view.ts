@@ -1,6 +1,5 @@
 import type { PolicyView } from '../../shared/ipc-contract';
-import type { PolicyOutcome } from '../config/profiles-store';
-import { NO_POLICY } from './effective-policy';
+import { NO_POLICY, type PolicyOutcome } from './effective-policy';
 
 /**
  * The organisation policy as the Settings screen shows it (PolicyViewSchema): per setting, is it

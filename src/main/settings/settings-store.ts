@@ -1,6 +1,8 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writePrivateFileAtomic } from '../config/private-file';
 import { AppError } from '../../shared/errors';
+import { describeJsonError } from '../../shared/json-position';
 import {
   SettingsSchema,
   type Settings,
@@ -44,11 +46,22 @@ export interface SettingsStore {
 }
 
 function readSettingsFile(file: string): Settings {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new SettingsFileError(
+      file,
+      '',
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`,
+    );
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new SettingsFileError(file, '', `not valid JSON (${(error as Error).message})`);
+    raw = JSON.parse(text);
+  } catch {
+    // V8's message quotes the text near the error: the line and column only.
+    throw new SettingsFileError(file, '', `not valid JSON (at ${describeJsonError(text)})`);
   }
   const parsed = SettingsSchema.partial().safeParse(raw);
   if (!parsed.success) {
@@ -86,15 +99,23 @@ export function createSettingsStore(options: { file?: string; now?: () => number
       const stamp = new Date(now()).toISOString().replace(/[:.]/g, '-');
       copyFileSync(file, `${file}.invalid-${stamp}`);
     }
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
-    renameSync(temporary, file);
+    writePrivateFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`);
   };
 
   return {
     get: view,
     async update(patch) {
-      const next = SettingsSchema.parse({ ...settings, ...patch });
+      // A coded refusal naming the setting, never a raw schema error (the contract checks first;
+      // this is the store's own line for any other caller).
+      const parsed = SettingsSchema.safeParse({ ...settings, ...patch });
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new AppError(
+          'IPC_INVALID_ARGUMENT',
+          `Setting ${issue?.path.map(String).join('.') || '(unknown)'} has a value this app does not know.`,
+        );
+      }
+      const next = parsed.data;
       if (next.language === settings.language && next.theme === settings.theme && !problem) return view();
       try {
         write(next);

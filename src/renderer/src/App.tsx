@@ -186,6 +186,28 @@ export function App(props: { settings: ReturnType<typeof useSettings> }) {
     }
   };
 
+  const signOutEverywhere = async () => {
+    setSigningOut(true);
+    setSignOutError(null);
+    try {
+      const result = await window.desktop.account.signOutEverywhere();
+      if (result.ok) {
+        setView('home');
+        setDrafts(EMPTY_DRAFTS);
+        setPlaceOwner(null);
+        setSessionEnded(null);
+        setSession(result.value);
+        announce(t('announce.signedOutEverywhere'));
+      } else if (result.error.code !== 'NOT_CONFIRMED') {
+        setSignOutError(result.error);
+      }
+    } catch {
+      setSignOutError(INTERNAL_ERROR);
+    } finally {
+      setSigningOut(false);
+    }
+  };
+
   const switchProfile = async (profileId: string) => {
     setSwitchingProfile(true);
     setSignInError(null);
@@ -300,6 +322,7 @@ export function App(props: { settings: ReturnType<typeof useSettings> }) {
         drafts={drafts}
         setDrafts={setDrafts}
         onSignOut={(end) => void signOut(end)}
+        onSignOutEverywhere={() => void signOutEverywhere()}
         signingOut={signingOut}
         signOutError={signOutError}
         degraded={degraded}

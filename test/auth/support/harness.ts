@@ -26,9 +26,9 @@ import type {
   PoolUserDefinition,
   RunningUserPool,
 } from '../../../tools/user-pool/types';
-import { launchBrowser } from '../../support/browser';
+import { launchBrowser } from '../../../tools/support/browser';
 import { assertPrivateKeyring } from '../../support/keyring-guard';
-import { freePort } from './ports';
+import { freePort } from '../../../tools/support/ports';
 
 export const CLIENT_ID = 'testdesktop0client01';
 export const CUSTOM_SCHEME = 'com.example.cognitodesktop:/callback';

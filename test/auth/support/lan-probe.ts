@@ -6,7 +6,7 @@
 import { openLoopbackListener } from '../../../src/main/auth/loopback-listener';
 import { LAN_IPV4, LAN_IPV6 } from '../../support/lan-namespace';
 import { connectionOutcome } from './http';
-import { freePort } from './ports';
+import { freePort } from '../../../tools/support/ports';
 
 const accept = () => ({
   kind: 'accept' as const,

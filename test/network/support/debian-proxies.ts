@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../auth/support/ports';
+import { freePort } from '../../../tools/support/ports';
 
 /**
  * Real proxies from Debian, started by a test on a loopback port and stopped by it:

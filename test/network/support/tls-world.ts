@@ -10,8 +10,8 @@ import type { NetTransport } from '../../../src/main/net/transport';
 import { startDemoApi, type RunningDemoApi } from '../../../tools/demo-api/demo-api';
 import { startUserPool } from '../../../tools/user-pool/index';
 import type { RunningUserPool } from '../../../tools/user-pool/types';
-import { freePort } from '../../auth/support/ports';
-import { launchBrowser } from '../../support/browser';
+import { freePort } from '../../../tools/support/ports';
+import { launchBrowser } from '../../../tools/support/browser';
 import { assertPrivateKeyring } from '../../support/keyring-guard';
 import { createTestCa, type ServerCert, type TestCa } from './test-ca';
 

@@ -1,6 +1,6 @@
 import type { Session } from '../../../src/main/auth/session';
 import type { SessionState } from '../../../src/shared/session-state';
-import type { ScaleRig } from '../../../tools/load/scale-rig';
+import type { ScaleRig } from '../../../tools/support/scale-rig';
 
 /** Polls `check` every 50 ms until it returns true; throws naming `what` after `timeoutMs`. */
 export async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {

@@ -8,7 +8,7 @@ import {
   type RunningUpstreamIdp,
   type RunningUserPool,
 } from '../../../tools/user-pool';
-import { launchBrowser } from '../../support/browser';
+import { launchBrowser } from '../../../tools/support/browser';
 import { startCallbackServer, type CallbackServer } from './callback-server';
 import { SECRET_CLIENT_ID, TEST_CLIENT_ID, testPoolDefinition } from './pool-fixtures';
 

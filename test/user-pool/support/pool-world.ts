@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { startUserPool, type RunningUserPool } from '../../../tools/user-pool';
-import { launchBrowser } from '../../support/browser';
+import { launchBrowser } from '../../../tools/support/browser';
 import { startCallbackServer, type CallbackServer } from './callback-server';
 import { testPoolDefinition } from './pool-fixtures';
 

@@ -1,27 +1,26 @@
 import type { SessionState } from '../../../shared/session-state';
-import { formatDuration, formatRetry } from '../format-time';
+import { formatDuration } from '../format-time';
 import { Msg, useFormat, useT } from '../i18n';
 import { useNow } from '../hooks/use-now';
 import type { SessionHistory } from '../session-history';
+import { timelineEntries } from '../timeline-entries';
+import { OutageLine, outagePhase } from './OfflineStatus';
 import { SessionTimeline } from './SessionTimeline';
 
 type SignedIn = Extract<SessionState, { status: 'signed-in' }>;
 
 /** Token lifetime, last refresh and connection state. The countdown is a timer, not a live region. */
-export function SessionPanel(props: { session: SignedIn; history: SessionHistory }) {
+export function SessionPanel(props: { session: SignedIn; history: SessionHistory; degraded: boolean }) {
   const t = useT();
   const format = useFormat();
   const now = useNow(1000);
   const { session } = props;
   const remaining = session.accessTokenExpiresAt - now;
-  const stateLabel =
-    session.connectivity === 'online'
-      ? t('session.state.online')
-      : session.connectivity === 'refreshing'
-        ? t('session.state.refreshing')
-        : session.nextRetryAt === undefined
-          ? t('session.state.offline')
-          : t('session.state.offlineRetry', { retry: formatRetry(session.nextRetryAt - now, t) });
+  // An outage (offline, or a try running after one) reads as such, with the countdown to the
+  // next try; a refresh while all is well is just "Refreshing…". "Retry now" is on the banner.
+  const outage =
+    session.connectivity === 'offline' || (props.degraded && session.connectivity === 'refreshing');
+  const phase = outagePhase(session, now);
 
   return (
     <section className="card" aria-labelledby="session-heading">
@@ -49,8 +48,21 @@ export function SessionPanel(props: { session: SignedIn; history: SessionHistory
         </dd>
         <dt>{t('session.state')}</dt>
         <dd>
-          <span className={`state state-${session.connectivity}`} data-testid="connectivity">
-            {stateLabel}
+          <span
+            className={`state state-${outage ? 'offline' : session.connectivity}`}
+            data-testid="connectivity"
+          >
+            {session.connectivity === 'online'
+              ? t('session.state.online')
+              : !outage
+                ? t('session.state.refreshing')
+                : t('session.state.offline')}
+            {outage && phase.phase !== 'waiting' ? (
+              <>
+                {' — '}
+                <OutageLine phase={phase} inline />
+              </>
+            ) : null}
           </span>
         </dd>
         <dt>{t('session.storage')}</dt>
@@ -70,7 +82,7 @@ export function SessionPanel(props: { session: SignedIn; history: SessionHistory
         </p>
       ) : null}
       {session.accessTokenExpiresAt > 0 ? (
-        <SessionTimeline session={session} history={props.history} now={now} />
+        <SessionTimeline entries={timelineEntries(session, props.history)} now={now} />
       ) : null}
     </section>
   );

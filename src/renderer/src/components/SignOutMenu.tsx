@@ -11,6 +11,8 @@ export function SignOutMenu(props: {
   onSignOut: (endHostedUiSession: boolean) => void;
   /** Present when the profile uses Cognito managed login 2: opens /passkeys/add in the browser. */
   onAddPasskey?: () => void;
+  /** "Sign out everywhere" (GlobalSignOut); absent: not offered. */
+  onSignOutEverywhere?: () => void;
 }) {
   const t = useT();
   const [open, setOpen] = useState(false);
@@ -95,6 +97,24 @@ export function SignOutMenu(props: {
         <p id={`${panelId}-forget`} className="hint">
           {t('account.signOutForget.hint')}
         </p>
+        {props.onSignOutEverywhere ? (
+          <>
+            <button
+              type="button"
+              disabled={props.busy}
+              aria-describedby={`${panelId}-everywhere`}
+              onClick={() => {
+                setOpen(false);
+                props.onSignOutEverywhere?.();
+              }}
+            >
+              {t('account.signOutEverywhere')}
+            </button>
+            <p id={`${panelId}-everywhere`} className="hint">
+              {t('account.signOutEverywhere.hint')}
+            </p>
+          </>
+        ) : null}
       </div>
     </div>
   );

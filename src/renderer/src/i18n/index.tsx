@@ -82,6 +82,14 @@ export function useFormat() {
           second: '2-digit',
           ...(numeric ? { hourCycle: 'h23' as const } : {}),
         }),
+      /** An axis label: 14:05 (or 14:05:09 when the ticks are seconds apart). */
+      axisTime: (epochMs: number, withSeconds: boolean) =>
+        intl.formatTime(epochMs, {
+          hour: '2-digit',
+          minute: '2-digit',
+          ...(withSeconds ? { second: '2-digit' as const } : {}),
+          ...(numeric ? { hourCycle: 'h23' as const } : {}),
+        }),
       /** Date and time, for tooltips and detail views. */
       dateTime: (epochMs: number) =>
         numeric

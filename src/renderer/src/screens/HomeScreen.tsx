@@ -1,7 +1,7 @@
 import type { ProfileSummary } from '../../../shared/ipc-contract';
 import type { SessionState } from '../../../shared/session-state';
-import { DemoBadge } from '../components/DemoBadge';
 import { SessionPanel } from '../components/SessionPanel';
+import { AwsAccessPanel } from '../components/AwsAccessPanel';
 import { useFocusOnMount } from '../hooks/use-focus-on-mount';
 import { useT } from '../i18n';
 import type { SessionHistory } from '../session-history';
@@ -13,6 +13,8 @@ export function HomeScreen(props: {
   session: SignedIn;
   history: SessionHistory;
   profile: ProfileSummary | undefined;
+  /** An outage is under way (offline, or retrying after being offline). */
+  degraded: boolean;
 }) {
   const t = useT();
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
@@ -51,12 +53,12 @@ export function HomeScreen(props: {
               )}
             </dd>
             <dt>{t('home.environment')}</dt>
-            <dd>
-              {props.profile?.label ?? t('home.unknown')} {props.profile?.demo ? <DemoBadge /> : null}
-            </dd>
+            {/* The header's badge already says "Demo user pool": once is enough. */}
+            <dd data-testid="environment">{props.profile?.label ?? t('home.unknown')}</dd>
           </dl>
         </section>
-        <SessionPanel session={props.session} history={props.history} />
+        <SessionPanel session={props.session} history={props.history} degraded={props.degraded} />
+        {props.session.aws ? <AwsAccessPanel aws={props.session.aws} /> : null}
       </div>
     </section>
   );

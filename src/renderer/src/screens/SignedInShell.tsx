@@ -5,7 +5,7 @@ import type { UiError } from '../api-call';
 import { DemoBadge } from '../components/DemoBadge';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { SignOutMenu } from '../components/SignOutMenu';
-import { formatRetry } from '../format-time';
+import { OutageLine, RetryNowButton, outagePhase } from '../components/OfflineStatus';
 import { useFormat, useT } from '../i18n';
 import { useNow } from '../hooks/use-now';
 import type { NoteDrafts } from '../notes-model';
@@ -14,9 +14,11 @@ import { AdminScreen } from './AdminScreen';
 import { ApiConsoleScreen } from './ApiConsoleScreen';
 import { HomeScreen } from './HomeScreen';
 import { NotesScreen } from './NotesScreen';
+import { PoolAdminScreen } from './PoolAdminScreen';
+import { SessionsScreen } from './SessionsScreen';
 import { SettingsScreen, type SettingsScreenProps } from './SettingsScreen';
 
-export type View = 'home' | 'notes' | 'admin' | 'console' | 'settings';
+export type View = 'home' | 'notes' | 'admin' | 'console' | 'sessions' | 'settings';
 type SignedIn = Extract<SessionState, { status: 'signed-in' }>;
 
 export const ADMIN_GROUP = 'admin';
@@ -32,6 +34,8 @@ export function SignedInShell(props: {
   drafts: NoteDrafts;
   setDrafts: Dispatch<SetStateAction<NoteDrafts>>;
   onSignOut: (endHostedUiSession: boolean) => void;
+  /** GlobalSignOut (confirmed in main's dialog), then this device signs out. */
+  onSignOutEverywhere: () => void;
   signingOut: boolean;
   signOutError: UiError | null;
   /** An outage is under way (offline, or retrying after being offline). */
@@ -39,12 +43,16 @@ export function SignedInShell(props: {
 }) {
   const t = useT();
   const { session, view } = props;
-  const isAdmin = session.user.groups.includes(ADMIN_GROUP);
+  // With an identity pool the Admin page is the user pool itself and the role decides: everyone
+  // sees the link, and a role without the permissions gets the page's explanation.
+  const poolAdmin = props.profile?.identityPool === true;
+  const isAdmin = poolAdmin || session.user.groups.includes(ADMIN_GROUP);
   const links: Array<{ view: View; label: string }> = [
     { view: 'home', label: t('nav.home') },
     { view: 'notes', label: t('nav.notes') },
     ...(isAdmin ? [{ view: 'admin' as const, label: t('nav.admin') }] : []),
     { view: 'console', label: t('nav.console') },
+    ...(props.profile?.sessionTracking ? [{ view: 'sessions' as const, label: t('nav.sessions') }] : []),
     { view: 'settings', label: t('nav.settings') },
   ];
 
@@ -79,6 +87,7 @@ export function SignedInShell(props: {
           {...(props.profile?.passkeys
             ? { onAddPasskey: () => void window.desktop.auth.addPasskey().catch(() => undefined) }
             : {})}
+          onSignOutEverywhere={props.onSignOutEverywhere}
         />
       </header>
       {session.connectivity === 'offline' || (props.degraded && session.connectivity === 'refreshing') ? (
@@ -89,10 +98,22 @@ export function SignedInShell(props: {
       ) : null}
       <main className="content" id="content">
         {view === 'home' ? (
-          <HomeScreen session={session} history={props.history} profile={props.profile} />
+          <HomeScreen
+            session={session}
+            history={props.history}
+            profile={props.profile}
+            degraded={props.degraded}
+          />
         ) : null}
         {view === 'notes' ? <NotesScreen drafts={props.drafts} setDrafts={props.setDrafts} /> : null}
-        {view === 'admin' ? <AdminScreen /> : null}
+        {view === 'admin' ? (
+          poolAdmin ? (
+            <PoolAdminScreen roleName={session.aws?.status === 'ready' ? session.aws.roleName : null} />
+          ) : (
+            <AdminScreen />
+          )
+        ) : null}
+        {view === 'sessions' ? <SessionsScreen /> : null}
         {view === 'console' ? <ApiConsoleScreen apis={props.profile?.apis ?? []} /> : null}
         {view === 'settings' ? <SettingsScreen {...props.settings} /> : null}
       </main>
@@ -107,6 +128,7 @@ function OfflineBanner(props: { session: SignedIn }) {
   const now = useNow(1000);
   const { session } = props;
   const valid = session.accessTokenExpiresAt > now;
+  const phase = outagePhase(session, now);
   return (
     <div className="banner banner-offline" data-testid="offline-banner">
       <p role="status">
@@ -115,13 +137,10 @@ function OfflineBanner(props: { session: SignedIn }) {
           ? t('offline.keepWorking', { time: format.time(session.accessTokenExpiresAt) })
           : t('offline.wait')}
       </p>
-      {session.connectivity === 'refreshing' ? (
-        <p>{t('offline.reconnecting')}</p>
-      ) : session.nextRetryAt !== undefined ? (
-        <p>
-          {t('offline.nextRetry')} <span role="timer">{formatRetry(session.nextRetryAt - now, t)}</span>.
-        </p>
-      ) : null}
+      <p data-testid="offline-next">
+        <OutageLine phase={phase} />
+      </p>
+      <RetryNowButton phase={phase} />
     </div>
   );
 }

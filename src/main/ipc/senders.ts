@@ -18,11 +18,11 @@ export interface IpcSender {
   senderFrame: IpcSenderFrame | null;
 }
 
-export interface SenderPolicy {
+export interface SenderCheck {
   isTrusted(sender: IpcSender): boolean;
 }
 
-export interface SenderPolicyOptions {
+export interface SenderCheckOptions {
   /** True for webContents ids of windows this app created. */
   isAppWebContents(id: number): boolean;
   /**
@@ -49,7 +49,7 @@ function matcherFor(appUrl: string): Matcher {
     url.protocol === app.protocol && url.host === app.host && url.username === '' && url.password === '';
 }
 
-export function createSenderPolicy(options: SenderPolicyOptions): SenderPolicy {
+export function createSenderCheck(options: SenderCheckOptions): SenderCheck {
   const matchers = options.appUrls.map(matcherFor);
   // Verdicts by URL text: a window sends many messages from the same page, and parsing two
   // URLs per message would be most of the sender check's cost. Bounded; a pure function.

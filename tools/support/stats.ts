@@ -1,4 +1,4 @@
-/** Small measurement helpers shared by the load bench and the soak. */
+/** Small measurement helpers shared by the benches, the fleet run and the soak. */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -30,4 +30,12 @@ export function liveHeapMiB(): number {
   collectGarbage();
   collectGarbage();
   return process.memoryUsage().heapUsed / (1024 * 1024);
+}
+
+/** The median of a sample (the mean of the two middle values for an even count); 0 for none. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }

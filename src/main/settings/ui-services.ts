@@ -1,6 +1,6 @@
-import type { AboutInfo, AppCommand } from '../shared/ipc-contract';
-import { resolveLanguage, type Language } from '../shared/languages';
-import { createSettingsStore, type SettingsStore } from './settings/settings-store';
+import type { AboutInfo, AppCommand } from '../../shared/ipc-contract';
+import { resolveLanguage, type Language } from '../../shared/languages';
+import { createSettingsStore, type SettingsStore } from './settings-store';
 
 /**
  * What the desktop-UI channels need from main: the settings store, the OS languages, the About

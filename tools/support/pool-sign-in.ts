@@ -1,7 +1,7 @@
 import * as client from 'openid-client';
 import type { Browser } from 'playwright-core';
-import type { RunningUserPool } from '../../tools/user-pool/types';
-import { launchBrowser } from './browser';
+import type { RunningUserPool } from '../user-pool/types';
+import { fillHostedUiLogin, launchBrowser } from './browser';
 
 export interface PoolSignInOptions {
   clientId: string;
@@ -76,9 +76,7 @@ export async function signInWithBrowser(
     let callbackUrl: string;
     try {
       await page.goto(authorizeUrl.href, { timeout });
-      await page.getByLabel('Username').fill(options.username, { timeout });
-      await page.getByLabel('Password').fill(options.password, { timeout });
-      await page.getByRole('button', { name: 'Sign in' }).click({ timeout });
+      await fillHostedUiLogin(page, options, timeout);
       callbackUrl = await Promise.race([
         callback,
         new Promise<never>((_, reject) => {

@@ -9,16 +9,16 @@
  * count is what reached the server, not what a client believes it sent.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createCredentialStore } from '../../src/main/auth/credential-store';
+import { createCredentialStore, sessionBindingOf } from '../../src/main/auth/credential-store';
 import type { CredentialStore, KeytarLike } from '../../src/main/auth/credential-store';
 import { createSession } from '../../src/main/auth/session';
 import type { CreateSessionOptions, Session } from '../../src/main/auth/session';
 import { parseProfile } from '../../src/main/config/profile';
 import type { ResolvedProfile } from '../../src/main/config/profile';
-import { signInWithBrowser } from '../../test/support/pool-sign-in';
+import { signInWithBrowser } from './pool-sign-in';
+import { freePort } from './ports';
 import { startDemoApi } from '../demo-api/index';
 import type { RunningDemoApi } from '../demo-api/index';
 import { startUserPool } from '../user-pool/index';
@@ -68,18 +68,6 @@ export interface ScaleRig {
   close(): Promise<void>;
 }
 
-export async function freeLoopbackPort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 export function rigPoolDefinition(redirectUri: string, tokenSeconds: number): PoolDefinition {
   return {
     region: 'us-east-1',
@@ -123,7 +111,7 @@ export async function startScaleRig(options: ScaleRigOptions & { redirectUri?: s
     cleanups.length = 0;
   };
   try {
-    const redirectUri = options.redirectUri ?? `http://127.0.0.1:${await freeLoopbackPort()}/callback`;
+    const redirectUri = options.redirectUri ?? `http://127.0.0.1:${await freePort()}/callback`;
     let localPool: RunningUserPool | undefined;
     let pool: RunningPoolLike;
     if (options.pool) {
@@ -198,7 +186,10 @@ export async function startScaleRig(options: ScaleRigOptions & { redirectUri?: s
           scopes: RIG_SCOPES,
         });
         if (!tokens.refresh_token) throw new Error('scale rig: the pool issued no refresh token');
-        await credentialStore().save({ refreshToken: tokens.refresh_token });
+        await credentialStore().save({
+          refreshToken: tokens.refresh_token,
+          binding: sessionBindingOf(profile),
+        });
         return tokens.refresh_token;
       },
       newSession(overrides = {}) {

@@ -109,3 +109,28 @@ export async function startPrivateKeyring(): Promise<PrivateKeyring> {
     },
   };
 }
+
+export interface EnteredKeyring {
+  keyring: PrivateKeyring;
+  /** Stops the keyring and gives this process back the environment it had before. */
+  leave(): Promise<void>;
+}
+
+/**
+ * Starts a private keyring and points this process at it (libsecret reads the environment on its
+ * first connection, so call this before the first keytar use). `TEST_PRIVATE_KEYRING_DIR` is what
+ * test/support/keyring-guard.ts checks before any keytar use in a test.
+ */
+export async function enterPrivateKeyring(): Promise<EnteredKeyring> {
+  const saved = { ...process.env };
+  const keyring = await startPrivateKeyring();
+  Object.assign(process.env, keyring.env, { TEST_PRIVATE_KEYRING_DIR: keyring.keyringDir });
+  return {
+    keyring,
+    async leave() {
+      await keyring.stop();
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    },
+  };
+}

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createExternalOpener, isAllowedLink, isHostedUiUrl } from '../../src/main/external-url-policy';
+import { createExternalOpener, isAllowedLink, isHostedUiUrl } from '../../src/main/external-links';
 import { AppError } from '../../src/shared/errors';
 
 const hostedUi = { domain: 'https://myapp.auth.us-east-1.amazoncognito.com' };
 
-describe('external URL policy', () => {
+describe('external links', () => {
   it('allows the active profile authorize and logout endpoints with any query', () => {
     expect(
       isHostedUiUrl(`${hostedUi.domain}/oauth2/authorize?response_type=code&client_id=x&state=y`, hostedUi),
