@@ -8,6 +8,7 @@ import { createBoundApiClient } from './app/bound-api';
 import { createDeepLinkHandler } from './app/deep-links';
 import { applyProfileNetwork } from './app/network';
 import { createAppProfiles } from './app/profiles';
+import { passkeyAddUrl } from './auth/passkeys';
 import { createProviderCache } from './auth/provider-cache';
 import { createProviderDiskCache } from './auth/provider-disk-cache';
 import { createSession, type CreateSessionOptions, type Session } from './auth/session';
@@ -147,7 +148,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     openExternal: options.openExternal,
     activeHostedUi: () => {
       const profile = profiles.store.active();
-      return profile ? { domain: profile.domain } : undefined;
+      // Managed login 2 (profile managedLogin): /passkeys/add is admitted too (auth/passkeys.ts).
+      return profile ? { domain: profile.domain, passkeys: profile.managedLogin === 2 } : undefined;
     },
     log: (line) => log.warn(line),
   });
@@ -224,8 +226,17 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         ...(options.logFile ? { logFile: options.logFile } : {}),
       })
     : undefined;
+  // "Add a passkey..." (account menu): managed login's /passkeys/add in the system browser.
+  const sessionController: SessionController = {
+    ...active.facade,
+    addPasskey: async () => {
+      const profile = profiles.store.active();
+      if (!profile) throw new AppError('CONFIG_INVALID', profiles.noProfileReason());
+      await external.openHostedUi(passkeyAddUrl(profile));
+    },
+  };
   const handlers = createHandlers({
-    session: active.facade,
+    session: sessionController,
     api,
     profiles: profiles.store,
     ui,

@@ -12,6 +12,8 @@ import { AppError } from '../shared/errors';
 export interface HostedUiTarget {
   /** Hosted UI base URL of the active profile, without a trailing slash. */
   domain: string;
+  /** Managed login 2 (profile `managedLogin: 2`): `/passkeys/add` is admitted too. */
+  passkeys?: boolean;
 }
 
 /** https origins the renderer may link to (opened in the system browser, never in the app). */
@@ -30,9 +32,13 @@ function parse(raw: string): URL | undefined {
 }
 
 /** The exact endpoint URLs (no query) a Hosted UI domain serves the browser from. */
-export function hostedUiEndpoints(domain: string): string[] {
+export function hostedUiEndpoints(domain: string, options: { passkeys?: boolean } = {}): string[] {
   const base = domain.replace(/\/+$/, '');
-  return [`${base}/oauth2/authorize`, `${base}/logout`];
+  return [
+    `${base}/oauth2/authorize`,
+    `${base}/logout`,
+    ...(options.passkeys ? [`${base}/passkeys/add`] : []),
+  ];
 }
 
 /** True when `raw` is the active profile's authorize or logout endpoint, with any query. */
@@ -42,7 +48,7 @@ export function isHostedUiUrl(raw: string, target: HostedUiTarget | undefined): 
   if (!url || url.username || url.password || url.hash) return false;
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return false;
   const endpoint = `${url.origin}${url.pathname}`;
-  return hostedUiEndpoints(target.domain).some((allowed) => {
+  return hostedUiEndpoints(target.domain, { passkeys: target.passkeys === true }).some((allowed) => {
     const a = parse(allowed);
     // Compare parsed forms so default ports and case in the host cannot slip past.
     return a !== undefined && `${a.origin}${a.pathname}` === endpoint;

@@ -11,6 +11,7 @@ import { registerElectronIpc } from './ipc/electron-ipc';
 import { QUIT_DISPOSE_WAIT_MS, refusedDebugSwitch, settleWithin } from './launch-options';
 import { createMainLog } from './log/electron-log';
 import { createElectronTransport } from './net/electron-net-transport';
+import { desktopUserAgent } from './net/user-agent';
 import { loadOrganisationPolicy } from './policy/load-policy';
 import { APP_ID, POLICY_ORGANISATION } from './policy/policy-sources';
 import { createAppUpdates, runAppUpdates } from './updates/electron-updates';
@@ -107,7 +108,15 @@ function run(): void {
         openExternal: (url) => shell.openExternal(url),
         isOnline: () => net.isOnline(),
         // Every main-process request on Chromium's stack: OS proxy/PAC, the OS trust store.
-        transport: createElectronTransport(),
+        transport: createElectronTransport({
+          // Cognito's session list (ListUserSessions' DeviceType) names the app by it.
+          userAgent: desktopUserAgent({
+            appVersion: app.getVersion(),
+            platform: process.platform,
+            osVersion: process.getSystemVersion(),
+            arch: process.arch,
+          }),
+        }),
         preferredSystemLanguages: () => app.getPreferredSystemLanguages(),
         chooseDiagnosticsPath: electronSaveDialog(() => mainWindow),
         confirmProfileChange: electronConfirmDialog(

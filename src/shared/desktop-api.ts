@@ -31,6 +31,7 @@ export function createDesktopApi(transport: DesktopTransport) {
       signInLink: () => call('auth:sign-in-link', {}),
       cancelSignIn: () => call('auth:cancel-sign-in', {}),
       reopenBrowser: () => call('auth:reopen-browser', {}),
+      addPasskey: () => call('auth:add-passkey', {}),
       signOut: (options: RequestOf<'auth:sign-out'>) => call('auth:sign-out', options),
     }),
     session: Object.freeze({

@@ -117,6 +117,8 @@ export const ProfileSummarySchema = z
       .array(z.object({ label: z.string() }).strict())
       .max(10)
       .optional(),
+    /** Cognito managed login 2: the account menu offers "Add a passkey...". */
+    passkeys: z.boolean().optional(),
   })
   .strict();
 export type ProfileSummary = z.infer<typeof ProfileSummarySchema>;
@@ -348,6 +350,8 @@ export const invokeChannels = {
   },
   'auth:cancel-sign-in': { request: Empty, response: z.null() },
   'auth:reopen-browser': { request: Empty, response: z.null() },
+  // Managed login's /passkeys/add in the system browser (profile managedLogin 2 only).
+  'auth:add-passkey': { request: Empty, response: z.null() },
   'auth:sign-out': {
     request: z.object({ endHostedUiSession: z.boolean() }).strict(),
     response: SessionStateSchema,

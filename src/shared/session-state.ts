@@ -23,7 +23,19 @@ export const SessionUserSchema = z
   .strict();
 export type SessionUser = z.infer<typeof SessionUserSchema>;
 
-export const SignedOutReasonSchema = z.enum(['none', 'user', 'expired', 'revoked', 'error']);
+/**
+ * Why the session is signed out. `signed-out-elsewhere`: the IdP refused the refresh token
+ * (invalid_grant) with no local cause (no sign-out here, no expiry known to the app): Cognito
+ * evicted the session (the per-user session limit) or the user signed out on another device.
+ */
+export const SignedOutReasonSchema = z.enum([
+  'none',
+  'user',
+  'expired',
+  'revoked',
+  'signed-out-elsewhere',
+  'error',
+]);
 export type SignedOutReason = z.infer<typeof SignedOutReasonSchema>;
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cognitoIssuer, parseProfile } from '../../src/main/config/profile';
+import { cognitoIssuer, parseProfile, sessionLifetimeMs } from '../../src/main/config/profile';
 import { isLoopbackHost } from '../../src/shared/loopback';
 import { AppError } from '../../src/shared/errors';
 
@@ -116,5 +116,22 @@ describe('profile schema', () => {
     const { profile } = parseProfile({ ...rest, redirect: { loopback: ['http://127.0.0.1:1234/callback'] } });
     expect(profile.redirect.prefer).toBe('loopback');
     expect(profile.apis).toEqual([]);
+  });
+});
+
+describe('sessionLifetime (the refresh token validity: when the session must end)', () => {
+  it('reads a number and a unit', () => {
+    const ms = (v: string) => sessionLifetimeMs(parseProfile({ ...base, sessionLifetime: v }).profile);
+    expect(ms('30d')).toBe(30 * 86_400_000);
+    expect(ms('12h')).toBe(12 * 3_600_000);
+    expect(ms('90m')).toBe(90 * 60_000);
+    expect(ms('60s')).toBe(60_000);
+    expect(sessionLifetimeMs(parseProfile(base).profile)).toBeUndefined();
+  });
+
+  it('refuses other forms and more than Cognito allows, naming the field', () => {
+    for (const bad of ['30', '0d', '1.5h', '30 d', '3651d', '1w']) {
+      expect(() => parseProfile({ ...base, sessionLifetime: bad })).toThrow(/sessionLifetime/);
+    }
   });
 });

@@ -80,6 +80,7 @@ describe('contract coverage', () => {
       'auth.signInLink': 'auth:sign-in-link',
       'auth.cancelSignIn': 'auth:cancel-sign-in',
       'auth.reopenBrowser': 'auth:reopen-browser',
+      'auth.addPasskey': 'auth:add-passkey',
       'auth.signOut': 'auth:sign-out',
       'session.get': 'session:get-state',
       'session.retryNow': 'session:retry-now',

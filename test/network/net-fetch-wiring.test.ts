@@ -92,6 +92,13 @@ describe('net.fetch transport wiring in the built bundle (recording stand-in)', 
       hasSignal: true,
     });
     expect(setProxy!.seq).toBeLessThan(fetches[0]!.seq);
+    // Every request names the app (net/user-agent.ts), also where openid-client sets its own.
+    const userAgent = /^CognitoDesktop\/\d+\.\d+\.\d+\S* \((Linux|macOS|Windows) 6\.1\.0-stand-in; \w+\)$/;
+    expect(records.find((r) => r.kind === 'session.setUserAgent')).toMatchObject({
+      partition: NETWORK_PARTITION,
+      userAgent: expect.stringMatching(userAgent),
+    });
+    for (const f of fetches) expect(String(f['userAgent'])).toMatch(userAgent);
     const opened = records
       .filter((r) => r.kind === 'shell.openExternal')
       .map((r) => String(r['url']))

@@ -352,6 +352,36 @@ describe('signed-in states (scripted main)', () => {
       await page.context().close();
     }
   });
+
+  it('says "signed out elsewhere" for that reason, not a generic expiry (issue 28)', async () => {
+    const now = Date.now();
+    const { page, transport } = await openPage({
+      state: {
+        status: 'signed-in',
+        user: { sub: 's-4', username: 'carol', groups: [] },
+        accessTokenExpiresAt: now + 3_600_000,
+        lastRefreshAt: now,
+        connectivity: 'online',
+        storage: KEYCHAIN,
+      },
+    });
+    try {
+      await page.getByRole('heading', { name: 'Welcome, carol' }).waitFor();
+      transport.emit('session:changed', {
+        status: 'signed-out',
+        reason: 'signed-out-elsewhere',
+        storage: KEYCHAIN,
+      });
+      await page.getByTestId('session-ended').waitFor();
+      const text = await page.getByTestId('session-ended').textContent();
+      expect(text).toContain(
+        "You were signed out: your organisation's session limit was reached or you signed out on another device.",
+      );
+      expect(text).not.toMatch(/expired/);
+    } finally {
+      await page.context().close();
+    }
+  });
 });
 
 describe('keyboard use', () => {

@@ -80,6 +80,7 @@ describe('npm run user-pool (the CLI)', () => {
         'identityApiEndpoint',
         'idpApiEndpoint',
         'issuer',
+        'issuerType',
         'jwksUri',
         'region',
         'userPoolId',

@@ -1,5 +1,6 @@
 import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
+import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import {
   CognitoJwtInvalidClientIdError,
@@ -17,6 +18,7 @@ import {
   WaitPeriodNotYetEndedJwkError,
 } from 'aws-jwt-verify/error';
 import { AppError } from '../../src/shared/errors';
+import { otherIssuerForm } from '../../src/shared/issuer-forms';
 import type { AccessTokenClaims } from './types';
 import { GuardedJwksFetcher, JwksUnavailableError, assertJwksUriAllowed } from './jwks-fetcher';
 
@@ -136,24 +138,41 @@ export function createAccessTokenVerifier(
 
   if (config.kind === 'local') {
     assertJwksUriAllowed(config.jwksUri);
-    const verifier = JwtVerifier.create(
-      {
-        issuer: config.issuer,
-        jwksUri: config.jwksUri,
-        // Cognito access tokens carry no `aud`: the client is checked through `client_id` below.
-        audience: null,
-        customJwtCheck: ({ header, payload }) => {
-          if (payload['token_use'] !== 'access') {
-            throw new TokenRejectedError('invalid_token', 'not an access token');
-          }
-          if (payload['client_id'] !== config.clientId) {
-            throw new TokenRejectedError('invalid_token', 'client not accepted');
-          }
-          commonChecks(header, payload);
-        },
+    const issuerProps = (issuer: string) => ({
+      issuer,
+      jwksUri: config.jwksUri,
+      // Cognito access tokens carry no `aud`: the client is checked through `client_id` below.
+      audience: null,
+      customJwtCheck: ({ header, payload }: { header: JwtHeader; payload: JwtPayload }) => {
+        if (payload['token_use'] !== 'access') {
+          throw new TokenRejectedError('invalid_token', 'not an access token');
+        }
+        if (payload['client_id'] !== config.clientId) {
+          throw new TokenRejectedError('invalid_token', 'client not accepted');
+        }
+        commonChecks(header, payload);
       },
-      { jwksCache },
-    );
+    });
+    // Both issuer forms of the same pool (src/shared/issuer-forms.ts), as CognitoJwtVerifier
+    // accepts both for an AWS pool: whichever form the pool uses, its tokens verify. The form is
+    // picked by the unverified `iss`; the chosen verifier then checks everything, `iss` included.
+    const main = JwtVerifier.create(issuerProps(config.issuer), { jwksCache });
+    const other = otherIssuerForm(config.issuer);
+    const alternate = other ? JwtVerifier.create(issuerProps(other.issuer), { jwksCache }) : undefined;
+    const pick = (token: string) => {
+      if (!alternate || !other) return main;
+      let iss: unknown;
+      try {
+        iss = decomposeUnverifiedJwt(token).payload.iss;
+      } catch {
+        return main;
+      }
+      return iss === other.issuer ? alternate : main;
+    };
+    const verifier = {
+      verify: (token: string) => pick(token).verify(token),
+      verifySync: (token: string) => pick(token).verifySync(token),
+    };
     verifyPayload = (token) => verifier.verify(token);
     verifyPayloadSync = (token) => verifier.verifySync(token);
   } else {

@@ -148,6 +148,7 @@ process.stdout.write(
   `${JSON.stringify({
     event: 'ready',
     issuer: pool.issuer,
+    issuerType: pool.issuerType,
     domain: pool.domain,
     region: pool.region,
     userPoolId: pool.userPoolId,

@@ -173,6 +173,17 @@ export const poolDefinitionSchema = z
     adminCredentials: adminCredentialsSchema.optional(),
     identityPools: z.array(identityPoolSchema).optional(),
     // --- end of the user-pool API block ---
+    // Cognito 2025-2026 features, each in its own module (issuer-forms.ts, ...).
+    issuerType: z.enum(['original', 'updated']).optional(),
+    waf: z.strictObject({ blockLoopbackIpRedirects: z.boolean().optional() }).optional(),
+    managedLoginVersion: z.union([z.literal(1), z.literal(2)]).optional(),
+    // Session management (token-sessions.ts); Cognito's ranges: MaxPerUser 1-100, MaxValidityMinutes 0-129600.
+    sessionManagement: z
+      .strictObject({
+        maxTokenSessionsPerUser: z.number().int().min(1).max(100).optional(),
+        ssoSessionMaxValidityMinutes: z.number().int().min(0).max(129_600).optional(),
+      })
+      .optional(),
   })
   .superRefine((pool, ctx) => {
     checkFederation(pool, ctx);

@@ -27,6 +27,8 @@ export interface HostedUiDeps {
   log: (line: string) => void;
   /** Federated sign-in (federation.ts): provider buttons, `identity_provider=`, local sign-in allowed or not. */
   federation?: Federation;
+  /** The page language (managed-login.ts: `lang`, else the cookie that keeps it). */
+  languageOf?: (req: IncomingMessage, url: URL) => string | undefined;
 }
 
 export function createHostedUi(deps: HostedUiDeps) {
@@ -54,6 +56,7 @@ export function createHostedUi(deps: HostedUiDeps) {
       return;
     }
     const demoUsers = deps.demoMode ? definition.users : undefined;
+    const lang = deps.languageOf?.(req, url);
     const clientId = String(interaction.params['client_id'] ?? '');
     const federation = deps.federation;
     const pageOptions = federation
@@ -61,7 +64,16 @@ export function createHostedUi(deps: HostedUiDeps) {
       : {};
     if (req.method === 'GET') {
       if (federation && (await federation.startFromLogin(res, interaction, url))) return;
-      sendHtml(res, 200, renderLoginPage({ query, ...pageOptions, ...(demoUsers ? { demoUsers } : {}) }));
+      sendHtml(
+        res,
+        200,
+        renderLoginPage({
+          query,
+          ...pageOptions,
+          ...(demoUsers ? { demoUsers } : {}),
+          ...(lang ? { lang } : {}),
+        }),
+      );
       return;
     }
     if (req.method !== 'POST') {

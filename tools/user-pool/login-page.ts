@@ -12,6 +12,8 @@ export interface LoginPageOptions {
   localSignIn?: boolean;
   /** Demo mode only: users whose passwords are shown. */
   demoUsers?: PoolUserDefinition[];
+  /** The page language (`lang` or its cookie, managed-login.ts); the text itself stays English. */
+  lang?: string;
 }
 
 const STYLE = `body{font-family:system-ui,sans-serif;background:#f4f5f7;margin:0}main{max-width:22rem;margin:4rem auto;background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 4px #0002}label{display:block;margin-top:1rem;font-weight:600}input{width:100%;box-sizing:border-box;padding:.5rem;margin-top:.25rem;font-size:1rem}button{margin-top:1.5rem;width:100%;padding:.6rem;font-size:1rem;background:#1f5fae;color:#fff;border:0;border-radius:4px}[role=alert]{color:#a00;margin-top:1rem}table{margin-top:1.5rem;border-collapse:collapse;font-size:.9rem}th,td{text-align:left;padding:.2rem .6rem .2rem 0}a.idp{display:block;text-align:center;margin:1rem 0 1.5rem;padding:.6rem;background:#fff;color:#1f5fae;border:2px solid #1f5fae;border-radius:4px;text-decoration:none;font-weight:600}`;
@@ -48,7 +50,7 @@ ${error}
 <button type="submit">Sign in</button>
 </form>`;
   return `<!doctype html>
-<html lang="en">
+<html lang="${escapeHtml(options.lang ?? 'en')}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

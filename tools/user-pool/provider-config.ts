@@ -16,6 +16,7 @@ import { STANDARD_PROFILE_ATTRIBUTES } from './definition-schema';
 import { FEDERATION_AUTHORIZE_PARAMS, federatedAttributeNames } from './federation-claims';
 import type { GrantRecords } from './grant-records';
 import type { PoolKeys } from './keys';
+import { ssoSessionMaxValiditySeconds } from './token-sessions';
 import type { PoolClientDefinition, PoolDefinition } from './types';
 
 /**
@@ -127,6 +128,9 @@ export function createProvider(deps: ProviderDeps): Provider {
   };
 
   const attributeNames = allAttributeNames(users.all());
+  // Session management (token-sessions.ts): how long the Hosted UI reuses a sign-in silently.
+  const ssoValidity = ssoSessionMaxValiditySeconds(definition);
+  const sessionSeconds = Math.max(DEFAULTS.sessionSeconds, ssoValidity ?? 0);
   const resourceServers = new Map((definition.resourceServers ?? []).map((r) => [r.identifier, r]));
 
   const configuration: Configuration = {
@@ -217,11 +221,12 @@ export function createProvider(deps: ProviderDeps): Provider {
       },
       // A grant must outlive the refresh tokens hanging off it.
       Grant: (_ctx, grant) => lifetime(grant.clientId, 'refreshTokenValiditySeconds'),
-      // Cognito's Hosted UI cookie lasts one hour from sign-in, not from last use.
+      // Cognito's Hosted UI cookie lasts one hour from sign-in, not from last use (longer when
+      // session management lets it be reused longer).
       Session: (_ctx, session) => {
         const loginTs = (session as { loginTs?: number }).loginTs;
-        if (!loginTs) return DEFAULTS.sessionSeconds;
-        return Math.max(1, loginTs + DEFAULTS.sessionSeconds - Math.floor(Date.now() / 1000));
+        if (!loginTs) return sessionSeconds;
+        return Math.max(1, loginTs + sessionSeconds - Math.floor(Date.now() / 1000));
       },
       Interaction: DEFAULTS.sessionSeconds,
     },
@@ -247,7 +252,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     interactions: {
       // The Hosted UI has no consent screen: the only interaction is the login form.
-      policy: loginOnlyPolicy(),
+      policy: loginOnlyPolicy(ssoValidity),
       url: (ctx, interaction) => {
         const query = new URLSearchParams();
         for (const name of ['client_id', 'redirect_uri', 'response_type', 'scope', 'state']) {
@@ -365,9 +370,26 @@ export function createProvider(deps: ProviderDeps): Provider {
   return provider;
 }
 
-function loginOnlyPolicy(): interactionPolicy.Prompt[] {
+/**
+ * The login form only (no consent screen). With session management, a Hosted UI session older
+ * than ssoSessionMaxValidityMinutes (from the last fresh sign-in) asks for the form again; 0: always.
+ */
+function loginOnlyPolicy(ssoValiditySeconds: number | undefined): interactionPolicy.Prompt[] {
   const policy = interactionPolicy.base();
   policy.remove('consent');
+  if (ssoValiditySeconds !== undefined) {
+    const { Check } = interactionPolicy;
+    policy.get('login')?.checks.add(
+      new Check('sso_session_max_validity', 'The SSO session may not be reused', (ctx) => {
+        const { session, result } = ctx.oidc;
+        if (!session?.accountId || result?.['login']) return Check.NO_NEED_TO_PROMPT;
+        const loginTs = session.loginTs ?? 0;
+        return Math.floor(Date.now() / 1000) - loginTs >= ssoValiditySeconds
+          ? Check.REQUEST_PROMPT
+          : Check.NO_NEED_TO_PROMPT;
+      }),
+    );
+  }
   return policy;
 }
 

@@ -10,6 +10,7 @@ import type {
   PoolGroupDefinition,
 } from './aws-api-types';
 import type { PoolFederatedUserDefinition, PoolIdentityProviderDefinition } from './federation-types';
+import type { PoolWafDefinition } from './waf';
 
 export interface PoolClientDefinition {
   clientId: string;
@@ -98,6 +99,18 @@ export interface PoolDefinition {
   adminCredentials?: AdminCredentialsDefinition;
   identityPools?: IdentityPoolDefinition[];
   // --- end of the user-pool API block ---
+  /** Cognito's IssuerConfigurationType (issuer-forms.ts): default original. */
+  issuerType?: 'original' | 'updated';
+  /** An AWS WAF web ACL in front of the pool (waf.ts). */
+  waf?: PoolWafDefinition;
+  /** Cognito's domain ManagedLoginVersion (managed-login.ts): 1 classic Hosted UI (default), 2 managed login. */
+  managedLoginVersion?: 1 | 2;
+  /**
+   * Session management (token-sessions.ts): token sessions per user (default 20; the next sign-in
+   * evicts the least recently used) and how long the Hosted UI reuses a sign-in (default 60 min;
+   * 0: the form every time). Absent: off, as Cognito's UserSessionTracking DISABLED.
+   */
+  sessionManagement?: { maxTokenSessionsPerUser?: number; ssoSessionMaxValidityMinutes?: number };
 }
 
 /** A canned answer for the next token-endpoint request(s), for fault-injection tests. */
@@ -138,6 +151,8 @@ export interface UserPoolCounters {
 export interface RunningUserPool {
   /** e.g. http://127.0.0.1:PORT/us-east-1_LocalPool1 (Cognito's issuer layout, another path than the domain). */
   issuer: string;
+  /** Which issuer form the pool uses (its definition's `issuerType`). */
+  issuerType: 'original' | 'updated';
   /** Hosted UI domain, e.g. http://127.0.0.1:PORT (authorize, token, revoke, logout, userInfo live here). */
   domain: string;
   jwksUri: string;
@@ -165,6 +180,8 @@ export interface RunningUserPool {
   globalSignOut(username: string): Promise<void>;
   /** Change the UserAuthentication rate limit at run time (requests per second; undefined = none). */
   setRateLimit(category: 'userAuthentication' | ApiQuotaCategory, rps: number | undefined): void;
+  /** Stand-in passkeys registered at `/passkeys/add` (managed login 2), oldest first. */
+  passkeys(username: string): Array<{ credentialId: string; createdAt: number }>;
   /** Add a new signing key for access tokens (kept in the JWKS beside the old one) and sign with it from now on. */
   rotateAccessTokenKey(): Promise<{ kid: string }>;
   close(): Promise<void>;

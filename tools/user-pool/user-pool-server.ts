@@ -22,6 +22,8 @@ import { federatedAttributeNames } from './federation-claims';
 import { GrantRecords } from './grant-records';
 import { GroupDirectory } from './groups';
 import { createHostedUi } from './hosted-ui';
+import { poolIssuer, wellKnownName } from './issuer-forms';
+import { createManagedLogin } from './managed-login';
 import { createIamAuthority } from './iam';
 import { createIdentityPools, IDENTITY_TARGET_PREFIX } from './identity-pools';
 import { createIdpOperations, IDP_TARGET_PREFIX } from './idp-api';
@@ -36,7 +38,9 @@ import { RefreshTokenCodec } from './refresh-token-codec';
 import { cognitoResponseShapes } from './response-shapes';
 import { createTokenFront } from './token-front';
 import { TokenFaultQueue } from './token-faults';
+import { createTokenSessions } from './token-sessions';
 import { handleUserInfo } from './user-info';
+import { sendWafBlock, wafBlocksAuthorize } from './waf';
 import {
   API_QUOTA_CATEGORIES,
   type RunningUserPool,
@@ -86,9 +90,9 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
   );
 
   const domain = http.origin;
-  const issuer = `${domain}/${definition.userPoolId}`;
-  const jwksUri = `${issuer}/.well-known/jwks.json`;
-  const wellKnownPrefix = `/${definition.userPoolId}/.well-known/`;
+  // Issuer forms (issuer-forms.ts): the pool's issuer, and discovery/JWKS under both forms' paths.
+  const issuerForm = poolIssuer(domain, definition);
+  const { issuer, jwksUri } = issuerForm;
 
   const publicJwks = () => ({
     keys: [keys.idToken.publicJwk, ...keys.accessTokens.slice(0, accessKeyIndex + 1).map((k) => k.publicJwk)],
@@ -105,6 +109,9 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
     );
     await grantAdapter.destroy(grantId);
   };
+
+  // Session management (token-sessions.ts): token sessions per sign-in, the per-user limit.
+  const tokenSessions = createTokenSessions({ definition, grantAlive, revokeGrant, log });
 
   const provider: Provider = createProvider({
     issuer,
@@ -127,6 +134,7 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
   provider.on('authorization.error', logOAuthError('authorization.error'));
   provider.on('server_error', (_ctx: unknown, err: Error) => log(`user pool: server_error: ${err.message}`));
   provider.use(cognitoResponseShapes(definition, codec));
+  provider.use(tokenSessions.middleware);
   const providerCallback = provider.callback();
 
   async function forward(req: IncomingMessage, res: ServerResponse, body?: Buffer, url?: URL): Promise<void> {
@@ -151,7 +159,9 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
     log,
   });
   const federation = createFederation({ provider, definition, users, domain, log });
+  const managedLogin = createManagedLogin({ provider, definition, users, adapters, log }); // managed-login.ts
   const hostedUi = createHostedUi({
+    languageOf: managedLogin.languageOf,
     federation,
     provider,
     definition,
@@ -185,7 +195,12 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
   ) =>
     internalRequest(async (req, res) => handle?.(req, res), call.req.socket, {
       ...request,
-      headers: { host, ...request.headers },
+      // The caller's User-Agent goes along: a token session's DeviceType is the last one seen.
+      headers: {
+        host,
+        ...(call.req.headers['user-agent'] ? { 'user-agent': call.req.headers['user-agent'] } : {}),
+        ...request.headers,
+      },
     });
 
   /** USER_PASSWORD_AUTH: the Hosted UI's flow without its form (authorize, login done, code exchange). */
@@ -269,6 +284,7 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
           self,
           passwordSignIn,
           globalSignOut,
+          tokenSessions,
           async refreshTokenState(token) {
             const internal = codec.unwrap(token);
             if (internal === undefined) return { issued: false, active: false };
@@ -318,16 +334,22 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
     const path = url.pathname;
     if (awsApi.handles(req, path)) return awsApi.handle(req, res);
 
-    if (path.startsWith(wellKnownPrefix) && req.method === 'GET') {
-      const name = path.slice(wellKnownPrefix.length);
+    const name = req.method === 'GET' ? wellKnownName(issuerForm, path) : undefined;
+    if (name !== undefined) {
       const headers = { 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'max-age=0' };
       if (name === 'openid-configuration') return sendJson(res, 200, discovery(), headers);
       if (name === 'jwks.json') return sendJson(res, 200, publicJwks(), headers);
     }
 
+    if (path === '/oauth2/authorize' || path === '/login' || path === '/passkeys/add') {
+      managedLogin.rememberLanguage(res, url);
+    }
     switch (path) {
+      case '/passkeys/add':
+        return managedLogin.handlePasskeysAdd(req, res, url);
       case '/oauth2/authorize':
         counters.authorizeRequests += 1;
+        if (wafBlocksAuthorize(definition, url)) return sendWafBlock(res); // waf.ts: before Cognito
         if (guardAuthorize(definition, url, res) && federation.guardAuthorize(url, res)) {
           await forward(req, res, undefined, url);
         }
@@ -360,6 +382,7 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
 
   const pool: RunningUserPool = {
     issuer,
+    issuerType: issuerForm.form,
     domain,
     jwksUri,
     idpApiEndpoint: `${domain}/`,
@@ -403,6 +426,7 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
       if (typeof stored?.grantId === 'string') await revokeGrant(stored.grantId);
     },
     globalSignOut,
+    passkeys: (username: string) => managedLogin.passkeys(username),
     async rotateAccessTokenKey() {
       if (accessKeyIndex + 1 >= ACCESS_KEY_STOCK) {
         throw new Error(`the local user pool holds ${ACCESS_KEY_STOCK} access-token keys; all are used`);
@@ -417,6 +441,8 @@ export async function startUserPool(options: StartUserPoolOptions = {}): Promise
       closed = true;
       faults.clear();
       federation.clear();
+      managedLogin.clear();
+      tokenSessions.clear();
       await http.stop();
       adapters.clear();
       codec.clear();

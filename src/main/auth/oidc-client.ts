@@ -1,5 +1,6 @@
 import * as client from 'openid-client';
 import { AppError } from '../../shared/errors';
+import { issuerFormMismatchMessage, otherIssuerForm } from '../../shared/issuer-forms';
 import { isLoopbackHttpUrl } from '../config/profile';
 import type { ResolvedProfile } from '../config/profile';
 import { asFetch } from '../net/fetch-adapters';
@@ -50,6 +51,8 @@ export async function discoverProvider(
       [client.customFetch]: customFetch,
     });
   } catch (err) {
+    const mismatch = issuerFormMismatch(err, profile.issuer);
+    if (mismatch) throw mismatch;
     const mapped = toTransientError(err);
     throw new AppError(mapped.code, `Cannot read the sign-in service configuration: ${mapped.message}`, {
       ...(mapped.status === undefined ? {} : { status: mapped.status }),
@@ -123,4 +126,29 @@ export async function discoverOidcClient(
   options: { timeoutMs: number; transport: NetTransport },
 ): Promise<OidcClient> {
   return oidcClientFrom(profile, await discoverProvider(profile, options), options);
+}
+
+/**
+ * Discovery answered with the other issuer form of the same pool (a pool on UPDATED while the
+ * profile derives ORIGINAL, or the reverse): its own coded error naming the profile field to set,
+ * not a generic configuration failure. oauth4webapi reports the issuer comparison with the
+ * document in `cause.body`.
+ */
+function issuerFormMismatch(err: unknown, expected: string): AppError | undefined {
+  for (let link: unknown = err, depth = 0; link && depth < 4; depth += 1) {
+    const cause = (link as { cause?: unknown }).cause as
+      { attribute?: unknown; body?: { issuer?: unknown } } | undefined;
+    if (cause?.attribute === 'issuer' && typeof cause.body?.issuer === 'string') {
+      const other = otherIssuerForm(expected);
+      if (other && other.issuer === cause.body.issuer) {
+        return new AppError(
+          'ISSUER_FORM_MISMATCH',
+          issuerFormMismatchMessage(expected, other.issuer, other.form),
+        );
+      }
+      return undefined;
+    }
+    link = cause;
+  }
+  return undefined;
 }

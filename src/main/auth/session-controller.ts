@@ -14,6 +14,8 @@ export interface SessionController {
   cancelSignIn(): Promise<void>;
   /** Opens the pending sign-in's authorize URL in the system browser again (closed tab). */
   reopenBrowser(): Promise<void>;
+  /** Opens managed login's "add a passkey" page in the system browser (profile managedLogin 2). */
+  addPasskey?(): Promise<void>;
   signOut(options: { endHostedUiSession: boolean }): Promise<SessionState>;
   getState(): SessionState;
   /**

@@ -4,6 +4,7 @@ import type { ResolvedProfile } from '../config/profile';
 import type { Logger } from '../log/logger';
 import type { Clock } from './clock';
 import { openLoopbackListener } from './loopback-listener';
+import { loopbackRedirectOrder } from './redirect-order';
 import type { CallbackVerdict, LoopbackListener } from './loopback-listener';
 import type { OidcClient } from './oidc-client';
 import { toTransientError } from './refresh-error-classifier';
@@ -183,7 +184,7 @@ export async function startSignInAttempt(options: SignInAttemptOptions): Promise
   let redirectUri: string;
   if (strategy === 'loopback') {
     listener = await openLoopbackListener({
-      redirectUris: profile.redirect.loopback,
+      redirectUris: loopbackRedirectOrder(profile),
       onCallback,
       logger: log,
     });

@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, customFetch, decodeJwt, jwtVerify } from 'jose';
 import type { JWTPayload } from 'jose';
 import { AppError } from '../../shared/errors';
+import { issuerFormMismatchMessage, otherIssuerForm } from '../../shared/issuer-forms';
 import { asFetch } from '../net/fetch-adapters';
 import { findNetworkError } from '../net/network-errors';
 import type { NetTransport } from '../net/transport';
@@ -125,6 +126,19 @@ function federatedProvider(claim: unknown): string | undefined {
   return primary?.providerName;
 }
 
+/** A signed token whose `iss` is the other form of the profile's issuer (issuer-forms.ts). */
+function issuerFormMismatch(token: string, expected: string): AppError | undefined {
+  let iss: unknown;
+  try {
+    iss = decodeJwt(token).iss;
+  } catch {
+    return undefined;
+  }
+  const other = otherIssuerForm(expected);
+  if (!other || iss !== other.issuer) return undefined;
+  return new AppError('ISSUER_FORM_MISMATCH', issuerFormMismatchMessage(expected, other.issuer, other.form));
+}
+
 function invalid(what: string): AppError {
   return new AppError('TOKEN_INVALID', `The ${what} from the sign-in service failed validation.`);
 }
@@ -167,6 +181,10 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         throw new AppError('IDP_UNREACHABLE', 'The sign-in service keys could not be fetched.');
       }
       const claim = typeof err === 'object' && err !== null ? (err as { claim?: unknown }).claim : undefined;
+      if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'iss') {
+        const mismatch = issuerFormMismatch(token, options.issuer);
+        if (mismatch) throw mismatch;
+      }
       if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' || code === 'ERR_JWT_EXPIRED') {
         if (claim === 'iat' || claim === 'exp') {
           const skew = clockSkewError(token, options.now(), tolerance);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
+import { cognitoIssuer } from '../../shared/issuer-forms';
 import { isLoopbackHost } from '../../shared/loopback';
 
 /**
@@ -9,8 +10,10 @@ import { isLoopbackHost } from '../../shared/loopback';
  *   ProfileSchema            zod schema of the profile as written in a file (input shape).
  *   parseProfile(input)      -> { profile: ResolvedProfile, warnings: string[] }; throws
  *                               AppError('CONFIG_INVALID') naming the first bad field.
- *   ResolvedProfile          Profile with `issuer` always present (derived when absent).
+ *   ResolvedProfile          Profile with `issuer` always present (derived when absent, in the
+ *                            form `issuerType` names: original by default).
  *   cognitoIssuer(region, userPoolId), isLoopbackHttpUrl(url) (hosts: src/shared/loopback.ts).
+ *   sessionLifetimeMs(profile) -> the refresh token validity `sessionLifetime` names, in ms.
  *   packagedProfileProblem(profile, { allowLoopback }) -> { path, message } | undefined: the
  *                               packaged-mode rule (see below).
  *
@@ -26,14 +29,26 @@ import { isLoopbackHost } from '../../shared/loopback';
  * normal RFC 8252 case and stay allowed.
  */
 
+const DAY_MS = 86_400_000;
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: DAY_MS } as const;
+
+/** "30d" -> ms (the sessionLifetime form; the schema has checked it). */
+function durationMs(value: string): number {
+  const unit = value.slice(-1) as keyof typeof UNIT_MS;
+  return Number(value.slice(0, -1)) * (UNIT_MS[unit] ?? Number.NaN);
+}
+
+/** The profile's session lifetime (refresh token validity) in ms, or undefined when not given. */
+export function sessionLifetimeMs(profile: Pick<Profile, 'sessionLifetime'>): number | undefined {
+  return profile.sessionLifetime === undefined ? undefined : durationMs(profile.sessionLifetime);
+}
+
 /** True for an http: URL whose host is a loopback host. */
 export function isLoopbackHttpUrl(url: URL): boolean {
   return url.protocol === 'http:' && isLoopbackHost(url.hostname);
 }
 
-export function cognitoIssuer(region: string, userPoolId: string): string {
-  return `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
-}
+export { cognitoIssuer };
 
 function parseUrl(value: string): URL | undefined {
   try {
@@ -150,6 +165,8 @@ export const ProfileSchema = z
     clientSecret: z.string().min(1).max(256).optional(),
     domain: webUrl('domain'),
     issuer: webUrl('issuer').optional(),
+    // Cognito's IssuerConfigurationType: which AWS issuer to derive when `issuer` is absent.
+    issuerType: z.enum(['original', 'updated']).optional(),
     scopes: z
       .array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/, 'scope: no spaces or quotes'))
       .min(1)
@@ -158,7 +175,9 @@ export const ProfileSchema = z
       .object({
         loopback: z.array(loopbackRedirectUri).max(10).default([]),
         customScheme: customSchemeUri.optional(),
-        prefer: z.enum(['loopback', 'custom-scheme']).default('loopback'),
+        // `localhost`: loopback, with the http://localhost:PORT URIs tried first (an AWS WAF web
+        // ACL may block redirect URIs on 127.0.0.1; the listener still binds loopback only).
+        prefer: z.enum(['loopback', 'localhost', 'custom-scheme']).default('loopback'),
       })
       .strict(),
     signOutUrl: z
@@ -233,8 +252,20 @@ export const ProfileSchema = z
       )
       .max(10)
       .optional(),
+    /** Cognito's domain ManagedLoginVersion: 2 (managed login) offers "Add a passkey..." (/passkeys/add). */
+    managedLogin: z.union([z.literal(1), z.literal(2)]).optional(),
     /** Sends the last signed-in username as login_hint (Cognito pre-fills the managed login form). */
     loginHint: z.boolean().optional(),
+    /**
+     * The app client's refresh token validity (Cognito: 60 minutes to 10 years; the local pool also
+     * allows seconds), e.g. "30d", "12h", "90m", "60s": the session ends that long after the first
+     * sign-in however often it refreshed or rotated (sessionLifetimeMs).
+     */
+    sessionLifetime: z
+      .string()
+      .regex(/^[1-9]\d{0,6}[smhd]$/, 'must be a number and a unit s, m, h or d, e.g. "30d"')
+      .refine((v) => durationMs(v) <= 3650 * DAY_MS, 'must be at most 3650d (Cognito: 10 years)')
+      .optional(),
     /**
      * A Cognito identity pool that exchanges the user's ID token for temporary AWS credentials
      * (enhanced flow), kept in main only (src/main/aws/). `endpoint` is for the local pool (the
@@ -290,6 +321,16 @@ export const ProfileSchema = z
         message: 'prefer is custom-scheme but no customScheme is given',
       });
     }
+    if (
+      p.redirect.prefer === 'localhost' &&
+      !p.redirect.loopback.some((uri) => new URL(uri).hostname === 'localhost')
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['redirect', 'prefer'],
+        message: 'prefer is localhost but no http://localhost:PORT/... loopback redirect URI is given',
+      });
+    }
     if (!p.scopes.includes('openid')) {
       ctx.addIssue({
         code: 'custom',
@@ -337,7 +378,7 @@ export function parseProfile(input: unknown): ParsedProfile {
   }
   // Trailing slashes would make `${domain}/oauth2/...` and issuer comparisons ambiguous.
   const domain = p.domain.replace(/\/+$/, '');
-  const issuer = (p.issuer ?? cognitoIssuer(p.region, p.userPoolId)).replace(/\/+$/, '');
+  const issuer = (p.issuer ?? cognitoIssuer(p.region, p.userPoolId, p.issuerType)).replace(/\/+$/, '');
   return { profile: { ...p, domain, issuer }, warnings };
 }
 

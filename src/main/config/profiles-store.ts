@@ -66,6 +66,7 @@ function summary(profile: ResolvedProfile, managed: boolean): ProfileSummary {
     demo: profile.demo === true,
     apis: profile.apis.map((api) => ({ name: api.name, baseUrl: api.baseUrl })),
     ...(managed ? { managed: true } : {}),
+    ...(profile.managedLogin === 2 ? { passkeys: true } : {}),
     ...(profile.identityPool ? { identityPool: true } : {}),
     ...(profile.sessionTracking ? { sessionTracking: true } : {}),
     ...(profile.signInOptions?.length

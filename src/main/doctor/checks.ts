@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ResolvedProfile } from '../config/profile';
 import type { NetTransport, RouteDescription } from '../net/transport';
+import { issuerFormMismatchMessage, issuerFormOf, otherIssuerForm } from '../../shared/issuer-forms';
 import { isLoopbackHost } from '../../shared/loopback';
 import { redact } from '../../shared/redact';
 import { followWithinOrigin, probe, type ProbeResult } from './http-probe';
@@ -87,6 +88,9 @@ export async function checkDiscovery(
   }
   const doc = parseJson(result) as Discovery | undefined;
   if (result.status !== 200 || doc === undefined || doc === null || typeof doc !== 'object') {
+    // The pool may live at the other issuer form (Cognito's ORIGINAL / UPDATED): try it.
+    const found = await probeOtherIssuerForm(profile, transport);
+    if (found) return { results: [found.result], ...(found.jwksUri ? { jwksUri: found.jwksUri } : {}) };
     return {
       results: [
         {
@@ -103,7 +107,10 @@ export async function checkDiscovery(
     };
   }
   const results: CheckResult[] = [];
-  if (doc.issuer !== profile.issuer) {
+  const other = otherIssuerForm(profile.issuer);
+  if (other && doc.issuer === other.issuer) {
+    results.push(issuerFormResult(profile, other));
+  } else if (doc.issuer !== profile.issuer) {
     results.push({
       id: 'discovery',
       title,
@@ -112,7 +119,13 @@ export async function checkDiscovery(
       fix: `Tokens from this pool would be rejected (iss must match exactly): set the profile's "issuer" to ${String(doc.issuer)} or correct "region"/"userPoolId".`,
     });
   } else {
-    results.push({ id: 'discovery', title, status: 'pass', detail: `issuer ${profile.issuer}` });
+    const form = issuerFormOf(profile.issuer);
+    results.push({
+      id: 'discovery',
+      title,
+      status: 'pass',
+      detail: `issuer ${profile.issuer}${form ? ` (the pool uses the ${form} issuer form)` : ''}`,
+    });
   }
   const authorize = typeof doc.authorization_endpoint === 'string' ? doc.authorization_endpoint : undefined;
   const expectedAuthorize = `${profile.domain}/oauth2/authorize`;
@@ -128,6 +141,36 @@ export async function checkDiscovery(
   }
   const jwksUri = typeof doc.jwks_uri === 'string' ? doc.jwks_uri : undefined;
   return { results, ...(jwksUri === undefined ? {} : { jwksUri }) };
+}
+
+/** The pool answers at the other issuer form of the profile's issuer: which one, and the field to set. */
+function issuerFormResult(
+  profile: ResolvedProfile,
+  other: { form: 'original' | 'updated'; issuer: string },
+): CheckResult {
+  return {
+    id: 'discovery',
+    title: 'OpenID discovery document and issuer',
+    status: 'fail',
+    detail: `the pool uses the ${other.form} issuer form ${other.issuer}; the profile expects ${profile.issuer}`,
+    fix: issuerFormMismatchMessage(profile.issuer, other.issuer, other.form),
+  };
+}
+
+async function probeOtherIssuerForm(
+  profile: ResolvedProfile,
+  transport: NetTransport,
+): Promise<{ result: CheckResult; jwksUri?: string } | undefined> {
+  const other = otherIssuerForm(profile.issuer);
+  if (!other) return undefined;
+  const result = await probe(transport, `${other.issuer}/.well-known/openid-configuration`);
+  const doc =
+    result.kind === 'response' && result.status === 200 ? (parseJson(result) as Discovery) : undefined;
+  if (!doc || typeof doc !== 'object' || doc.issuer !== other.issuer) return undefined;
+  return {
+    result: issuerFormResult(profile, other),
+    ...(typeof doc.jwks_uri === 'string' ? { jwksUri: doc.jwks_uri } : {}),
+  };
 }
 
 export async function checkJwks(
@@ -224,6 +267,11 @@ export async function checkRedirectUri(
   }
   const last = visited[visited.length - 1] ?? '';
   const lastPath = new URL(last).pathname;
+  // A 403 at authorize itself (not Cognito's /error page): a web ACL in front of the pool. AWS
+  // WAF's common rule set blocks redirect_uri=http://127.0.0.1...; localhost is the way round.
+  if (result.status === 403 && lastPath === '/oauth2/authorize') {
+    return wafBlockResult(profile, id, title, redirectUri);
+  }
   // The Hosted UI's error page: reached by redirect, or the redirect points at it.
   const errorLocation =
     lastPath === '/error'
@@ -265,6 +313,26 @@ export async function checkRedirectUri(
     status: 'fail',
     detail: `unexpected answer HTTP ${result.status}${result.location ? ` -> ${redact(result.location)}` : ''}`,
     fix: `Check that "domain" is the Hosted UI base URL of this user pool (e.g. https://<prefix>.auth.<region>.amazoncognito.com).`,
+  };
+}
+
+function wafBlockResult(
+  profile: ResolvedProfile,
+  id: string,
+  title: string,
+  redirectUri: string,
+): CheckResult {
+  const uri = new URL(redirectUri);
+  const loopbackIp = uri.protocol === 'http:' && /^127\./.test(uri.hostname);
+  const localhost = `http://localhost:${uri.port}${uri.pathname}`;
+  return {
+    id,
+    title,
+    status: 'fail',
+    detail: `HTTP 403 at /oauth2/authorize that is not Cognito's error page: a firewall (AWS WAF web ACL) in front of the user pool blocked the request${loopbackIp ? ' (its common rule set blocks redirect URIs on 127.0.0.1)' : ''}`,
+    fix: loopbackIp
+      ? `Register ${localhost} as a callback URL of app client ${profile.clientId}, add it to the profile's "redirect.loopback" and set "redirect.prefer": "localhost" (the app still listens on 127.0.0.1 only); or ask the pool's administrators to exempt /oauth2/authorize from the EC2MetaDataSSRF_QUERYARGUMENTS rule.`
+      : `Ask the user pool's administrators which web ACL rule blocks /oauth2/authorize for client ${profile.clientId} (AWS WAF logs name it).`,
   };
 }
 

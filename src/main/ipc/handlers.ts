@@ -84,6 +84,11 @@ export function createHandlers({
         await session.reopenBrowser();
         return null;
       },
+      'auth:add-passkey': async () => {
+        if (!session.addPasskey) throw new AppError('CONFIG_INVALID', 'Passkeys are not available here.');
+        await session.addPasskey();
+        return null;
+      },
       'auth:sign-out': (request) => session.signOut({ endHostedUiSession: request.endHostedUiSession }),
       'session:get-state': async () => session.getState(),
       'session:retry-now': async () => {

@@ -10,6 +10,7 @@ import {
   type ProxySetting,
   type TransportRequestInit,
   headerRecord,
+  withUserAgent,
 } from './transport';
 
 /**
@@ -34,9 +35,12 @@ import {
  */
 
 export function createElectronTransport(
-  options: { timeoutMs?: number; maxResponseBytes?: number; session?: Session } = {},
+  options: { timeoutMs?: number; maxResponseBytes?: number; session?: Session; userAgent?: string } = {},
 ): NetTransport {
   const ses = options.session ?? electronSession.fromPartition(NETWORK_PARTITION);
+  // The app's User-Agent (net/user-agent.ts): the session's default, and on each request in place
+  // of a library's own (openid-client sets one, which would win over the session default).
+  if (options.userAgent !== undefined) ses.setUserAgent(options.userAgent);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TRANSPORT_TIMEOUT_MS;
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   let pinned: Exclude<ProxySetting, 'system'> | undefined;
@@ -51,9 +55,10 @@ export function createElectronTransport(
       const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
       let response: Response;
       try {
+        const headers = withUserAgent(headerRecord(init.headers), options.userAgent);
         response = await ses.fetch(url.href, {
           method: init.method ?? 'GET',
-          ...(init.headers === undefined ? {} : { headers: headerRecord(init.headers) }),
+          ...(headers === undefined ? {} : { headers }),
           ...(init.body === undefined || init.body === null ? {} : { body: init.body }),
           redirect: 'manual',
           signal,

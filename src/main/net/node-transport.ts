@@ -16,6 +16,7 @@ import {
   type RouteDescription,
   type TransportRequestInit,
   headerRecord,
+  withUserAgent,
 } from './transport';
 
 /**
@@ -50,6 +51,8 @@ export interface NodeTransportOptions {
    * proxy. Proxied connections are not affected.
    */
   connect?: Agent.Options['connect'];
+  /** Sent on every request that sets none (user-agent.ts: `CognitoDesktop/<version> (...)`). */
+  userAgent?: string;
 }
 
 function readCa(options: NodeTransportOptions): { pem?: string; label: string } {
@@ -238,9 +241,10 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NetTran
       const signal = combinedSignal(init.signal, timeoutMs);
       let response;
       try {
+        const headers = withUserAgent(headerRecord(init.headers), options.userAgent);
         response = await undiciFetch(url, {
           method: init.method ?? 'GET',
-          ...(init.headers === undefined ? {} : { headers: headerRecord(init.headers) }),
+          ...(headers === undefined ? {} : { headers }),
           ...(init.body === undefined || init.body === null ? {} : { body: init.body }),
           redirect: 'manual',
           signal,
@@ -260,7 +264,9 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NetTran
       // transport's own bound is undici's per-request headers and body timeouts, which cost
       // nothing per request, where a combined signal costs two AbortSignals and two listeners.
       const signal = init.signal ?? AbortSignal.timeout(timeoutMs);
-      const headers: Record<string, string> = { ...headerRecord(init.headers) };
+      const headers: Record<string, string> = {
+        ...withUserAgent(headerRecord(init.headers), options.userAgent),
+      };
       const body = rawBody(init.body, headers);
       let response: Dispatcher.ResponseData;
       try {

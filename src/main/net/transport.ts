@@ -79,6 +79,20 @@ export const NETWORK_PARTITION = 'cognito-desktop-main-network';
 export const DEFAULT_TRANSPORT_TIMEOUT_MS = 125_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
+/**
+ * The request's headers with the transport's User-Agent (user-agent.ts) in place of any other:
+ * libraries set their own (openid-client sends `openid-client/v6...`), and every token, revoke,
+ * discovery and API request of the app must name the app.
+ */
+export function withUserAgent(
+  headers: Record<string, string> | undefined,
+  userAgent: string | undefined,
+): Record<string, string> | undefined {
+  if (userAgent === undefined) return headers;
+  const kept = Object.entries(headers ?? {}).filter(([name]) => name.toLowerCase() !== 'user-agent');
+  return { ...Object.fromEntries(kept), 'user-agent': userAgent };
+}
+
 /** Headers as a plain record (jose passes a Headers object; both stacks take a record). */
 export function headerRecord(headers: TransportRequestInit['headers']): Record<string, string> | undefined {
   if (headers === undefined) return undefined;

@@ -83,7 +83,12 @@ export function App(props: { settings: ReturnType<typeof useSettings> }) {
   const connectivity = session?.status === 'signed-in' ? session.connectivity : null;
   useEffect(() => {
     /* eslint-disable react-hooks/set-state-in-effect -- mirrors main's published session into UI-only state */
-    if (status === 'signed-out' && (reason === 'expired' || reason === 'revoked')) setSessionEnded(reason);
+    if (
+      status === 'signed-out' &&
+      (reason === 'expired' || reason === 'revoked' || reason === 'signed-out-elsewhere')
+    ) {
+      setSessionEnded(reason);
+    }
     if (status === 'signed-in' && username !== null) {
       setSessionEnded(null);
       setSignInError(null);

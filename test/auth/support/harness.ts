@@ -23,6 +23,7 @@ import {
 import type { RunningUpstreamIdp } from '../../../tools/user-pool/upstream-idp';
 import type {
   PoolClientDefinition,
+  PoolDefinition,
   PoolUserDefinition,
   RunningUserPool,
 } from '../../../tools/user-pool/types';
@@ -98,6 +99,10 @@ export interface HarnessOptions {
    * port of its own; the client supports COGNITO and it, so the Hosted UI page shows its button.
    */
   federation?: boolean;
+  /** More pool definition fields (issuerType, sessionManagement, waf, managedLoginVersion...). */
+  poolDefinition?: Partial<Omit<PoolDefinition, 'region' | 'userPoolId' | 'clients' | 'users'>>;
+  /** Profile fields over the defaults; `issuer` may be a function of the started pool. */
+  profile?: Record<string, unknown> | ((pool: RunningUserPool) => Record<string, unknown>);
 }
 
 let counter = 0;
@@ -155,8 +160,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
             federatedUsers: [{ username: DEMO_SSO_POOL_USERNAME, groups: ['admin'] }],
           }
         : {}),
+      ...options.poolDefinition,
     },
   });
+  const profileOverrides = typeof options.profile === 'function' ? options.profile(pool) : options.profile;
   const profileId = `t${process.pid}x${Date.now()}x${counter++}`;
   const { profile, warnings } = parseProfile({
     id: profileId,
@@ -171,6 +178,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     signOutUrl,
     apis: [],
     ...(options.clientSecret ? { clientSecret: options.clientSecret } : {}),
+    ...profileOverrides,
   });
   const browser = await launchBrowser();
   const browserTasks: Promise<unknown>[] = [];

@@ -220,14 +220,19 @@ function partitionSession(partition) {
       record('session.setProxy', { partition, config });
       return Promise.resolve();
     },
+    setUserAgent(userAgent) {
+      record('session.setUserAgent', { partition, userAgent });
+    },
     fetch(input, init = {}) {
       const url = new URL(String(input));
+      const headers = new Headers(init.headers ?? {});
       record('session.fetch', {
         partition,
         url: `${url.origin}${url.pathname}`,
         method: init.method ?? 'GET',
         redirect: init.redirect,
         hasSignal: init.signal instanceof AbortSignal,
+        userAgent: headers.get('user-agent'),
       });
       return globalThis.fetch(input, init);
     },

@@ -13,6 +13,8 @@ const bundle = process.argv[2];
 if (!bundle) throw new Error('usage: run-built-main.mjs <built main bundle>');
 // `electron .` sets process.defaultApp; a packaged app does not.
 if (process.env.STAND_IN_PACKAGED !== '1') process.defaultApp = true;
+// Electron adds process.getSystemVersion() (the OS version); main builds its User-Agent from it.
+process.getSystemVersion ??= () => '6.1.0-stand-in';
 
 async function waitFor(predicate, ms) {
   const end = Date.now() + ms;

@@ -8,6 +8,7 @@ import type { AwsCall } from '../aws-api-server';
 import type { GroupDirectory } from '../groups';
 import type { InternalAnswer } from '../internal-request';
 import type { PoolTokenDeps } from '../pool-tokens';
+import type { TokenSessions } from '../token-sessions';
 import type { PoolDefinition } from '../types';
 
 export interface IdpApiContext {
@@ -26,6 +27,8 @@ export interface IdpApiContext {
   passwordSignIn(call: AwsCall, clientId: string, user: PoolUser): Promise<InternalAnswer>;
   /** Revokes every sign-in of the user (refresh tokens, and access tokens by origin_jti). */
   globalSignOut(username: string): Promise<void>;
+  /** Session management's token sessions (token-sessions.ts); `enabled` false when it is off. */
+  tokenSessions: TokenSessions;
   /** Whether this pool issued the refresh token, whether it still works, and whose it is. */
   refreshTokenState(token: string): Promise<{ issued: boolean; active: boolean; accountId?: string }>;
   log(line: string): void;

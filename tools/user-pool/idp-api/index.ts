@@ -7,6 +7,7 @@ import type { AwsOperationTable } from '../aws-api-server';
 import { accessTokenOperations } from './access-token-operations';
 import { adminOperations } from './admin-operations';
 import type { IdpApiContext } from './context';
+import { sessionOperations } from './session-operations';
 
 export const IDP_TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 
@@ -17,5 +18,6 @@ export function createIdpOperations(ctx: IdpApiContext): AwsOperationTable {
   return {
     ...accessTokenOperations(ctx),
     ...adminOperations(ctx),
+    ...sessionOperations(ctx),
   };
 }

@@ -9,6 +9,8 @@ export function SignOutMenu(props: {
   username: string;
   busy: boolean;
   onSignOut: (endHostedUiSession: boolean) => void;
+  /** Present when the profile uses Cognito managed login 2: opens /passkeys/add in the browser. */
+  onAddPasskey?: () => void;
   /** "Sign out everywhere" (GlobalSignOut); absent: not offered. */
   onSignOutEverywhere?: () => void;
 }) {
@@ -59,6 +61,17 @@ export function SignOutMenu(props: {
         <span className="visually-hidden"> {t('account.menu')}</span>
       </button>
       <div id={panelId} className="menu-panel" hidden={!open}>
+        {props.onAddPasskey ? (
+          <button
+            type="button"
+            onClick={() => {
+              setOpen(false);
+              props.onAddPasskey?.();
+            }}
+          >
+            {t('account.addPasskey')}
+          </button>
+        ) : null}
         <button
           ref={firstRef}
           type="button"

@@ -22,6 +22,7 @@ export const de: Record<MessageId, string> = {
   'nav.settings': 'Einstellungen',
   'account.menu': 'Kontomenü',
   'account.signOut': 'Abmelden',
+  'account.addPasskey': 'Passkey hinzufügen…',
   'account.signOutForget': 'Abmelden und die Anmeldung im Browser vergessen',
   'account.signOutForget.hint':
     'Beendet auch die im Browser gespeicherte Anmeldung, sodass Sie sich beim nächsten Mal mit einem anderen Konto anmelden können.',
@@ -102,6 +103,8 @@ export const de: Record<MessageId, string> = {
   'signIn.loadingEnvironments': 'Umgebungen werden geladen …',
   'signIn.ended.revoked': 'Ihre Sitzung wurde vom Anmeldedienst beendet (Sitzung abgelaufen).',
   'signIn.ended.expired': 'Ihre Sitzung ist abgelaufen.',
+  'signIn.ended.elsewhere':
+    'Sie wurden abgemeldet: Das Sitzungslimit Ihrer Organisation wurde erreicht, oder Sie haben sich auf einem anderen Gerät abgemeldet.',
   'signIn.ended.continue': 'Melden Sie sich erneut an, um dort weiterzumachen, wo Sie aufgehört haben.',
   'signIn.warning.KEYCHAIN_ENTRY_LEFT':
     'Sie sind abgemeldet, aber die gespeicherte Anmeldung konnte nicht aus dem Schlüsselbund entfernt werden. Die App entfernt sie beim nächsten Start; Sie können sie auch in Ihrer Schlüsselbund-App löschen.',
@@ -341,6 +344,10 @@ export const de: Record<MessageId, string> = {
     'Der Anmeldedienst hat Zugangsdaten gesendet, die die App nicht prüfen konnte.',
   'error.TOKEN_INVALID.next':
     'Versuchen Sie es erneut; wenn es wieder passiert, lassen Sie die Konfiguration der App von Ihrer Administration prüfen.',
+  'error.ISSUER_FORM_MISMATCH.title':
+    'Der Anmeldedienst signiert seine Tokens mit einer anderen Aussteller-Adresse, als diese Umgebung erwartet.',
+  'error.ISSUER_FORM_MISMATCH.next':
+    'Setzen Sie „issuer“ (oder „issuerType“) der Umgebung wie in den Details beschrieben, oder fragen Sie Ihre Administration.',
   'error.SESSION_EXPIRED.title': 'Ihre Sitzung ist abgelaufen.',
   'error.SESSION_EXPIRED.next': 'Melden Sie sich erneut an, um fortzufahren.',
   'error.CONFIG_INVALID.title': 'Die Konfiguration der App hat ein Problem.',

@@ -24,6 +24,7 @@ export const en = {
   'nav.settings': 'Settings',
   'account.menu': 'account menu',
   'account.signOut': 'Sign out',
+  'account.addPasskey': 'Add a passkey…',
   'account.signOutForget': 'Sign out and forget this browser sign-in',
   'account.signOutForget.hint':
     'Also ends the sign-in kept by your browser, so the next sign-in can use another account.',
@@ -102,6 +103,8 @@ export const en = {
   'signIn.loadingEnvironments': 'Loading environments…',
   'signIn.ended.revoked': 'Your session was ended by the sign-in service (session expired).',
   'signIn.ended.expired': 'Your session expired.',
+  'signIn.ended.elsewhere':
+    "You were signed out: your organisation's session limit was reached or you signed out on another device.",
   'signIn.ended.continue': 'Sign in again to continue where you left off.',
   'signIn.warning.KEYCHAIN_ENTRY_LEFT':
     'You are signed out, but the saved sign-in could not be removed from the keychain. The app will remove it the next time it starts; you can also delete it in your keychain app.',
@@ -334,6 +337,10 @@ export const en = {
   'error.TOKEN_INVALID.title': 'The sign-in service sent credentials the app could not verify.',
   'error.TOKEN_INVALID.next':
     'Try again; if it keeps happening, check the app’s configuration with your administrator.',
+  'error.ISSUER_FORM_MISMATCH.title':
+    'The sign-in service signs its tokens with another issuer address than this environment expects.',
+  'error.ISSUER_FORM_MISMATCH.next':
+    'Set the environment’s “issuer” (or “issuerType”) as the details say, or ask your administrator.',
   'error.SESSION_EXPIRED.title': 'Your session has expired.',
   'error.SESSION_EXPIRED.next': 'Sign in again to continue.',
   'error.CONFIG_INVALID.title': 'The app’s configuration has a problem.',

@@ -11,7 +11,13 @@ import { useFocusOnMount } from '../hooks/use-focus-on-mount';
 import { useNow } from '../hooks/use-now';
 import { useT } from '../i18n';
 
-export type SessionEndedReason = 'expired' | 'revoked' | null;
+export type SessionEndedReason = 'expired' | 'revoked' | 'signed-out-elsewhere' | null;
+
+const ENDED_MESSAGE = {
+  expired: 'signIn.ended.expired',
+  revoked: 'signIn.ended.revoked',
+  'signed-out-elsewhere': 'signIn.ended.elsewhere',
+} as const;
 
 /** Signed out: pick the environment and sign in; the reason for being here comes first. */
 export function SignInScreen(props: {
@@ -47,9 +53,7 @@ export function SignInScreen(props: {
         </h1>
         {props.sessionEnded ? (
           <div className="notice notice-warning" role="alert" data-testid="session-ended">
-            <p className="notice-title">
-              {props.sessionEnded === 'revoked' ? t('signIn.ended.revoked') : t('signIn.ended.expired')}
-            </p>
+            <p className="notice-title">{t(ENDED_MESSAGE[props.sessionEnded])}</p>
             <p>{props.unsavedWork ? t('signIn.ended.continueKept') : t('signIn.ended.continue')}</p>
           </div>
         ) : null}

@@ -84,6 +84,9 @@ export function SignedInShell(props: {
           username={session.user.username}
           busy={props.signingOut}
           onSignOut={props.onSignOut}
+          {...(props.profile?.passkeys
+            ? { onAddPasskey: () => void window.desktop.auth.addPasskey().catch(() => undefined) }
+            : {})}
           onSignOutEverywhere={props.onSignOutEverywhere}
         />
       </header>
