@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enterPrivateKeyring, type EnteredKeyring } from '../../tools/support/keyring';
 import { createAppServices, type AppServices } from '../../src/main/app-services';
 import type { ProfileChangeRequest } from '../../src/main/config/profile-change-confirmation';
 import { DiagnosticsBundleSchema } from '../../src/main/diagnostics/diagnostics-bundle';
@@ -31,8 +32,11 @@ let browser: Browser;
 let server: RendererServer;
 let build: { dir: string; dispose: () => void } | undefined;
 let dir: string;
+// The exports' keychain check runs for real, against a private keyring (never the machine's).
+let keyring: EnteredKeyring | undefined;
 
 beforeAll(async () => {
+  keyring = await enterPrivateKeyring();
   build = builtRendererCopy();
   server = await startRendererServer(build.dir);
   browser = await launchBrowser();
@@ -43,6 +47,7 @@ afterAll(async () => {
   await server?.close();
   build?.dispose();
   if (dir) rmSync(dir, { recursive: true, force: true });
+  await keyring?.leave();
 });
 
 interface Started {
@@ -90,13 +95,6 @@ async function startApp(name: string, policy: string, updates?: UpdateController
       chooser.offered.push(suggested);
       return chooser.answer;
     },
-    // No keychain is touched by these exports: the machine's keychain is not what is tested here.
-    keychainCheck: async () => ({
-      id: 'keychain',
-      title: 'OS keychain available',
-      status: 'skip',
-      detail: 'not checked in this test',
-    }),
   });
   const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, locale: 'en-US' });
   const page = await context.newPage();
