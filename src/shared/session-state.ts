@@ -107,6 +107,13 @@ export const SessionStateSchema = z.discriminatedUnion('status', [
       nextRetryAt: z.number().optional(),
       /** When online: epoch ms the next proactive refresh is planned for (a time, not a token). */
       nextRefreshAt: z.number().optional(),
+      /**
+       * Epoch ms when the session must end (its sign-in + the profile's sessionLifetime): no
+       * refresh or rotation extends it. Absent when the app cannot know it.
+       */
+      sessionEndsAt: z.number().optional(),
+      /** "Sign in again" is waiting in the browser since this epoch ms; the session goes on meanwhile. */
+      signingInAgainSince: z.number().optional(),
       /** The machine's transitions since this stretch signed in (session-timeline.ts): Home's timeline. */
       timeline: TransitionLogSchema.optional(),
       /** Present for a profile with an identity pool. */

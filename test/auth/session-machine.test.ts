@@ -50,7 +50,7 @@ describe('the transition table', () => {
         }
       }
     }
-    expect(PHASE_KINDS.length * EVENT_TYPES.length).toBe(6 * 19);
+    expect(PHASE_KINDS.length * EVENT_TYPES.length).toBe(6 * 20);
     expect([...refusals].sort()).toEqual([
       'already-disposed',
       'already-signed-in',
@@ -109,7 +109,14 @@ type Pick = { type: (typeof EVENT_TYPES)[number]; current: boolean; n: number; f
 function idsOf(s: MachineState) {
   const p = s.phase;
   return {
-    attempt: p.kind === 'signing-in' ? p.attempt.id : p.kind === 'disposed' ? p.attempt?.id : undefined,
+    attempt:
+      p.kind === 'signing-in'
+        ? p.attempt.id
+        : p.kind === 'disposed'
+          ? p.attempt?.id
+          : p.kind === 'signed-in'
+            ? p.renewal?.id
+            : undefined,
     flight:
       p.kind === 'signed-in' && p.link.kind === 'refreshing'
         ? p.link.flight.id
@@ -143,6 +150,8 @@ function eventFor(pick: Pick, s: MachineState, ticket: number): EventBody {
     }
     case 'sign-in-requested':
       return { type: 'sign-in-requested', ticket, choice: {} };
+    case 'sign-in-again-requested':
+      return { type: 'sign-in-again-requested', ticket, choice: {} };
     case 'sign-in-cancel':
       return { type: 'sign-in-cancel' };
     case 'sign-in-succeeded':
@@ -225,8 +234,11 @@ function likelyAfter(s: MachineState): readonly Pick['type'][] {
             'credential-saved',
             'token-rejected',
             'token-wanted',
+            'sign-in-succeeded',
           ]
-        : ['timer-fired', 'token-wanted', 'token-rejected', 'resume', 'online'];
+        : p.renewal
+          ? ['sign-in-succeeded', 'sign-in-failed', 'sign-in-cancel', 'credential-saved', 'timer-fired']
+          : ['timer-fired', 'token-wanted', 'token-rejected', 'resume', 'online', 'sign-in-again-requested'];
     case 'signing-out':
       return ['credential-cleared', 'credential-saved'];
     case 'disposed':

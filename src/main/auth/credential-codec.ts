@@ -15,7 +15,8 @@ import type { SessionUser } from '../../shared/session-state';
  *   digest(text)                            16-char base64url SHA-256, for split entries
  *   compareBinding(stored, expected) -> 'match' | 'mismatch' | 'unbound'
  *
- * Envelope `{"v":1,"rt":...,"u":{...},"t":...,"b":{"iss":...,"te":...,"cid":...}}`. `b` says
+ * Envelope `{"v":1,"rt":...,"u":{...},"t":...,"b":{"iss":...,"te":...,"cid":...},"s":...}` (`s`: when
+ * the token's family began, so a restarted app still knows the session's end). `b` says
  * which issuer, token endpoint origin and client id the refresh token was issued for: a stored
  * session is used only by a profile whose three values match exactly (issue 24: a renderer that
  * saved a profile with the same id and client id but its own issuer got the token sent there).
@@ -50,6 +51,8 @@ export interface Envelope {
   u?: SessionUser;
   t: number;
   b?: { iss: string; te: string; cid: string };
+  /** When the refresh token's family began (its sign-in), epoch ms; absent in older entries. */
+  s?: number;
 }
 
 export interface Head {
@@ -125,7 +128,18 @@ export function parseEnvelope(text: string): Envelope | undefined {
     if (!isNonEmptyString(iss) || !isNonEmptyString(te) || !isNonEmptyString(cid)) return undefined;
     binding = { iss, te, cid };
   }
-  return { v: 1, rt: v['rt'], t: v['t'], ...(user ? { u: user } : {}), ...(binding ? { b: binding } : {}) };
+  // A sign-in time that is there but not a time is unreadable, like a broken binding.
+  const started = v['s'];
+  if (started !== undefined && (typeof started !== 'number' || !Number.isFinite(started) || started < 0))
+    return undefined;
+  return {
+    v: 1,
+    rt: v['rt'],
+    t: v['t'],
+    ...(user ? { u: user } : {}),
+    ...(binding ? { b: binding } : {}),
+    ...(started === undefined ? {} : { s: started }),
+  };
 }
 
 /** ASCII-only JSON: a chunk of N chars is then at most 2*N bytes in any encoding. */

@@ -32,7 +32,7 @@ import type { Logger } from '../log/logger';
  *   store.init()  -> SecretStorage        probes the keychain once; memory mode with a reason if absent
  *   store.load(expected?) -> LoadResult   { kind: 'empty' | 'found' | 'corrupt' | 'removal-pending'
  *                                         | 'mismatch' } ('mismatch' only when `expected` is given)
- *   store.save({ refreshToken, user, binding })   persists (keychain) or keeps in memory
+ *   store.save({ refreshToken, user, binding, signedInAt })   persists (keychain) or keeps in memory
  *   store.clear()                         removes every entry of this profile; rejects
  *                                         KEYCHAIN_UNAVAILABLE when the keychain refused
  *   store.storage                         current SecretStorage (token-free, for SessionState)
@@ -81,6 +81,8 @@ export interface StoredCredential {
   savedAt: number;
   /** Where the refresh token came from; absent in entries written before the binding existed. */
   binding?: SessionBinding;
+  /** When the token's family began (its sign-in), epoch ms; absent in older entries. */
+  signedInAt?: number;
 }
 
 export type LoadResult =
@@ -106,7 +108,12 @@ export interface CredentialStore {
    */
   load(expected?: SessionBinding): Promise<LoadResult>;
   /** `binding` is recorded with the token; without it the entry is unbound (restores refuse it). */
-  save(credential: { refreshToken: string; user?: SessionUser; binding?: SessionBinding }): Promise<void>;
+  save(credential: {
+    refreshToken: string;
+    user?: SessionUser;
+    binding?: SessionBinding;
+    signedInAt?: number;
+  }): Promise<void>;
   /** Rejects AppError KEYCHAIN_UNAVAILABLE when the entry could not be removed (memory wiped anyway). */
   clear(): Promise<void>;
 }
@@ -307,6 +314,7 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
           savedAt: env.t,
           ...(env.u ? { user: env.u } : {}),
           ...(env.b ? { binding: fromEnvelopeBinding(env.b) } : {}),
+          ...(env.s === undefined ? {} : { signedInAt: env.s }),
         };
         return pendingRemoval ? { kind: 'removal-pending', credential } : checked(credential, expected);
       } catch (err) {
@@ -325,6 +333,7 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
         const envelope: Envelope = { v: 1, rt: credential.refreshToken, t: savedAt };
         if (credential.user) envelope.u = credential.user;
         if (credential.binding) envelope.b = toEnvelopeBinding(credential.binding);
+        if (credential.signedInAt !== undefined) envelope.s = credential.signedInAt;
         const text = encodeEnvelope(envelope);
         const b = backend;
         try {
@@ -341,6 +350,7 @@ export function createCredentialStore(options: CredentialStoreOptions): Credenti
         savedAt,
         ...(credential.user ? { user: credential.user } : {}),
         ...(credential.binding ? { binding: { ...credential.binding } } : {}),
+        ...(credential.signedInAt === undefined ? {} : { signedInAt: credential.signedInAt }),
       };
     },
 

@@ -11,6 +11,12 @@ export interface SessionController {
   signIn(choice?: SignInChoice): Promise<SessionState>;
   /** The pending sign-in's authorize URL (to paste into another browser), or null. */
   signInLink?(): Promise<string | null>;
+  /**
+   * "Sign in again": a new sign-in in the system browser while the current session goes on; its
+   * tokens replace the session only once saved (the old family is then revoked). Signed out, it
+   * is a sign-in. Optional so that stand-ins without it need not implement it.
+   */
+  signInAgain?(choice?: SignInChoice): Promise<SessionState>;
   cancelSignIn(): Promise<void>;
   /** Opens the pending sign-in's authorize URL in the system browser again (closed tab). */
   reopenBrowser(): Promise<void>;

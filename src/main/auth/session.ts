@@ -47,7 +47,7 @@
  */
 import { AppError } from '../../shared/errors';
 import type { SessionState } from '../../shared/session-state';
-import type { ResolvedProfile } from '../config/profile';
+import { sessionLifetimeMs, type ResolvedProfile } from '../config/profile';
 import { silentLogger } from '../log/logger';
 import type { Logger } from '../log/logger';
 import { defaultNodeTransport } from '../net/default-transport';
@@ -113,6 +113,7 @@ export interface CreateSessionOptions {
 }
 
 export interface Session extends SessionController, AccessTokenSource {
+  signInAgain(choice?: SignInChoice): Promise<SessionState>;
   /** Restores the session from the keychain (refresh, no browser). Resolves with the state; never rejects. */
   start(): Promise<SessionState>;
   /** After sleep: re-arm timers, refresh now if the token is stale or we were offline. */
@@ -172,7 +173,12 @@ function oidcAccess(
   };
 }
 
-const attemptOf = (s: MachineState) => (s.phase.kind === 'signing-in' ? s.phase.attempt.id : undefined);
+/** The sign-in in the browser: a sign-in's, or a "Sign in again" beside a signed-in session. */
+const attemptOf = (s: MachineState) => {
+  const p = s.phase;
+  if (p.kind === 'signing-in') return p.attempt.id;
+  return p.kind === 'signed-in' && p.renewal?.phase === 'attempt' ? p.renewal.id : undefined;
+};
 
 export function createSession(options: CreateSessionOptions): Session {
   const { profile } = options;
@@ -191,9 +197,11 @@ export function createSession(options: CreateSessionOptions): Session {
       logger,
       ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     });
+  const lifetimeMs = sessionLifetimeMs(profile);
   const config: MachineConfig = {
     marginMs: options.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS,
     backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
+    ...(lifetimeMs === undefined ? {} : { sessionLifetimeMs: lifetimeMs }),
   };
   const runner = createRunner({ config, clock, random, storage: () => store.storage });
   const io = createEffectIo(
@@ -244,11 +252,11 @@ export function createSession(options: CreateSessionOptions): Session {
     return id === undefined ? undefined : io.signIn.running(id);
   };
 
-  const signIn = (choice: SignInChoice = {}): Promise<SessionState> => {
+  const begin = (type: 'sign-in-requested' | 'sign-in-again-requested', choice: SignInChoice) => {
     const pendingId = attemptOf(runner.state);
     const joined = pendingId === undefined ? undefined : signInPromises.get(pendingId);
     if (joined) return joined; // the same promise: repeat clicks join the attempt in progress
-    const answer = runner.ask((ticket) => ({ type: 'sign-in-requested', ticket, choice }));
+    const answer = runner.ask((ticket) => ({ type, ticket, choice }));
     const promise = answer.then(stateOf);
     const id = attemptOf(runner.state);
     if (id !== undefined && id !== pendingId) {
@@ -258,6 +266,7 @@ export function createSession(options: CreateSessionOptions): Session {
     }
     return promise;
   };
+  const signIn = (choice: SignInChoice = {}) => begin('sign-in-requested', choice);
 
   return {
     async start() {
@@ -265,6 +274,7 @@ export function createSession(options: CreateSessionOptions): Session {
       return runner.published();
     },
     signIn,
+    signInAgain: (choice: SignInChoice = {}) => begin('sign-in-again-requested', choice),
     async cancelSignIn() {
       const id = attemptOf(runner.state);
       if (id === undefined) return;

@@ -9,7 +9,8 @@ import type { Answer, SaveOwner, Ticket } from './states';
 
 export type Effect =
   | { kind: 'load-credential' }
-  | { kind: 'save-credential'; owner: SaveOwner; tokens: TokenSet }
+  /** `signedInAt`: when the token's family began, kept beside it so a restart knows the session's end. */
+  | { kind: 'save-credential'; owner: SaveOwner; tokens: TokenSet; signedInAt?: number }
   | { kind: 'clear-credential'; clearId: number }
   /**
    * Bounded, never fails: ends in revoke-finished. `at`: revoke where the token was issued (a

@@ -64,6 +64,7 @@ export function createEffectIo(
               refreshToken: effect.tokens.refreshToken,
               user: effect.tokens.user,
               binding: sessionBindingOf(deps.profile),
+              ...(effect.signedInAt === undefined ? {} : { signedInAt: effect.signedInAt }),
             });
             return { type: 'credential-saved', owner: effect.owner };
           } catch (err) {

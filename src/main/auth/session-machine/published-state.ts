@@ -1,5 +1,6 @@
 /** The token-free SessionState a phase publishes (src/shared/session-state.ts), or none. */
 import type { SecretStorage, SessionState, SessionUser } from '../../../shared/session-state';
+import { sessionEndsAt, type MachineConfig } from './config';
 import type { Phase } from './states';
 
 const OFFLINE_PLACEHOLDER_USER: SessionUser = { sub: 'unknown', username: 'unknown', groups: [] };
@@ -8,7 +9,11 @@ const OFFLINE_PLACEHOLDER_USER: SessionUser = { sub: 'unknown', username: 'unkno
  * Undefined: the phase keeps what was last published (a restore still reading the keychain, a
  * wipe still removing the entry, a disposed session that no longer publishes).
  */
-export function publishedState(phase: Phase, storage: SecretStorage): SessionState | undefined {
+export function publishedState(
+  phase: Phase,
+  storage: SecretStorage,
+  config: Pick<MachineConfig, 'sessionLifetimeMs'>,
+): SessionState | undefined {
   switch (phase.kind) {
     case 'restoring':
     case 'signing-out':
@@ -26,6 +31,9 @@ export function publishedState(phase: Phase, storage: SecretStorage): SessionSta
       };
     case 'signed-in': {
       const link = phase.link;
+      const endsAt = sessionEndsAt(config, phase.signedInAt);
+      const again =
+        phase.renewal?.phase === 'attempt' && !phase.renewal.cancelled ? phase.renewal : undefined;
       return {
         status: 'signed-in',
         user: phase.tokens?.user ?? phase.user ?? OFFLINE_PLACEHOLDER_USER,
@@ -34,6 +42,8 @@ export function publishedState(phase: Phase, storage: SecretStorage): SessionSta
         connectivity: link.kind === 'waking' ? 'refreshing' : link.kind,
         ...(link.kind === 'online' && link.timer ? { nextRefreshAt: link.timer.at } : {}),
         ...(link.kind === 'offline' ? { nextRetryAt: link.nextRetryAt } : {}),
+        ...(endsAt === undefined ? {} : { sessionEndsAt: endsAt }),
+        ...(again ? { signingInAgainSince: again.startedAt } : {}),
         storage,
       };
     }

@@ -5,9 +5,18 @@
  */
 import { retryDelay, wakeDelay } from '../backoff';
 import { Secret, type TokenSet } from '../token-set';
-import { effectiveMargin, isUnexpired, type MachineConfig } from './config';
+import {
+  effectiveMargin,
+  isUnexpired,
+  MIN_REFRESH_TOKEN_VALIDITY_MS,
+  SESSION_END_SLACK_MS,
+  sessionEndsAt,
+  type MachineConfig,
+} from './config';
+import type { SignInChoice } from '../sign-in-options';
 import type {
   Answer,
+  Attempt,
   Info,
   Link,
   Overtaken,
@@ -92,6 +101,7 @@ export function startFlight(
     phase: 'discovering',
     refreshToken: s.refreshToken,
     waiters: how.waiters,
+    ...(s.signedInAt === undefined ? {} : { signedInAt: s.signedInAt }),
   };
   step.emit({ kind: 'discover-for-refresh', flightId: flight.id });
   return step.to({ ...s, link: { kind: 'refreshing', flight } });
@@ -130,7 +140,11 @@ export function wakeTimer(step: Step, config: MachineConfig, event: SessionEvent
   return { id: step.id(), purpose: 'wake', at: event.at + delay, delayMs: delay };
 }
 
-/** New tokens become current: online, the proactive refresh planned, the retry state reset. */
+/**
+ * New tokens become current: online, the proactive refresh planned, the retry state reset. A
+ * refresh keeps its family's sign-in time (and a "Sign in again" in progress); a sign-in (no
+ * `before`) starts a family when its code exchange was sent.
+ */
 export function adopt(
   step: Step,
   config: MachineConfig,
@@ -139,6 +153,7 @@ export function adopt(
   event: SessionEvent,
   forced: boolean,
 ): SignedIn {
+  const signedInAt = before ? before.signedInAt : tokens.receivedAt;
   return {
     kind: 'signed-in',
     tokens,
@@ -150,8 +165,41 @@ export function adopt(
     throttledStreak: 0,
     ...(before?.fleetPhase === undefined ? {} : { fleetPhase: before.fleetPhase }),
     forcedThisLifetime: forced,
+    ...(signedInAt === undefined ? {} : { signedInAt }),
+    ...(before?.renewal ? { renewal: before.renewal } : {}),
   };
 }
+
+/**
+ * Why an invalid_grant ended the session. The one cause the app knows of its own is the session's
+ * known end (first sign-in + the profile's sessionLifetime): reached, it expired. Before it, or in a
+ * family younger than any Cognito pool lets a refresh token live, nothing here caused it: the pool
+ * evicted the session (its per-user limit) or the user signed out on another device. With no end
+ * known and an older family, the pool's own words decide (revoked when it says so, else expired).
+ */
+export function invalidGrantReason(
+  config: MachineConfig,
+  s: Pick<SignedIn, 'signedInAt'>,
+  said: 'expired' | 'revoked',
+  at: number,
+): 'expired' | 'revoked' | 'signed-out-elsewhere' {
+  const end = sessionEndsAt(config, s.signedInAt);
+  if (end !== undefined) return at >= end - SESSION_END_SLACK_MS ? 'expired' : 'signed-out-elsewhere';
+  if (s.signedInAt !== undefined && at - s.signedInAt < MIN_REFRESH_TOKEN_VALIDITY_MS)
+    return 'signed-out-elsewhere';
+  return said;
+}
+
+/** What the signed-out screen and every waiting caller are told, per reason (code SESSION_EXPIRED). */
+export const SESSION_ENDED: Record<'expired' | 'revoked' | 'signed-out-elsewhere', Info> = {
+  expired: { code: 'SESSION_EXPIRED', message: 'Your session has expired. Sign in again.' },
+  revoked: { code: 'SESSION_EXPIRED', message: 'Your session was revoked. Sign in again.' },
+  'signed-out-elsewhere': {
+    code: 'SESSION_EXPIRED',
+    message:
+      "You were signed out: your organisation's session limit was reached or you signed out on another device.",
+  },
+};
 
 /** After a transient failure: offline until the retry the backoff picks (backoff.ts). */
 export function offlineAfter(
@@ -228,3 +276,29 @@ export function endedReplies(
 ): Array<{ ticket: Ticket; answer: Answer }> {
   return waiters.map((w) => ({ ticket: w.ticket, answer: w.wants === 'state' ? STATE : error(info) }));
 }
+
+/** A session that ends under a "Sign in again" ends that too: its browser attempt is cancelled, its callers told. */
+export function dropRenewal(step: Step, s: SignedIn, info: Info): void {
+  const r = s.renewal;
+  if (!r) return;
+  if (r.phase === 'attempt' && !r.cancelled) step.emit({ kind: 'cancel-sign-in', attemptId: r.id });
+  if (r.pending) step.emit({ kind: 'revoke', refreshToken: new Secret(r.pending.refreshToken) });
+  replyAll(step, r.waiters, error(info));
+}
+
+/** A new sign-in attempt (its browser opened by begin-sign-in), waited for by `ticket`. */
+export function beginAttempt(step: Step, at: number, ticket: Ticket, choice: SignInChoice): Attempt {
+  const attempt: Attempt = {
+    id: step.id(),
+    startedAt: at,
+    phase: 'attempt',
+    cancelled: false,
+    waiters: [ticket],
+  };
+  step.emit({ kind: 'begin-sign-in', attemptId: attempt.id, choice });
+  return attempt;
+}
+
+/** A repeat sign-in request joins the attempt in progress. */
+export const joinAttempt = (p: { kind: 'signing-in'; attempt: Attempt }, ticket: Ticket) =>
+  ({ ...p, attempt: { ...p.attempt, waiters: [...p.attempt.waiters, ticket] } }) as const;

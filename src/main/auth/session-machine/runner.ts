@@ -59,7 +59,7 @@ export function createRunner(options: {
   let busy = false;
 
   const publish = () => {
-    const found = publishedState(state.phase, options.storage());
+    const found = publishedState(state.phase, options.storage(), config);
     if (!found) return;
     const candidate =
       found.status === 'signed-in' ? { ...found, timeline: currentSignedInRun(log.entries()) } : found;

@@ -56,6 +56,13 @@ export interface RefreshFlight {
   waiters: readonly Waiter[];
   /** While saving: the verified tokens that become current once saved. */
   pending?: TokenSet;
+  /**
+   * A "Sign in again" whose new tokens this flight saves (transitions-renewal.ts): once saved
+   * they replace the session, its callers hear the state, and the replaced refresh token is revoked.
+   */
+  renewal?: { tickets: readonly Ticket[]; replaced: Secret };
+  /** When the family being refreshed began (SignedIn.signedInAt): saved beside a rotated token. */
+  signedInAt?: number;
 }
 
 export type Link =
@@ -89,6 +96,16 @@ export interface SignedIn {
   fleetPhase?: number;
   /** A forced refresh (an API rejected the token) already ran in this access token's lifetime. */
   forcedThisLifetime: boolean;
+  /**
+   * Local epoch ms when this refresh-token family began (the sign-in's code exchange; kept in the
+   * keychain entry): with the profile's sessionLifetime it gives the session's end (config.ts).
+   */
+  signedInAt?: number;
+  /**
+   * "Sign in again" in progress (transitions-renewal.ts): a new sign-in in the browser while this
+   * session goes on serving; it replaces the session only once its tokens are saved.
+   */
+  renewal?: Attempt;
 }
 
 /**
@@ -190,6 +207,8 @@ export type EventBody =
   | { type: 'start'; ticket: Ticket }
   | { type: 'credential-loaded'; result: LoadResult }
   | { type: 'sign-in-requested'; ticket: Ticket; choice: SignInChoice }
+  /** "Sign in again": signed in, a new sign-in that keeps the current session until it succeeds. */
+  | { type: 'sign-in-again-requested'; ticket: Ticket; choice: SignInChoice }
   | { type: 'sign-in-cancel' }
   | { type: 'sign-in-succeeded'; attemptId: number; tokens: TokenSet }
   | { type: 'sign-in-failed'; attemptId: number; error: Info }
@@ -213,6 +232,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'start',
   'credential-loaded',
   'sign-in-requested',
+  'sign-in-again-requested',
   'sign-in-cancel',
   'sign-in-succeeded',
   'sign-in-failed',

@@ -18,6 +18,7 @@ import {
   tokenWanted,
 } from './transitions-refresh';
 import { credentialLoaded, revokeFinished, start } from './transitions-restore';
+import { signInAgainRequested } from './transitions-renewal';
 import { signInCancel, signInFailed, signInRequested, signInSucceeded } from './transitions-sign-in';
 import type { EventType, PhaseKind } from './states';
 
@@ -25,6 +26,7 @@ export const TABLE: Table = {
   start,
   'credential-loaded': credentialLoaded,
   'sign-in-requested': signInRequested,
+  'sign-in-again-requested': signInAgainRequested,
   'sign-in-cancel': signInCancel,
   'sign-in-succeeded': signInSucceeded,
   'sign-in-failed': signInFailed,

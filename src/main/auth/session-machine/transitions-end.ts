@@ -3,7 +3,8 @@
  * revokes, bounded, then optionally ends the Hosted UI session); dispose (quit, profile switch)
  * is not a sign-out: it never touches the keychain and lets only work already sent finish.
  */
-import { endedReplies, error, MESSAGES, settleOvertaken, STATE, wipe } from './rules';
+import { endedReplies, error, MESSAGES, replyAll, settleOvertaken, STATE, wipe } from './rules';
+import { Secret } from '../token-set';
 import type { Answer, Overtaken, Phase, Ticket } from './states';
 import { refuse, type Result, type Row, type Step } from './table';
 
@@ -23,8 +24,18 @@ function signOutReplies(p: Phase): { replies: Reply[]; cancelAttempt?: number; o
     return { replies, cancelAttempt: p.attempt.id };
   }
   if (p.kind === 'signed-out') return { replies: [], ...(p.overtaken ? { overtaken: p.overtaken } : {}) };
-  if (p.kind === 'signed-in' && p.link.kind === 'refreshing') {
-    return { replies: endedReplies(p.link.flight.waiters, MESSAGES.signedOutWhileRefreshing) };
+  if (p.kind === 'signed-in') {
+    // A "Sign in again" in progress ends with the session; a renewal being saved is undone.
+    const renewing = p.renewal?.waiters ?? [];
+    const saving = p.link.kind === 'refreshing' ? (p.link.flight.renewal?.tickets ?? []) : [];
+    const replies = [...renewing, ...saving].map((ticket) => ({
+      ticket,
+      answer: error(MESSAGES.signInCancelled),
+    }));
+    if (p.link.kind === 'refreshing')
+      replies.push(...endedReplies(p.link.flight.waiters, MESSAGES.signedOutWhileRefreshing));
+    const r = p.renewal;
+    return { replies, ...(r?.phase === 'attempt' && !r.cancelled ? { cancelAttempt: r.id } : {}) };
   }
   return { replies: [] };
 }
@@ -32,6 +43,12 @@ function signOutReplies(p: Phase): { replies: Reply[]; cancelAttempt?: number; o
 const signOut = (p: Phase, e: { ticket: Ticket; endHostedUi: boolean }, step: Step): Result => {
   const { replies, cancelAttempt, overtaken } = signOutReplies(p);
   if (cancelAttempt !== undefined) step.emit({ kind: 'cancel-sign-in', attemptId: cancelAttempt });
+  // The new family a renewal is saving is revoked too: signing out ends every session this app holds.
+  if (p.kind === 'signed-in') {
+    const saving = p.link.kind === 'refreshing' && p.link.flight.renewal ? p.link.flight.pending : undefined;
+    for (const t of [saving, p.renewal?.pending])
+      if (t) step.emit({ kind: 'revoke', refreshToken: new Secret(t.refreshToken) });
+  }
   return wipe(step, {
     reason: 'user',
     ...(p.kind === 'signed-in' ? { refreshToken: p.refreshToken } : {}),
@@ -61,7 +78,17 @@ const dispose = (p: Phase, _e: unknown, step: Step): Result => {
     { kind: 'log', level: 'info', message: 'session disposed', fields: { from: p.kind } },
   );
   if (p.kind === 'signed-in') {
-    return step.to({ kind: 'disposed', ...(p.link.kind === 'refreshing' ? { flight: p.link.flight } : {}) });
+    // A "Sign in again" still in the browser is cancelled and let end; one already holding its
+    // tokens has nothing left to run: its callers hear the end now.
+    const r = p.renewal;
+    const inBrowser = r?.phase === 'attempt' ? r : undefined;
+    if (inBrowser && !inBrowser.cancelled) step.emit({ kind: 'cancel-sign-in', attemptId: inBrowser.id });
+    if (r && !inBrowser) replyAll(step, r.waiters, error(MESSAGES.ended));
+    return step.to({
+      kind: 'disposed',
+      ...(p.link.kind === 'refreshing' ? { flight: p.link.flight } : {}),
+      ...(inBrowser ? { attempt: { ...inBrowser, cancelled: true } } : {}),
+    });
   }
   if (p.kind === 'signing-in') {
     if (p.attempt.phase === 'attempt') step.emit({ kind: 'cancel-sign-in', attemptId: p.attempt.id });

@@ -7,6 +7,7 @@ import { adopt, error, MESSAGES, replyAll, settleOvertaken, STATE } from './rule
 import type { Phase } from './states';
 import { refuse, type EventOf, type Result, type Row, type Step } from './table';
 import { refreshed, refreshFailedIn } from './transitions-refresh';
+import { renewalSaved } from './transitions-renewal';
 
 /** A save that lands after a wipe: the entry it wrote is removed again (the wipe's clear may have run first). */
 const undo = {
@@ -59,8 +60,19 @@ export const credentialSaved: Row<'credential-saved'> = {
         !flight.pending
       )
         return step.to(s);
-      if (e.error)
+      if (e.error) {
+        // A renewal the keychain refused: the current session goes on (retrying like a failed save).
+        if (flight.renewal) replyAll(step, flight.renewal.tickets, error(e.error));
         return refreshFailedIn(s, { kind: 'transient', error: e.error, throttled: false }, e, step, config);
+      }
+      if (flight.renewal)
+        return renewalSaved(
+          s,
+          { ...flight, renewal: flight.renewal, pending: flight.pending },
+          e,
+          step,
+          config,
+        );
       return refreshed(s, flight, flight.pending, e, step, config, true);
     },
   },
@@ -75,6 +87,8 @@ export const credentialSaved: Row<'credential-saved'> = {
         p.flight.pending
       ) {
         const tokens = p.flight.pending;
+        // A renewal saved as the app quit: the next start restores it; its callers hear the end.
+        if (p.flight.renewal) replyAll(step, p.flight.renewal.tickets, error(MESSAGES.ended));
         for (const w of p.flight.waiters) {
           step.emit({
             kind: 'reply',

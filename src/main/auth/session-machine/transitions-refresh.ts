@@ -9,16 +9,22 @@ import {
   adopt,
   answerWaiters,
   endedReplies,
+  dropRenewal,
   error,
+  invalidGrantReason,
   join,
   MESSAGES,
   offlineAfter,
   proactiveTimer,
+  SESSION_ENDED,
   startFlight,
   wakeTimer,
   wipe,
 } from './rules';
-import type { RefreshFailure, SessionEvent, SignedIn, Waiter } from './states';
+import { Secret, type TokenSet } from '../token-set';
+import type { Effect } from './effects';
+import type { RefreshFailure, RefreshFlight, SessionEvent, SignedIn, Waiter } from './states';
+import { renewalTakesOver } from './transitions-renewal';
 import { refuse, type PhaseOf, type Result, type Row, type Step } from './table';
 
 const stale = refuse('stale-result');
@@ -113,6 +119,14 @@ export const refreshReady: Row<'refresh-ready'> = {
   'signing-out': stale,
 };
 
+/** A rotated token is saved with its family's sign-in time (the session's end survives a restart). */
+const saveFlight = (flight: RefreshFlight, tokens: TokenSet): Effect => ({
+  kind: 'save-credential',
+  owner: { kind: 'flight', id: flight.id },
+  tokens,
+  ...(flight.signedInAt === undefined ? {} : { signedInAt: flight.signedInAt }),
+});
+
 /** The refresh's tokens count once saved: at once when not rotated, else after the save. */
 export function tokensArrived(
   s: SignedIn,
@@ -123,9 +137,11 @@ export function tokensArrived(
   if (s.link.kind !== 'refreshing' || s.link.flight.id !== e.flightId || s.link.flight.phase !== 'requesting')
     return step.to(s);
   const flight = s.link.flight;
+  const takeover = renewalTakesOver(s, new Secret(e.tokens.refreshToken), step);
+  if (takeover) return takeover;
   if (e.tokens.refreshToken !== flight.refreshToken.value) {
     // Rotation: the new refresh token is written before the old one is dropped.
-    step.emit({ kind: 'save-credential', owner: { kind: 'flight', id: flight.id }, tokens: e.tokens });
+    step.emit(saveFlight(flight, e.tokens));
     return step.to({
       ...s,
       link: { kind: 'refreshing', flight: { ...flight, phase: 'saving', pending: e.tokens } },
@@ -163,7 +179,7 @@ export const refreshSucceeded: Row<'refresh-succeeded'> = {
       const flight = p.flight;
       if (flight?.id !== e.flightId || flight.phase !== 'requesting') return step.to(p);
       if (e.tokens.refreshToken !== flight.refreshToken.value) {
-        step.emit({ kind: 'save-credential', owner: { kind: 'flight', id: flight.id }, tokens: e.tokens });
+        step.emit(saveFlight(flight, e.tokens));
         return step.to({ ...p, flight: { ...flight, phase: 'saving', pending: e.tokens } });
       }
       answerWaiters(step, flight.waiters, { tokens: e.tokens });
@@ -187,19 +203,17 @@ export function refreshFailedIn(
   if (s.link.kind !== 'refreshing') return step.to(s);
   const flight = s.link.flight;
   if (failure.kind === 'invalid_grant') {
-    const message =
-      failure.reason === 'revoked'
-        ? 'Your session was revoked. Sign in again.'
-        : 'Your session has expired. Sign in again.';
-    const info = { code: 'SESSION_EXPIRED', message };
+    const reason = invalidGrantReason(config, s, failure.reason, e.at);
+    const info = { ...SESSION_ENDED[reason] };
     step.emit({
       kind: 'log',
       level: 'warn',
       message: 'refresh token rejected (invalid_grant): signed out',
-      fields: { reason: failure.reason },
+      fields: { reason },
     });
+    dropRenewal(step, s, info);
     return wipe(step, {
-      reason: failure.reason,
+      reason,
       error: info,
       endHostedUi: false,
       tickets: [],
@@ -227,7 +241,7 @@ export const refreshFailed: Row<'refresh-failed'> = {
     to: ['signed-in/offline', 'signing-out'],
     run: (s, e, step, config) =>
       s.link.kind === 'refreshing' && s.link.flight.id === e.flightId && s.link.flight.phase !== 'saving'
-        ? refreshFailedIn(s, e.failure, e, step, config)
+        ? (renewalTakesOver(s, s.refreshToken, step) ?? refreshFailedIn(s, e.failure, e, step, config))
         : step.to(s),
   },
   disposed: {
@@ -235,10 +249,7 @@ export const refreshFailed: Row<'refresh-failed'> = {
     run: (p, e, step) => {
       // Dispose never clears the keychain: an invalid_grant is met again (and wiped) at the next start.
       if (p.flight?.id !== e.flightId || p.flight.phase === 'saving') return step.to(p);
-      const info =
-        e.failure.kind === 'invalid_grant'
-          ? { code: 'SESSION_EXPIRED', message: 'Your session has expired. Sign in again.' }
-          : e.failure.error;
+      const info = e.failure.kind === 'invalid_grant' ? { ...SESSION_ENDED.expired } : e.failure.error;
       answerWaiters(step, p.flight.waiters, { error: info, at: e.at });
       return step.to({ kind: 'disposed', ...(p.attempt ? { attempt: p.attempt } : {}) });
     },

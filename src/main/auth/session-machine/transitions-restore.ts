@@ -93,6 +93,7 @@ export const credentialLoaded: Row<'credential-loaded'> = {
         attempt: 0,
         throttledStreak: 0,
         forcedThisLifetime: false,
+        ...(loaded.credential.signedInAt === undefined ? {} : { signedInAt: loaded.credential.signedInAt }),
       };
       // In a fleet, a restore nobody waits for yet waits its turn; the first API call or
       // resume() refreshes at once instead.

@@ -2,8 +2,8 @@
  * Sign-in: one attempt at a time (a repeat request joins it), cancel is the outcome whatever a
  * step failed with meanwhile, and new tokens are saved to the keychain before they count.
  */
-import { error, MESSAGES, replyAll, settleOvertaken, STATE } from './rules';
-import type { Attempt } from './states';
+import { beginAttempt, error, joinAttempt, MESSAGES, replyAll, settleOvertaken, STATE } from './rules';
+import { renewalCancel, renewalFailed, renewalSucceeded } from './transitions-renewal';
 import { refuse, type PhaseOf, type Result, type Row, type Step } from './table';
 
 const stale = refuse('stale-result');
@@ -13,15 +13,7 @@ export const signInRequested: Row<'sign-in-requested'> = {
     to: ['signing-in'],
     run: (p, e, step) => {
       settleOvertaken(step, p.overtaken);
-      const attempt: Attempt = {
-        id: step.id(),
-        startedAt: e.at,
-        phase: 'attempt',
-        cancelled: false,
-        waiters: [e.ticket],
-      };
-      step.emit({ kind: 'begin-sign-in', attemptId: attempt.id, choice: e.choice });
-      return step.to({ kind: 'signing-in', attempt });
+      return step.to({ kind: 'signing-in', attempt: beginAttempt(step, e.at, e.ticket, e.choice) });
     },
   },
   restoring: {
@@ -29,21 +21,12 @@ export const signInRequested: Row<'sign-in-requested'> = {
     run: (p, e, step) => {
       // The user signs in before the keychain answered: the restore is given up (its answer is stale).
       replyAll(step, p.waiters, STATE);
-      const attempt: Attempt = {
-        id: step.id(),
-        startedAt: e.at,
-        phase: 'attempt',
-        cancelled: false,
-        waiters: [e.ticket],
-      };
-      step.emit({ kind: 'begin-sign-in', attemptId: attempt.id, choice: e.choice });
-      return step.to({ kind: 'signing-in', attempt });
+      return step.to({ kind: 'signing-in', attempt: beginAttempt(step, e.at, e.ticket, e.choice) });
     },
   },
   'signing-in': {
     to: [],
-    run: (p, e, step) =>
-      step.to({ ...p, attempt: { ...p.attempt, waiters: [...p.attempt.waiters, e.ticket] } }),
+    run: (p, e, step) => step.to(joinAttempt(p, e.ticket)),
   },
   'signed-in': refuse('already-signed-in', () => STATE),
   'signing-out': refuse('signing-out', () => error(MESSAGES.signingOut)),
@@ -64,7 +47,7 @@ export const signInCancel: Row<'sign-in-cancel'> = {
   },
   'signed-out': noAttempt,
   restoring: noAttempt,
-  'signed-in': noAttempt,
+  'signed-in': { to: [], run: (s, _e, step) => renewalCancel(s, step) },
   'signing-out': noAttempt,
   disposed: noAttempt,
 };
@@ -95,14 +78,19 @@ export const signInSucceeded: Row<'sign-in-succeeded'> = {
         cancelled(step, p.attempt.waiters);
         return step.to({ kind: 'signed-out', reason: 'none' });
       }
-      step.emit({ kind: 'save-credential', owner: { kind: 'attempt', id: p.attempt.id }, tokens: e.tokens });
+      step.emit({
+        kind: 'save-credential',
+        owner: { kind: 'attempt', id: p.attempt.id },
+        tokens: e.tokens,
+        signedInAt: e.tokens.receivedAt,
+      });
       return step.to({ ...p, attempt: { ...p.attempt, phase: 'saving', pending: e.tokens } });
     },
   },
   disposed: { to: [], run: endDisposedAttempt },
   'signed-out': stale,
   restoring: stale,
-  'signed-in': stale,
+  'signed-in': { to: ['signed-in/refreshing'], run: (s, e, step) => renewalSucceeded(s, e, step) },
   'signing-out': stale,
 };
 
@@ -132,6 +120,6 @@ export const signInFailed: Row<'sign-in-failed'> = {
   disposed: { to: [], run: endDisposedAttempt },
   'signed-out': stale,
   restoring: stale,
-  'signed-in': stale,
+  'signed-in': { to: [], run: (s, e, step) => renewalFailed(s, e, step) },
   'signing-out': stale,
 };
