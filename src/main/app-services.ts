@@ -24,6 +24,7 @@ import type { Logger } from './log/logger';
 import { defaultNodeTransport } from './net/default-transport';
 import type { NetTransport } from './net/transport';
 import { startOnlineWatcher } from './online-watcher';
+import { followSessionEnd, type SessionEndNotifier } from './app/session-end-notice';
 import { NO_POLICY, type PolicyOutcome } from './policy/effective-policy';
 import { SETTINGS_FILE_NAME } from './settings/settings-store';
 import { createUiServices, type UiServices } from './settings/ui-services';
@@ -91,6 +92,13 @@ export interface AppServicesOptions extends ProfileSourceInputs {
    * (aws/electron-confirm-dialog.ts); omitted, every such change is refused (NOT_CONFIRMED).
    */
   confirm?: ConfirmPort;
+  /**
+   * The native notification before the session's known end, with "Sign in again"
+   * (electron-notifier.ts in the app); omitted, no notice (Home still shows the end).
+   */
+  notifier?: SessionEndNotifier;
+  /** Tests: how long before the end the notice comes; default 10 minutes. */
+  sessionEndWarningMs?: number;
   /** Tests: the AWS credentials' margin (ms) and the identity-id cache; default 60 s, a file in userData. */
   aws?: { marginMs?: number; identityCache?: IdentityIdCache };
 }
@@ -264,6 +272,16 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       })
     : () => undefined;
 
+  const sessionEnd = options.notifier
+    ? followSessionEnd({
+        session: active.facade,
+        notifier: options.notifier,
+        language: () => ui.language(),
+        log,
+        ...(options.sessionEndWarningMs === undefined ? {} : { leadMs: options.sessionEndWarningMs }),
+      })
+    : undefined;
+
   return {
     profiles: profiles.store,
     handlers,
@@ -293,6 +311,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     },
     async dispose() {
       stopWatching();
+      sessionEnd?.dispose();
       await active.dispose();
     },
   };

@@ -5,6 +5,7 @@ import { createAppServices, type AppServices } from './app-services';
 import { electronSaveDialog } from './diagnostics/electron-save-dialog';
 import { listenForDeepLinks } from './electron-deep-links';
 import { followSettings } from './electron-menu';
+import { electronNotifier } from './electron-notifier';
 import { electronConfirmDialog } from './config/electron-confirm-dialog';
 import { electronConfirmDialog as electronAdminConfirmDialog } from './aws/electron-confirm-dialog';
 import { registerElectronIpc } from './ipc/electron-ipc';
@@ -124,6 +125,7 @@ function run(): void {
           () => services?.ui.language() ?? 'en',
         ),
         confirm: electronAdminConfirmDialog,
+        notifier: electronNotifier,
         updates,
         ...(sink ? { logFile: sink.file } : {}),
         about: {

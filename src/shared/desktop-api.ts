@@ -28,6 +28,7 @@ export function createDesktopApi(transport: DesktopTransport) {
   return Object.freeze({
     auth: Object.freeze({
       signIn: (request: RequestOf<'auth:sign-in'> = {}) => call('auth:sign-in', request),
+      signInAgain: (request: RequestOf<'auth:sign-in-again'> = {}) => call('auth:sign-in-again', request),
       signInLink: () => call('auth:sign-in-link', {}),
       cancelSignIn: () => call('auth:cancel-sign-in', {}),
       reopenBrowser: () => call('auth:reopen-browser', {}),

@@ -339,6 +339,20 @@ export const invokeChannels = {
       .strict(),
     response: SessionStateSchema,
   },
+  // "Sign in again" (the session's end is near): a new sign-in beside the current session, which
+  // goes on until the new one is saved. Signed out, a sign-in. Same choice as auth:sign-in.
+  'auth:sign-in-again': {
+    request: z
+      .object({
+        signInOption: z.number().int().min(0).max(9).optional(),
+        lang: z
+          .string()
+          .regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/)
+          .optional(),
+      })
+      .strict(),
+    response: SessionStateSchema,
+  },
   // The pending attempt's authorize URL ("Copy sign-in link"); null when no sign-in is pending.
   // It holds no secret: the PKCE verifier never leaves main.
   'auth:sign-in-link': {

@@ -30,6 +30,7 @@ import {
   withUpstreamIssuer,
   type RunningUserPool,
 } from '../../tools/user-pool';
+import type { PoolClientDefinition, PoolDefinition } from '../../tools/user-pool/types';
 import { launchBrowser } from '../../tools/support/browser';
 import { freePort } from '../../tools/support/ports';
 import { assertPrivateKeyring } from './keyring-guard';
@@ -56,6 +57,11 @@ export interface AppHarnessOptions {
    * the profile two sign-in options (SSO first, then email and password).
    */
   federation?: boolean;
+  /** More pool definition fields (sessionManagement...), and app client fields (rotation, refresh validity). */
+  poolDefinition?: Partial<Omit<PoolDefinition, 'clients' | 'users'>>;
+  client?: Partial<PoolClientDefinition>;
+  /** More profile fields (sessionLifetime...). */
+  profile?: Record<string, unknown>;
 }
 
 export interface AppHarness {
@@ -106,6 +112,7 @@ export async function startAppHarness(
       port: 0,
       definition: {
         ...poolDefinition,
+        ...options.poolDefinition,
         clients: [
           {
             ...template,
@@ -113,6 +120,7 @@ export async function startAppHarness(
             logoutUrls: [signOutUrl],
             accessTokenValiditySeconds: lifetime,
             idTokenValiditySeconds: lifetime,
+            ...options.client,
           },
         ],
       },
@@ -143,6 +151,7 @@ export async function startAppHarness(
       signOutUrl,
       apis: [{ name: 'demo', baseUrl: demoApi.url }],
       demo: true,
+      ...options.profile,
       ...(options.federation
         ? {
             signInOptions: [

@@ -58,6 +58,8 @@ export function demoProfile(pool: PoolReady, apiBaseUrl: string, demoAws?: DemoA
     ],
     ...(aws ?? {}),
     demo: true,
+    // The demo client's refresh token validity (demo-pool.ts, 30 days): Home shows when the session ends.
+    sessionLifetime: '30d',
     // The demo pool federates Example Corp SSO (tools/user-pool/demo-upstream.ts): two buttons.
     signInOptions: [
       { label: 'Sign in with Example Corp SSO', identityProvider: 'ExampleCorpSSO' },

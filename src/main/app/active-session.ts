@@ -117,6 +117,7 @@ export function createActiveSession<C extends SessionCompanion = SessionCompanio
 
   const facade: SessionController = {
     signIn: async (choice) => decorate(await requireSession().signIn(choice)),
+    signInAgain: async (choice) => decorate(await requireSession().signInAgain(choice)),
     signInLink: async () => (session ? session.signInLink() : null),
     cancelSignIn: async () => session?.cancelSignIn(),
     reopenBrowser: async () => session?.reopenBrowser(),

@@ -72,6 +72,8 @@ export function createHandlers({
   return {
     invoke: {
       'auth:sign-in': (request) => session.signIn(request),
+      'auth:sign-in-again': (request) =>
+        session.signInAgain ? session.signInAgain(request) : session.signIn(request),
       'auth:sign-in-link': async () => {
         const url = (await session.signInLink?.()) ?? null;
         return url === null ? null : { url };

@@ -5,6 +5,7 @@ import { useNow } from '../hooks/use-now';
 import type { SessionHistory } from '../session-history';
 import { timelineEntries } from '../timeline-entries';
 import { OutageLine, outagePhase } from './OfflineStatus';
+import { SessionEnd } from './SessionEnd';
 import { SessionTimeline } from './SessionTimeline';
 
 type SignedIn = Extract<SessionState, { status: 'signed-in' }>;
@@ -65,6 +66,7 @@ export function SessionPanel(props: { session: SignedIn; history: SessionHistory
             ) : null}
           </span>
         </dd>
+        <SessionEnd session={session} now={now} />
         <dt>{t('session.storage')}</dt>
         <dd data-testid="storage">
           {session.storage.kind === 'keychain' ? t('storage.keychain') : t('storage.memory')}
@@ -82,7 +84,14 @@ export function SessionPanel(props: { session: SignedIn; history: SessionHistory
         </p>
       ) : null}
       {session.accessTokenExpiresAt > 0 ? (
-        <SessionTimeline entries={timelineEntries(session, props.history)} now={now} />
+        <SessionTimeline
+          entries={timelineEntries(
+            session,
+            props.history,
+            session.sessionEndsAt === undefined ? {} : { sessionEndsAt: session.sessionEndsAt },
+          )}
+          now={now}
+        />
       ) : null}
     </section>
   );

@@ -134,6 +134,11 @@ export const de: Record<MessageId, string> = {
   'session.noTokenYet': 'Noch kein Zugriffstoken – warte auf die Verbindung',
   'session.expiredRenewing': 'abgelaufen – wird erneuert',
   'session.at': '(um {time})',
+  'session.endsAt': 'Sitzung endet',
+  'session.endsNow': 'jetzt',
+  'session.signInAgain': 'Erneut anmelden',
+  'session.againWaiting':
+    'Schließen Sie die erneute Anmeldung im Browser ab; diese Sitzung läuft so lange weiter.',
   'session.lastRefresh': 'Letzte Erneuerung',
   'session.notYet': 'Noch nicht',
   'session.state': 'Status',
