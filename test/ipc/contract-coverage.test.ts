@@ -77,6 +77,7 @@ describe('contract coverage', () => {
     expect(Object.isFrozen(desktop)).toBe(true);
     expect(Object.fromEntries(byPath)).toEqual({
       'auth.signIn': 'auth:sign-in',
+      'auth.signInAgain': 'auth:sign-in-again',
       'auth.signInLink': 'auth:sign-in-link',
       'auth.cancelSignIn': 'auth:cancel-sign-in',
       'auth.reopenBrowser': 'auth:reopen-browser',

@@ -295,6 +295,23 @@ export const net = {
   fetch: (...args) => globalThis.fetch(...args),
 };
 
+/** OS notifications (the session-end notice, electron-notifier.ts): recorded, never shown. */
+export class Notification extends RecordingEmitter {
+  static isSupported() {
+    return true;
+  }
+  constructor(options) {
+    super('Notification');
+    record('Notification.new', { title: options.title, actions: options.actions });
+  }
+  show() {
+    record('Notification.show');
+  }
+  close() {
+    record('Notification.close');
+  }
+}
+
 export const dialog = {
   showErrorBox(title, content) {
     record('dialog.showErrorBox', { title, content });
