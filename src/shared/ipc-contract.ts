@@ -324,33 +324,29 @@ export type UserSession = z.infer<typeof UserSessionSchema>;
 export const UserSessionListSchema = z.object({ sessions: z.array(UserSessionSchema).max(200) }).strict();
 export type UserSessionList = z.infer<typeof UserSessionListSchema>;
 
+/**
+ * Which of the profile's signInOptions (absent: the first, or the plain Hosted UI), and the app's
+ * language for Cognito's managed login: what a sign-in (and a "Sign in again") is asked with.
+ */
+export const SignInRequestSchema = z
+  .object({
+    signInOption: z.number().int().min(0).max(9).optional(),
+    lang: z
+      .string()
+      .regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/)
+      .optional(),
+  })
+  .strict();
+
 export const invokeChannels = {
   'auth:sign-in': {
-    // Which of the profile's signInOptions (absent: the first, or the plain Hosted UI), and the
-    // app's language for Cognito's managed login.
-    request: z
-      .object({
-        signInOption: z.number().int().min(0).max(9).optional(),
-        lang: z
-          .string()
-          .regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/)
-          .optional(),
-      })
-      .strict(),
+    request: SignInRequestSchema,
     response: SessionStateSchema,
   },
   // "Sign in again" (the session's end is near): a new sign-in beside the current session, which
   // goes on until the new one is saved. Signed out, a sign-in. Same choice as auth:sign-in.
   'auth:sign-in-again': {
-    request: z
-      .object({
-        signInOption: z.number().int().min(0).max(9).optional(),
-        lang: z
-          .string()
-          .regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/)
-          .optional(),
-      })
-      .strict(),
+    request: SignInRequestSchema,
     response: SessionStateSchema,
   },
   // The pending attempt's authorize URL ("Copy sign-in link"); null when no sign-in is pending.

@@ -104,35 +104,22 @@ export function createHostedUi(deps: HostedUiDeps) {
     }
     const username = form.get('username') ?? '';
     const user = users.authenticate(username, form.get('password') ?? '');
-    if (!user) {
-      deps.log('user pool: sign-in refused (wrong username or password)');
+    // The login form again with Cognito's own words for why (the username kept, as Cognito does).
+    const refuse = (why: string, error: string) => {
+      deps.log(`user pool: sign-in refused (${why})`);
       sendHtml(
         res,
         200,
-        renderLoginPage({
-          query,
-          ...pageOptions,
-          error: 'Incorrect username or password.',
-          username,
-          ...(demoUsers ? { demoUsers } : {}),
-        }),
+        renderLoginPage({ query, ...pageOptions, error, username, ...(demoUsers ? { demoUsers } : {}) }),
       );
+    };
+    if (!user) {
+      refuse('wrong username or password', 'Incorrect username or password.');
       return;
     }
     if (!users.isEnabled(user.sub)) {
       // AdminDisableUser (user-pool API): Cognito's Hosted UI answers with this text.
-      deps.log('user pool: sign-in refused (user is disabled)');
-      sendHtml(
-        res,
-        200,
-        renderLoginPage({
-          query,
-          ...pageOptions,
-          error: 'User is disabled.',
-          username,
-          ...(demoUsers ? { demoUsers } : {}),
-        }),
-      );
+      refuse('user is disabled', 'User is disabled.');
       return;
     }
     deps.log(`user pool: ${user.username} signed in`);
