@@ -101,6 +101,20 @@ const NAIVE_RETRY_MS = 1_000;
 /** Refresh a tenth of the lifetime (at most a minute) before expiry, as most apps do. */
 const naiveMargin = (lifetimeMs: number) => Math.min(60_000, lifetimeMs / 10);
 
+/** The plain refresh_token grant both peer models send (a 10 s bound, as the engine's default). */
+function refreshTokenRequest(seed: FleetClientSeed, tokenEndpoint: string): Promise<Response> {
+  return fetch(tokenEndpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      client_id: seed.profile.clientId,
+      refresh_token: seed.refreshToken,
+    }),
+    signal: AbortSignal.timeout(10_000),
+  });
+}
+
 export function naiveClient(seed: FleetClientSeed, tokenEndpoint: string): FleetClient {
   let expiresAt = 0;
   let tokenAt = 0;
@@ -113,16 +127,7 @@ export function naiveClient(seed: FleetClientSeed, tokenEndpoint: string): Fleet
   const refresh = async (): Promise<void> => {
     let response: Response;
     try {
-      response = await fetch(tokenEndpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'refresh_token',
-          client_id: seed.profile.clientId,
-          refresh_token: seed.refreshToken,
-        }),
-        signal: AbortSignal.timeout(10_000),
-      });
+      response = await refreshTokenRequest(seed, tokenEndpoint);
     } catch {
       later(NAIVE_RETRY_MS);
       return;
@@ -172,16 +177,7 @@ export function awsSdkClient(seed: FleetClientSeed, tokenEndpoint: string): Flee
     response: unknown;
     output: { $metadata: object; expiresIn: number };
   }> => {
-    const response = await fetch(tokenEndpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        client_id: seed.profile.clientId,
-        refresh_token: seed.refreshToken,
-      }),
-      signal: AbortSignal.timeout(10_000),
-    });
+    const response = await refreshTokenRequest(seed, tokenEndpoint);
     const body = (await response.json().catch(() => ({}))) as { expires_in?: number; error?: string };
     if (!response.ok || typeof body.expires_in !== 'number') throw sdkError(response.status, body.error);
     return { response, output: { $metadata: {}, expiresIn: body.expires_in } };
