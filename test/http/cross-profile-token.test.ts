@@ -9,7 +9,7 @@ import { createAppServices, type AppServices } from '../../src/main/app-services
 import { createLogger } from '../../src/main/log/logger';
 import { AppError } from '../../src/shared/errors';
 import { demoPoolDefinition, startUserPool, type RunningUserPool } from '../../tools/user-pool';
-import { launchBrowser } from '../../tools/support/browser';
+import { launchBrowser, signInInOwnContext } from '../../tools/support/browser';
 import { assertPrivateKeyring } from '../support/keyring-guard';
 import { freePort } from '../../tools/support/ports';
 
@@ -92,19 +92,7 @@ const profileB = `xb${process.pid}x${Date.now()}`;
 
 async function systemBrowser(url: string): Promise<void> {
   const user = nextUser;
-  void (async () => {
-    const ctx = await browser.newContext();
-    const page = await ctx.newPage();
-    await page.goto(url);
-    await page.getByLabel('Username').fill(user);
-    await page.getByLabel('Password').fill(USERS[user]);
-    await page
-      .getByRole('button', { name: 'Sign in' })
-      .click()
-      .catch(() => undefined);
-    await page.waitForLoadState().catch(() => undefined);
-    await ctx.close().catch(() => undefined);
-  })().catch(() => undefined);
+  signInInOwnContext(browser, url, { username: user, password: USERS[user] });
 }
 
 beforeAll(async () => {

@@ -10,7 +10,7 @@ import { startOnlineWatcher } from '../../src/main/online-watcher';
 import { AppError } from '../../src/shared/errors';
 import type { SessionState } from '../../src/shared/session-state';
 import { demoPoolDefinition, startUserPool, type RunningUserPool } from '../../tools/user-pool';
-import { launchBrowser } from '../../tools/support/browser';
+import { launchBrowser, signInInOwnContext } from '../../tools/support/browser';
 import { assertPrivateKeyring } from '../support/keyring-guard';
 import { enterPrivateKeyring, type EnteredKeyring } from '../../tools/support/keyring';
 import { freePort } from '../../tools/support/ports';
@@ -42,22 +42,18 @@ const context = { sender: { id: 1, mainFrameUrl: 'app://cognito-desktop/index.ht
 async function systemBrowser(url: string): Promise<void> {
   opened.push(url);
   const user = nextUser;
-  void (async () => {
-    const ctx = await browser.newContext();
-    const page = await ctx.newPage();
-    page.on('response', (response) => {
-      const location = response.headers()['location'];
-      if (location?.startsWith('com.example.cognitodesktop:')) schemeLinks.push(location);
-    });
-    await page.goto(url);
-    await page.getByLabel('Username').fill(user);
-    await page.getByLabel('Password').fill(USERS[user]);
-    await page
-      .getByRole('button', { name: 'Sign in' })
-      .click()
-      .catch(() => undefined);
-    await ctx.close().catch(() => undefined);
-  })().catch(() => undefined);
+  signInInOwnContext(
+    browser,
+    url,
+    { username: user, password: USERS[user] },
+    {
+      onPage: (page) =>
+        page.on('response', (response) => {
+          const location = response.headers()['location'];
+          if (location?.startsWith('com.example.cognitodesktop:')) schemeLinks.push(location);
+        }),
+    },
+  );
 }
 
 async function accounts(): Promise<string[]> {

@@ -57,3 +57,27 @@ export function hostedUiOpener(browser: Browser, user: HostedUiUser): (url: stri
     await fillHostedUiLogin(page, user);
   };
 }
+
+/**
+ * A test's or bench's system browser, as shell.openExternal behaves: returns at once; in a context
+ * of its own (no cookies shared with other sign-ins) it opens `url`, signs in as `user` on the
+ * Hosted UI page, waits for `settled` (default: the page's load state), then closes the context.
+ * Failures end quietly: whoever called it asserts the app's side. `onPage` sees the page first
+ * (e.g. to record a custom-scheme redirect).
+ */
+export function signInInOwnContext(
+  browser: Browser,
+  url: string,
+  user: HostedUiUser,
+  options: { settled?: (page: Page) => Promise<unknown>; onPage?: (page: Page) => void } = {},
+): void {
+  void (async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    options.onPage?.(page);
+    await page.goto(url);
+    await fillHostedUiLogin(page, user).catch(() => undefined);
+    await (options.settled ?? ((p: Page) => p.waitForLoadState()))(page).catch(() => undefined);
+    await context.close().catch(() => undefined);
+  })().catch(() => undefined);
+}

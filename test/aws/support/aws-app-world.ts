@@ -30,7 +30,7 @@ import {
 } from '../../../tools/user-pool';
 import type { PoolDefinition } from '../../../tools/user-pool/types';
 import { freePort } from '../../../tools/support/ports';
-import { launchBrowser } from '../../../tools/support/browser';
+import { launchBrowser, signInInOwnContext } from '../../../tools/support/browser';
 import { assertPrivateKeyring } from '../../support/keyring-guard';
 
 export const IDENTITY_POOL_ID = DEMO_IDENTITY_POOL_ID;
@@ -182,19 +182,12 @@ export async function startAwsAppWorld(
     let nextUser: WorldUser = 'alice';
     const openExternal = async (url: string) => {
       const user = nextUser;
-      void (async () => {
-        const ctx = await browser.newContext();
-        const page = await ctx.newPage();
-        await page.goto(url);
-        await page.getByLabel('Username').fill(user);
-        await page.getByLabel('Password').fill(PASSWORDS[user]);
-        await page
-          .getByRole('button', { name: 'Sign in' })
-          .click()
-          .catch(() => undefined);
-        await page.waitForURL((u) => u.href.startsWith(callback)).catch(() => undefined);
-        await ctx.close().catch(() => undefined);
-      })().catch(() => undefined);
+      signInInOwnContext(
+        browser,
+        url,
+        { username: user, password: PASSWORDS[user] },
+        { settled: (page) => page.waitForURL((u) => u.href.startsWith(callback)) },
+      );
     };
     const logLines: string[] = [];
     const logFile = path.join(dataDir, 'main.log');
