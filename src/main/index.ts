@@ -94,6 +94,7 @@ function run(): void {
       const updates = await createAppUpdates({
         policy,
         isSignInActive: () => services?.session.getState().status === 'signing-in',
+        log,
       });
       const ready = createAppServices({
         policy,

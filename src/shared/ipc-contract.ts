@@ -189,7 +189,18 @@ export const UpdateStateSchema = z.discriminatedUnion('status', [
   z
     .object({
       status: z.literal('off'),
-      reason: z.enum(['policy-off', 'no-feed', 'development', 'feed-not-https']),
+      reason: z.enum([
+        'policy-off',
+        'no-feed',
+        'development',
+        'feed-not-https',
+        // macOS: this copy has no Developer ID signature, or it could not be verified.
+        'needs-signed-build',
+        'signature-unverified',
+      ]),
+      /** With the two macOS reasons: what the UI shows, in plain words (main writes it). */
+      code: z.enum(['UPDATES_NEED_SIGNED_BUILD', 'UPDATES_SIGNATURE_UNVERIFIED']).optional(),
+      message: z.string().max(500).optional(),
     })
     .strict(),
   z.object({ status: z.literal('idle'), lastCheckedAt: z.number().optional() }).strict(),

@@ -1,5 +1,6 @@
 import { redact } from '../../shared/redact';
 import type { EffectivePolicy } from '../policy/effective-policy';
+import type { CodeSignature } from './code-signature';
 
 /**
  * When the app looks for updates and what the UI shows about them. Plain code: the call into
@@ -7,9 +8,13 @@ import type { EffectivePolicy } from '../policy/effective-policy';
  * a recording port in tests.
  *
  * API:
- *   updateSettings({ policy, feedUrl, packaged }) -> { enabled, feedUrl?, reason }
- *   createUpdateController({ port, settings, timers, random, isSignInActive }) -> UpdateController
- *     .start()            first check now, then every CHECK_INTERVAL_MS (+ jitter)
+ *   updateSettings({ policy, feedUrl, packaged }) -> { enabled, feedUrl?, reason, code?, message? }
+ *   decideUpdateSettings({ ...those, platform, probeSignature }) -> Promise<UpdateSettings>
+ *     the same, and on macOS updates that would be on stay off unless the app has a Developer ID
+ *     signature (signedBuildGate); probeSignature runs only then
+ *   createUpdateController({ port, settings, timers, random, isSignInActive, log? }) -> UpdateController
+ *     .start()            first check now, then every CHECK_INTERVAL_MS (+ jitter); when off for a
+ *                         reason the user can act on (an unsigned build), logs it once instead
  *     .state()            UpdateState for the UI; .onChange(listener) -> unsubscribe
  *     .restartToUpdate()  only in state "ready" and never during a sign-in; else UpdateRefusal
  *     .stop()
@@ -25,13 +30,22 @@ export const CHECK_INTERVAL_MS = 4 * 60 * 60 * 1000;
 /** Up to 30 minutes later, so a fleet started at 09:00 does not hit the feed in one second. */
 export const CHECK_JITTER_MS = 30 * 60 * 1000;
 
+/** Why updates are off where the reason alone says enough. */
 export type UpdateOffReason = 'policy-off' | 'no-feed' | 'development' | 'feed-not-https';
+/** Why updates are off on macOS for this copy of the app: the state carries code and message. */
+export type UpdateSignatureReason = 'needs-signed-build' | 'signature-unverified';
+export type UpdateBlockCode = 'UPDATES_NEED_SIGNED_BUILD' | 'UPDATES_SIGNATURE_UNVERIFIED';
 
-export interface UpdateSettings {
-  enabled: boolean;
-  feedUrl?: string;
-  reason: UpdateOffReason | 'on';
-}
+export type UpdateSettings =
+  | { enabled: true; feedUrl: string; reason: 'on' }
+  | { enabled: false; feedUrl?: string; reason: UpdateOffReason }
+  | {
+      enabled: false;
+      feedUrl?: string;
+      reason: UpdateSignatureReason;
+      code: UpdateBlockCode;
+      message: string;
+    };
 
 export function updateSettings(input: {
   policy: EffectivePolicy;
@@ -54,8 +68,63 @@ export function updateSettings(input: {
   return { enabled: true, feedUrl, reason: 'on' };
 }
 
+const INSTALL_SIGNED = 'Install a signed release to get updates.';
+
+/**
+ * Updates on macOS need a Developer ID signature (code-signature.ts says why); without one the
+ * app says so instead of downloading updates it cannot apply. Settings already off stay as they are.
+ */
+export function signedBuildGate(settings: UpdateSettings, signature: CodeSignature): UpdateSettings {
+  if (!settings.enabled || signature.kind === 'developer-id') return settings;
+  const base = { enabled: false as const, feedUrl: settings.feedUrl };
+  switch (signature.kind) {
+    case 'adhoc':
+    case 'unsigned':
+    case 'other-identity': {
+      const why = {
+        adhoc: 'is not signed with a Developer ID (ad-hoc signature)',
+        unsigned: 'is not signed at all',
+        'other-identity': 'is signed, but not with a Developer ID',
+      }[signature.kind];
+      return {
+        ...base,
+        reason: 'needs-signed-build',
+        code: 'UPDATES_NEED_SIGNED_BUILD',
+        message: `This copy of the app ${why}, so macOS cannot apply updates to it. ${INSTALL_SIGNED}`,
+      };
+    }
+    case 'unverified':
+      return {
+        ...base,
+        reason: 'signature-unverified',
+        code: 'UPDATES_SIGNATURE_UNVERIFIED',
+        message: `The app could not verify its own code signature (${signature.detail.slice(0, 200)}), so it does not apply updates. ${INSTALL_SIGNED}`,
+      };
+  }
+}
+
+export async function decideUpdateSettings(input: {
+  policy: EffectivePolicy;
+  feedUrl?: string;
+  packaged: boolean;
+  platform: NodeJS.Platform;
+  /** Only called on macOS, and only when updates would otherwise be on. */
+  probeSignature: () => Promise<CodeSignature>;
+}): Promise<UpdateSettings> {
+  const settings = updateSettings(input);
+  if (input.platform !== 'darwin' || !settings.enabled) return settings;
+  let signature: CodeSignature;
+  try {
+    signature = await input.probeSignature();
+  } catch {
+    signature = { kind: 'unverified', detail: 'the signature check failed' };
+  }
+  return signedBuildGate(settings, signature);
+}
+
 export type UpdateState =
   | { status: 'off'; reason: UpdateOffReason }
+  | { status: 'off'; reason: UpdateSignatureReason; code: UpdateBlockCode; message: string }
   | { status: 'idle'; lastCheckedAt?: number }
   | { status: 'checking' }
   | { status: 'downloading'; version: string }
@@ -109,12 +178,17 @@ export function createUpdateController(options: {
   timers: UpdateTimers;
   random?: () => number;
   isSignInActive: () => boolean;
+  /** Where start() says once why updates are off for this copy (the state's message, no tokens). */
+  log?: (line: string) => void;
 }): UpdateController {
   const { port, settings, timers } = options;
   const random = options.random ?? Math.random;
-  let state: UpdateState = settings.enabled
-    ? { status: 'idle' }
-    : { status: 'off', reason: settings.reason === 'on' ? 'no-feed' : settings.reason };
+  let state: UpdateState = !settings.enabled
+    ? 'code' in settings
+      ? { status: 'off', reason: settings.reason, code: settings.code, message: settings.message }
+      : { status: 'off', reason: settings.reason }
+    : { status: 'idle' };
+  let told = false;
   const listeners = new Set<(s: UpdateState) => void>();
   let timer: unknown;
   let running: Promise<void> | undefined;
@@ -173,7 +247,11 @@ export function createUpdateController(options: {
 
   return {
     start() {
-      if (!settings.enabled || settings.feedUrl === undefined) return;
+      if (state.status === 'off' && 'code' in state && !told) {
+        told = true;
+        options.log?.(`update: off (${state.code}): ${redact(state.message)}`);
+      }
+      if (!settings.enabled) return;
       port.setFeedUrl(settings.feedUrl);
       void checkNow().finally(schedule);
     },

@@ -5,8 +5,8 @@ import { plainError } from '../error-messages';
 import { useT } from '../i18n';
 
 /**
- * Updates as the user sees them: nothing while off, idle or checking; a quiet line while one
- * downloads; "Restart to update" once it is ready. Only the click restarts (main refuses during a
+ * Updates as the user sees them: nothing while off, idle or checking, except a copy that cannot
+ * update says why; a quiet line while one downloads; "Restart to update" once it is ready. Only the click restarts (main refuses during a
  * sign-in and the refusal is shown here in plain words). State from updates:get-state, kept
  * current by updates:changed.
  */
@@ -25,6 +25,15 @@ export function UpdateBanner() {
     return unsubscribe;
   }, []);
 
+  // A copy that cannot update (macOS without a Developer ID signature) says so: main writes the
+  // message in plain words (update-controller.ts signedBuildGate), in English like the log line.
+  if (state?.status === 'off' && state.message) {
+    return (
+      <div className="banner banner-info" role="status" data-testid="update-banner" data-code={state.code}>
+        <p data-i18n="raw">{state.message}</p>
+      </div>
+    );
+  }
   if (state?.status === 'downloading') {
     return (
       <div className="banner banner-info" role="status" data-testid="update-banner">
