@@ -7,6 +7,7 @@ import { ExportDiagnosticsButton } from './components/ExportDiagnosticsButton';
 import { UpdateBanner } from './components/UpdateBanner';
 import type { useSettings } from './hooks/use-settings';
 import { useSession } from './hooks/use-session';
+import { read, startAnswer } from './start-reads';
 import { useT } from './i18n';
 import { EMPTY_DRAFTS, hasUnsavedText, type NoteDrafts } from './notes-model';
 import { SignInScreen, WaitingForBrowserScreen, type SessionEndedReason } from './screens/SignInScreen';
@@ -34,8 +35,14 @@ export function App(props: { settings: ReturnType<typeof useSettings> }) {
   // Settings while signed out (no navigation there); signed in, Settings is a view.
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [focusAbout, setFocusAbout] = useState(0);
-  const [profiles, setProfiles] = useState<Profiles | null>(null);
-  const [policy, setPolicy] = useState<PolicyView | null>(null);
+  const [profiles, setProfiles] = useState<Profiles | null>(() => {
+    const answer = startAnswer('profiles');
+    return answer?.ok ? answer.value : null;
+  });
+  const [policy, setPolicy] = useState<PolicyView | null>(() => {
+    const answer = startAnswer('policy');
+    return answer?.ok ? answer.value : null;
+  });
   const [switchingProfile, setSwitchingProfile] = useState(false);
   const [view, setView] = useState<View>('home');
   const [drafts, setDrafts] = useState<NoteDrafts>(EMPTY_DRAFTS);
@@ -56,7 +63,7 @@ export function App(props: { settings: ReturnType<typeof useSettings> }) {
 
   const loadProfiles = useCallback(async () => {
     try {
-      const result = await window.desktop.profiles.list();
+      const result = await read('profiles');
       if (result.ok) setProfiles(result.value);
       else
         setProfiles({
@@ -79,7 +86,7 @@ export function App(props: { settings: ReturnType<typeof useSettings> }) {
   }, [loadProfiles]);
   useEffect(() => {
     // The policy is read once at start by main and does not change while the app runs.
-    void window.desktop.policy.get().then((r) => {
+    void read('policy').then((r) => {
       if (r.ok) setPolicy(r.value);
     });
   }, []);

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { IntlProvider, useIntl, type IntlShape, type OnErrorFn } from 'react-intl';
+import { IntlProvider, useIntl, type IntlConfig, type IntlShape } from 'react-intl';
 import { intlLocale, PSEUDO_LOCALE, pseudoLocalize, type Language } from '../../../shared/languages';
 import { en, type MessageId } from './en';
 
@@ -41,7 +41,7 @@ function loadCatalogue(language: Language): Promise<Catalogue> {
 
 // A missing id is a type error already; say loudly if one slips through anyway. One function
 // for every render: a new one each time would make IntlProvider build a new intl object.
-const onIntlError: OnErrorFn = (error) => console.error(`i18n: ${error.message}`);
+const onIntlError: NonNullable<IntlConfig['onError']> = (error) => console.error(`i18n: ${error.message}`);
 
 const LanguageContext = createContext<Language>('en');
 export const useLanguage = () => useContext(LanguageContext);
@@ -65,7 +65,12 @@ export function I18nProvider(props: { language: Language; children: ReactNode })
   if (!language || !messages) return null;
   return (
     <LanguageContext.Provider value={language}>
-      <IntlProvider locale={intlLocale(language)} defaultLocale="en" messages={messages} onError={onIntlError}>
+      <IntlProvider
+        locale={intlLocale(language)}
+        defaultLocale="en"
+        messages={messages}
+        onError={onIntlError}
+      >
         {props.children}
       </IntlProvider>
     </LanguageContext.Provider>
