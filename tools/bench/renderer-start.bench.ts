@@ -109,7 +109,14 @@ async function buildBaseline(outDir: string): Promise<void> {
   });
 }
 
-/** Runs in the page before any of its scripts: records when the first enabled "Sign in" button appears. */
+/**
+ * Runs in the page before any of its scripts: records when the first enabled "Sign in" button
+ * appears, and says so on the console. The harness waits for that console message (a CDP event)
+ * rather than polling the page: page.goto's default wait for \`load\` and waitForFunction's
+ * injected script would run Playwright's own code (~10 ms) on the page's main thread, in the
+ * middle of the app's start (which runs past \`load\`) but after the bare page is done.
+ */
+const INTERACTIVE_MARK = 'bench:interactive';
 const OBSERVER = `(() => {
   const w = window;
   const check = () => {
@@ -118,6 +125,7 @@ const OBSERVER = `(() => {
       if (!b.disabled && b.textContent.trim() === 'Sign in') {
         w.__interactiveAt = performance.now();
         observer.disconnect();
+        console.debug(${JSON.stringify(INTERACTIVE_MARK)});
         return;
       }
     }
@@ -171,15 +179,17 @@ export async function run(): Promise<BenchFigure[]> {
         const page = await context.newPage();
         const errors: string[] = [];
         page.on('pageerror', (e) => errors.push(e.message));
-        await page.goto(url);
-        const handle = await page
-          .waitForFunction(() => (globalThis as { __interactiveAt?: number }).__interactiveAt, null, {
-            timeout: 15_000,
-          })
-          .catch(() => {
-            throw new Error(`renderer-start: no enabled "Sign in" button at ${url} (${errors.join('; ')})`);
-          });
-        const interactive = (await handle.jsonValue()) as number;
+        const shown = page.waitForEvent('console', {
+          predicate: (message) => message.text() === INTERACTIVE_MARK,
+          timeout: 15_000,
+        });
+        await page.goto(url, { waitUntil: 'commit' });
+        await shown.catch(() => {
+          throw new Error(`renderer-start: no enabled "Sign in" button at ${url} (${errors.join('; ')})`);
+        });
+        const interactive = await page.evaluate(
+          () => (globalThis as { __interactiveAt?: number }).__interactiveAt ?? Number.NaN,
+        );
         const dcl = await page.evaluate(() => (globalThis as { __dclAt?: number }).__dclAt ?? Number.NaN);
         return { interactive, dcl };
       } finally {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { PolicyView, Profiles } from '../../shared/ipc-contract';
 import type { UiError } from './api-call';
 import { AppActionsContext, type AppActions } from './app-context';
@@ -7,11 +7,20 @@ import { ExportDiagnosticsButton } from './components/ExportDiagnosticsButton';
 import { UpdateBanner } from './components/UpdateBanner';
 import type { useSettings } from './hooks/use-settings';
 import { useSession } from './hooks/use-session';
+import { read, startAnswer } from './start-reads';
 import { useT } from './i18n';
 import { EMPTY_DRAFTS, hasUnsavedText, type NoteDrafts } from './notes-model';
 import { SignInScreen, WaitingForBrowserScreen, type SessionEndedReason } from './screens/SignInScreen';
-import { SettingsScreen, type SettingsScreenProps } from './screens/SettingsScreen';
-import { SignedInShell, type View } from './screens/SignedInShell';
+import type { SettingsScreenProps } from './screens/SettingsScreen';
+import type { View } from './screens/SignedInShell';
+
+// The first screen (sign-in, waiting, the error and policy screens) is in the entry chunk; the
+// signed-in app and Settings load on first use, so a cold start to sign-in does not fetch,
+// compile and run them (docs/performance.md, renderer figures).
+const loadShell = () => import('./screens/SignedInShell');
+const loadSettings = () => import('./screens/SettingsScreen');
+const SignedInShell = lazy(() => loadShell().then((m) => ({ default: m.SignedInShell })));
+const SettingsScreen = lazy(() => loadSettings().then((m) => ({ default: m.SettingsScreen })));
 
 const INTERNAL_ERROR: UiError = { code: 'INTERNAL', message: 'The app could not reach its main process.' };
 
@@ -26,8 +35,14 @@ export function App(props: { settings: ReturnType<typeof useSettings> }) {
   // Settings while signed out (no navigation there); signed in, Settings is a view.
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [focusAbout, setFocusAbout] = useState(0);
-  const [profiles, setProfiles] = useState<Profiles | null>(null);
-  const [policy, setPolicy] = useState<PolicyView | null>(null);
+  const [profiles, setProfiles] = useState<Profiles | null>(() => {
+    const answer = startAnswer('profiles');
+    return answer?.ok ? answer.value : null;
+  });
+  const [policy, setPolicy] = useState<PolicyView | null>(() => {
+    const answer = startAnswer('policy');
+    return answer?.ok ? answer.value : null;
+  });
   const [switchingProfile, setSwitchingProfile] = useState(false);
   const [view, setView] = useState<View>('home');
   const [drafts, setDrafts] = useState<NoteDrafts>(EMPTY_DRAFTS);
@@ -48,7 +63,7 @@ export function App(props: { settings: ReturnType<typeof useSettings> }) {
 
   const loadProfiles = useCallback(async () => {
     try {
-      const result = await window.desktop.profiles.list();
+      const result = await read('profiles');
       if (result.ok) setProfiles(result.value);
       else
         setProfiles({
@@ -71,7 +86,7 @@ export function App(props: { settings: ReturnType<typeof useSettings> }) {
   }, [loadProfiles]);
   useEffect(() => {
     // The policy is read once at start by main and does not change while the app runs.
-    void window.desktop.policy.get().then((r) => {
+    void read('policy').then((r) => {
       if (r.ok) setPolicy(r.value);
     });
   }, []);
@@ -100,6 +115,17 @@ export function App(props: { settings: ReturnType<typeof useSettings> }) {
     }
     /* eslint-enable react-hooks/set-state-in-effect */
   }, [status, reason, username, placeOwner]);
+
+  // Signed out or waiting for the browser, the signed-in app comes next: fetch it once the
+  // screen is up and the page is idle, so signing in does not wait for it.
+  useEffect(() => {
+    if (status !== 'signed-out' && status !== 'signing-in') return;
+    const id = requestIdleCallback(() => {
+      void loadShell();
+      void loadSettings();
+    });
+    return () => cancelIdleCallback(id);
+  }, [status]);
 
   // Offline until a refresh succeeds: offline -> refreshing -> online is one outage, announced
   // once going down and once coming back, with the banner kept up while reconnecting.
@@ -333,10 +359,20 @@ export function App(props: { settings: ReturnType<typeof useSettings> }) {
   return (
     <AppActionsContext.Provider value={actions}>
       <UpdateBanner />
-      {screen}
+      <Suspense fallback={<Loading />}>{screen}</Suspense>
       <div className="visually-hidden" role="status" aria-live="polite" data-testid="announcer">
         {announcement}
       </div>
     </AppActionsContext.Provider>
+  );
+}
+
+/** While a lazily loaded screen arrives (local files: a few milliseconds). */
+function Loading() {
+  const t = useT();
+  return (
+    <main className="center-screen" aria-busy="true">
+      <p role="status">{t('common.loading')}</p>
+    </main>
   );
 }

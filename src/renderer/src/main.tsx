@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { useSettings } from './hooks/use-settings';
 import { I18nProvider } from './i18n';
+import { sendStartReads } from './start-reads';
 import './styles.css';
 
 /** Settings (language, theme) sit above everything: every screen renders in the chosen language. */
@@ -15,6 +16,8 @@ function Root() {
   );
 }
 
+// Main answers the start reads while React renders (start-reads.ts).
+sendStartReads();
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(

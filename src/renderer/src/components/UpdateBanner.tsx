@@ -3,23 +3,27 @@ import type { UpdateStateView } from '../../../shared/ipc-contract';
 import type { UiError } from '../api-call';
 import { plainError } from '../error-messages';
 import { useT } from '../i18n';
+import { read, startAnswer } from '../start-reads';
 
 /**
  * Updates as the user sees them: nothing while off, idle or checking, except a copy that cannot
  * update says why; a quiet line while one downloads; "Restart to update" once it is ready. Only the click restarts (main refuses during a
  * sign-in and the refusal is shown here in plain words). State from updates:get-state, kept
- * current by updates:changed.
+ * current by updates:changed (the first read is the one sent at start, start-reads.ts).
  */
 export function UpdateBanner() {
   const t = useT();
-  const [state, setState] = useState<UpdateStateView | null>(null);
+  const [state, setState] = useState<UpdateStateView | null>(() => {
+    const answer = startAnswer('updates');
+    return answer?.ok ? answer.value : null;
+  });
   const [refusal, setRefusal] = useState<UiError | null>(null);
   useEffect(() => {
     const unsubscribe = window.desktop.updates.onChanged((next) => {
       setState(next);
       setRefusal(null);
     });
-    void window.desktop.updates.get().then((r) => {
+    void read('updates').then((r) => {
       if (r.ok) setState((current) => current ?? r.value);
     });
     return unsubscribe;

@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SessionState } from '../../../shared/session-state';
 import { EMPTY_HISTORY, nextHistory, type SessionHistory } from '../session-history';
+import { read, startAnswer } from '../start-reads';
 
 /**
  * The session as main publishes it: read once, then kept current by session:changed events,
  * plus the history the Home timeline draws (from the same events).
  * `refresh` re-reads it (after an API call reported that the session is gone). A read that an
- * event overtook is dropped, so an older answer never replaces a newer event.
+ * event overtook is dropped, so an older answer never replaces a newer event. The first read is
+ * the one sent at start (start-reads.ts); when it is answered already, it is the initial state.
  */
 export function useSession(): {
   session: SessionState | null;
@@ -15,8 +17,13 @@ export function useSession(): {
   setSession: (state: SessionState) => void;
   refresh: () => Promise<SessionState | null>;
 } {
-  const [session, setSessionState] = useState<SessionState | null>(null);
-  const [history, setHistory] = useState<SessionHistory>(EMPTY_HISTORY);
+  const [session, setSessionState] = useState<SessionState | null>(() => {
+    const answer = startAnswer('session');
+    return answer?.ok ? answer.value : null;
+  });
+  const [history, setHistory] = useState<SessionHistory>(() =>
+    session ? nextHistory(EMPTY_HISTORY, session, Date.now()) : EMPTY_HISTORY,
+  );
   const [loadError, setLoadError] = useState<string | null>(null);
   const version = useRef(0);
 
@@ -29,7 +36,7 @@ export function useSession(): {
   const refresh = useCallback(async () => {
     const before = version.current;
     try {
-      const result = await window.desktop.session.get();
+      const result = await read('session');
       if (result.ok) {
         if (version.current === before) setSession(result.value);
         setLoadError(null);

@@ -1,7 +1,6 @@
-import { createContext, useCallback, useContext, useMemo, type ReactNode } from 'react';
-import { IntlProvider, useIntl, type IntlShape } from 'react-intl';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { IntlProvider, useIntl, type IntlConfig, type IntlShape } from 'react-intl';
 import { intlLocale, PSEUDO_LOCALE, pseudoLocalize, type Language } from '../../../shared/languages';
-import { de } from './de';
 import { en, type MessageId } from './en';
 
 /**
@@ -9,6 +8,11 @@ import { en, type MessageId } from './en';
  * (en.ts is the source, de.ts must have every id: the type says so), and the pseudo-locale
  * en-XA derived from English. Dates, times, relative times and numbers go through Intl
  * (react-intl's formatters) in the same locale.
+ *
+ * English is in the entry chunk; German loads on first use (its own chunk) and the pseudo-locale
+ * is derived on first use, so a start in English neither ships nor builds them. Until a language's
+ * catalogue is there, the language shown so far stays (nothing at all on a first start in it:
+ * the catalogue is a local file, a few milliseconds).
  */
 export type { MessageId };
 export type MessageValues = Record<
@@ -16,23 +20,56 @@ export type MessageValues = Record<
   string | number | ReactNode | ((chunks: ReactNode[]) => ReactNode)
 >;
 
-const pseudo = Object.fromEntries(
-  Object.entries(en).map(([id, text]) => [id, pseudoLocalize(text)]),
-) as Record<MessageId, string>;
-const CATALOGUES: Record<Language, Record<MessageId, string>> = { en, de, 'en-XA': pseudo };
+type Catalogue = Record<MessageId, string>;
+const catalogues: Partial<Record<Language, Catalogue>> = { en };
+const LOADERS: Record<Exclude<Language, 'en'>, () => Promise<Catalogue>> = {
+  de: () => import('./de').then((m) => m.de),
+  'en-XA': () =>
+    Promise.resolve(
+      Object.fromEntries(Object.entries(en).map(([id, text]) => [id, pseudoLocalize(text)])) as Catalogue,
+    ),
+};
+
+function loadCatalogue(language: Language): Promise<Catalogue> {
+  const ready = catalogues[language];
+  if (ready) return Promise.resolve(ready);
+  return LOADERS[language as Exclude<Language, 'en'>]().then((catalogue) => {
+    catalogues[language] = catalogue;
+    return catalogue;
+  });
+}
+
+// A missing id is a type error already; say loudly if one slips through anyway. One function
+// for every render: a new one each time would make IntlProvider build a new intl object.
+const onIntlError: NonNullable<IntlConfig['onError']> = (error) => console.error(`i18n: ${error.message}`);
 
 const LanguageContext = createContext<Language>('en');
 export const useLanguage = () => useContext(LanguageContext);
 
 export function I18nProvider(props: { language: Language; children: ReactNode }) {
+  const [loaded, setLoaded] = useState<Language | null>(null);
+  const wanted = props.language;
+  useEffect(() => {
+    let current = true;
+    void loadCatalogue(wanted)
+      .then(() => {
+        if (current) setLoaded(wanted);
+      })
+      .catch((error: unknown) => console.error(`i18n: no catalogue for ${wanted}: ${String(error)}`));
+    return () => {
+      current = false;
+    };
+  }, [wanted]);
+  const language = catalogues[wanted] ? wanted : loaded;
+  const messages = language ? catalogues[language] : undefined;
+  if (!language || !messages) return null;
   return (
-    <LanguageContext.Provider value={props.language}>
+    <LanguageContext.Provider value={language}>
       <IntlProvider
-        locale={intlLocale(props.language)}
+        locale={intlLocale(language)}
         defaultLocale="en"
-        messages={CATALOGUES[props.language]}
-        // A missing id is a type error already; say loudly if one slips through anyway.
-        onError={(error) => console.error(`i18n: ${error.message}`)}
+        messages={messages}
+        onError={onIntlError}
       >
         {props.children}
       </IntlProvider>
