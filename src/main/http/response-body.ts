@@ -36,6 +36,9 @@ function isTextType(type: string): boolean {
 
 function decode(bytes: Uint8Array, charset: string): string {
   if (charset === 'utf-8' || charset === 'utf8') {
+    // The transport hands over a Buffer: decode it as it is (a new view costs more than the decode
+    // of a small body).
+    if (Buffer.isBuffer(bytes)) return bytes.toString('utf8');
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   }
   try {

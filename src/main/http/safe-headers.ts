@@ -34,7 +34,9 @@ const SAFE_VALUE = /^[\x20-\x7e\t]*$/;
 export function checkRequestHeaders(headers: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!headers) return out;
-  for (const [name, value] of Object.entries(headers)) {
+  // Object.keys, not Object.entries: no [name, value] pair allocated per header, per request.
+  for (const name of Object.keys(headers)) {
+    const value = headers[name] as string;
     const lower = name.toLowerCase();
     if (!TOKEN_NAME.test(name)) {
       throw new AppError('HEADER_NOT_ALLOWED', 'A request header has an invalid name.');
@@ -85,7 +87,8 @@ export { mayNeedRedaction } from '../../shared/redact';
 /** Response headers the UI may show: a fixed list plus X- headers with harmless names, values redacted. */
 export function filterResponseHeaders(headers: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(headers)) {
+  for (const name of Object.keys(headers)) {
+    const raw = headers[name];
     const lower = name.toLowerCase();
     const plain = RESPONSE_ALLOWED.get(lower);
     if (plain === undefined && !(lower.startsWith('x-') && !RESPONSE_SECRET_HINT.test(lower))) continue;

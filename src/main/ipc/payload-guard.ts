@@ -18,9 +18,13 @@ export function findPayloadProblem(
   const maxBytes = limits.maxBytes ?? MAX_IPC_PAYLOAD_BYTES;
   const maxDepth = limits.maxDepth ?? MAX_IPC_PAYLOAD_DEPTH;
   let bytes = 0;
-  const stack: Array<[unknown, number]> = [[payload, 0]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop() as [unknown, number];
+  // Two parallel stacks rather than a [value, depth] pair per node: no allocation per value
+  // (this runs on every invoke, api:request included).
+  const values: unknown[] = [payload];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const value = values.pop();
+    const depth = depths.pop() as number;
     if (depth > maxDepth) return 'too-deep';
     switch (typeof value) {
       case 'string':
@@ -41,7 +45,10 @@ export function findPayloadProblem(
         }
         if (Array.isArray(value)) {
           bytes += 2;
-          for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], depth + 1]);
+          for (let i = value.length - 1; i >= 0; i--) {
+            values.push(value[i]);
+            depths.push(depth + 1);
+          }
           break;
         }
         const proto: unknown = Object.getPrototypeOf(value);
@@ -51,7 +58,8 @@ export function findPayloadProblem(
           if (typeof key !== 'string') return 'not-plain-data';
           if (FORBIDDEN_KEYS.has(key)) return 'forbidden-key';
           bytes += key.length + 3;
-          stack.push([(value as Record<string, unknown>)[key], depth + 1]);
+          values.push((value as Record<string, unknown>)[key]);
+          depths.push(depth + 1);
         }
         break;
       }
