@@ -1,7 +1,8 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { IntlProvider, useIntl, type IntlConfig, type IntlShape } from 'react-intl';
+import { RawIntlProvider, useIntl, type IntlConfig, type IntlShape } from 'react-intl';
 import { intlLocale, PSEUDO_LOCALE, pseudoLocalize, type Language } from '../../../shared/languages';
 import { en, type MessageId } from './en';
+import { createLazyIntl } from './lazy-intl';
 
 /**
  * All screen text goes through here: react-intl (FormatJS) with one catalogue per language
@@ -62,17 +63,31 @@ export function I18nProvider(props: { language: Language; children: ReactNode })
   }, [wanted]);
   const language = catalogues[wanted] ? wanted : loaded;
   const messages = language ? catalogues[language] : undefined;
-  if (!language || !messages) return null;
+  // ICU is loaded on first need, not by the first screen's plain text (lazy-intl.ts); once that
+  // screen is up, the real formatter is made while the browser is idle.
+  const lazy = useMemo(
+    () =>
+      language && messages
+        ? createLazyIntl({
+            locale: intlLocale(language),
+            defaultLocale: 'en',
+            messages,
+            onError: onIntlError,
+          })
+        : undefined,
+    [language, messages],
+  );
+  useEffect(() => {
+    if (!lazy) return;
+    const idle = globalThis.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 1));
+    const cancel = globalThis.cancelIdleCallback ?? clearTimeout;
+    const handle = idle(() => lazy.warm());
+    return () => cancel(handle as never);
+  }, [lazy]);
+  if (!language || !lazy) return null;
   return (
     <LanguageContext.Provider value={language}>
-      <IntlProvider
-        locale={intlLocale(language)}
-        defaultLocale="en"
-        messages={messages}
-        onError={onIntlError}
-      >
-        {props.children}
-      </IntlProvider>
+      <RawIntlProvider value={lazy.intl}>{props.children}</RawIntlProvider>
     </LanguageContext.Provider>
   );
 }
