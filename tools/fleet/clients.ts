@@ -115,36 +115,44 @@ function refreshTokenRequest(seed: FleetClientSeed, tokenEndpoint: string): Prom
   });
 }
 
-export function naiveClient(seed: FleetClientSeed, tokenEndpoint: string): FleetClient {
+/** What a peer model's refresh step tells the client it runs in. */
+interface PeerOutcome {
+  /** A token came, valid for `expiresInS`: the next refresh goes a margin before it expires. */
+  got(expiresInS: number): void;
+  /** The refresh token was refused (invalid_grant): the user must sign in again. */
+  lost(): void;
+  /** Anything else: try again after NAIVE_RETRY_MS. */
+  retryLater(): void;
+}
+
+/**
+ * The state both peer models keep (token expiry, when it came, a lost sign-in, one timer) and the
+ * FleetClient face they show; each model brings only its refresh step.
+ */
+function peerClient(step: (outcome: PeerOutcome) => Promise<void>): FleetClient {
   let expiresAt = 0;
   let tokenAt = 0;
   let lostSignIn = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  const run = () => void step(outcome);
   const later = (ms: number) => {
-    if (!stopped) timer = setTimeout(() => void refresh(), ms);
+    if (!stopped) timer = setTimeout(run, ms);
   };
-  const refresh = async (): Promise<void> => {
-    let response: Response;
-    try {
-      response = await refreshTokenRequest(seed, tokenEndpoint);
-    } catch {
-      later(NAIVE_RETRY_MS);
-      return;
-    }
-    const body = (await response.json().catch(() => ({}))) as { expires_in?: number; error?: string };
-    if (response.ok && typeof body.expires_in === 'number') {
-      expiresAt = Date.now() + body.expires_in * 1000;
+  const outcome: PeerOutcome = {
+    got(expiresInS) {
+      const lifetimeMs = expiresInS * 1000;
+      expiresAt = Date.now() + lifetimeMs;
       tokenAt = Date.now();
-      later(Math.max(NAIVE_RETRY_MS, body.expires_in * 1000 - naiveMargin(body.expires_in * 1000)));
-    } else if (body.error === 'invalid_grant') {
+      later(Math.max(NAIVE_RETRY_MS, lifetimeMs - naiveMargin(lifetimeMs)));
+    },
+    lost() {
       lostSignIn = true;
-    } else {
-      later(NAIVE_RETRY_MS);
-    }
+    },
+    retryLater: () => later(NAIVE_RETRY_MS),
   };
   return {
-    wake: () => void refresh(),
+    wake: run,
     hasValidToken: (now) => expiresAt > now,
     lastTokenAt: () => tokenAt,
     signedOut: () => lostSignIn,
@@ -153,6 +161,21 @@ export function naiveClient(seed: FleetClientSeed, tokenEndpoint: string): Fleet
       clearTimeout(timer);
     },
   };
+}
+
+export function naiveClient(seed: FleetClientSeed, tokenEndpoint: string): FleetClient {
+  return peerClient(async (outcome) => {
+    let response: Response;
+    try {
+      response = await refreshTokenRequest(seed, tokenEndpoint);
+    } catch {
+      return outcome.retryLater();
+    }
+    const body = (await response.json().catch(() => ({}))) as { expires_in?: number; error?: string };
+    if (response.ok && typeof body.expires_in === 'number') outcome.got(body.expires_in);
+    else if (body.error === 'invalid_grant') outcome.lost();
+    else outcome.retryLater();
+  });
 }
 
 /** An error in the shape the SDK's classifiers read (`$metadata.httpStatusCode`, `name`). */
@@ -164,11 +187,6 @@ function sdkError(status: number, code: string | undefined): Error {
 }
 
 export function awsSdkClient(seed: FleetClientSeed, tokenEndpoint: string): FleetClient {
-  let expiresAt = 0;
-  let tokenAt = 0;
-  let lostSignIn = false;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
   // What an SDK client's config resolves to with nothing set: retry mode 'standard' (the
   // default of AWS_RETRY_MODE / retry_mode), max attempts DEFAULT_MAX_ATTEMPTS.
   const config = resolveRetryConfig({ retryMode: async () => DEFAULT_RETRY_MODE });
@@ -185,28 +203,13 @@ export function awsSdkClient(seed: FleetClientSeed, tokenEndpoint: string): Flee
   const send = retryMiddleware(config)(attempt as never, {}) as unknown as (args: {
     input: object;
   }) => Promise<{ output: { expiresIn: number } }>;
-  const later = (ms: number) => {
-    if (!stopped) timer = setTimeout(() => void refresh(), ms);
-  };
-  const refresh = async (): Promise<void> => {
+  return peerClient(async (outcome) => {
     try {
       const { output } = await send({ input: {} });
-      expiresAt = Date.now() + output.expiresIn * 1000;
-      tokenAt = Date.now();
-      later(Math.max(NAIVE_RETRY_MS, output.expiresIn * 1000 - naiveMargin(output.expiresIn * 1000)));
+      outcome.got(output.expiresIn);
     } catch (error) {
-      if ((error as { name?: string }).name === 'invalid_grant') lostSignIn = true;
-      else later(NAIVE_RETRY_MS);
+      if ((error as { name?: string }).name === 'invalid_grant') outcome.lost();
+      else outcome.retryLater();
     }
-  };
-  return {
-    wake: () => void refresh(),
-    hasValidToken: (now) => expiresAt > now,
-    lastTokenAt: () => tokenAt,
-    signedOut: () => lostSignIn,
-    dispose: async () => {
-      stopped = true;
-      clearTimeout(timer);
-    },
-  };
+  });
 }
