@@ -111,6 +111,19 @@ export function PoolAdminScreen(props: { roleName: string | null }) {
     setDetail(result.value);
   };
 
+  /** A button that makes one change to the open user and says `done` once it is made. */
+  const changeButton = (
+    user: AdminPoolUserDetail,
+    what: Change,
+    label: string,
+    done: string,
+    ready = true,
+  ) => (
+    <button type="button" disabled={busy || !ready} onClick={() => void change(user, what, done)}>
+      {label}
+    </button>
+  );
+
   const change = async (user: AdminPoolUserDetail, what: Change, done: string) => {
     setBusy(true);
     setActionError(null);
@@ -304,19 +317,12 @@ export function PoolAdminScreen(props: { roleName: string | null }) {
                 {detail.groups.map((g) => (
                   <li key={g}>
                     <span className="badge">{g}</span>{' '}
-                    <button
-                      type="button"
-                      disabled={busy}
-                      onClick={() =>
-                        void change(
-                          detail,
-                          { op: 'remove-from-group', group: g },
-                          t('poolAdmin.removed', { user: detail.username, group: g }),
-                        )
-                      }
-                    >
-                      {t('poolAdmin.removeFrom', { group: g })}
-                    </button>
+                    {changeButton(
+                      detail,
+                      { op: 'remove-from-group', group: g },
+                      t('poolAdmin.removeFrom', { group: g }),
+                      t('poolAdmin.removed', { user: detail.username, group: g }),
+                    )}
                   </li>
                 ))}
               </ul>
@@ -336,64 +342,35 @@ export function PoolAdminScreen(props: { roleName: string | null }) {
                     </option>
                   ))}
                 </select>
-                <button
-                  type="button"
-                  disabled={busy || groupChoice === ''}
-                  onClick={() =>
-                    void change(
-                      detail,
-                      { op: 'add-to-group', group: groupChoice },
-                      t('poolAdmin.added', { user: detail.username, group: groupChoice }),
-                    )
-                  }
-                >
-                  {t('poolAdmin.add')}
-                </button>
+                {changeButton(
+                  detail,
+                  { op: 'add-to-group', group: groupChoice },
+                  t('poolAdmin.add'),
+                  t('poolAdmin.added', { user: detail.username, group: groupChoice }),
+                  groupChoice !== '',
+                )}
               </div>
             ) : null}
             <div className="actions">
-              {detail.enabled ? (
-                <button
-                  type="button"
-                  disabled={busy}
-                  onClick={() =>
-                    void change(
-                      detail,
-                      { op: 'disable' },
-                      t('poolAdmin.disabledDone', { user: detail.username }),
-                    )
-                  }
-                >
-                  {t('poolAdmin.disable')}
-                </button>
-              ) : (
-                <button
-                  type="button"
-                  disabled={busy}
-                  onClick={() =>
-                    void change(
-                      detail,
-                      { op: 'enable' },
-                      t('poolAdmin.enabledDone', { user: detail.username }),
-                    )
-                  }
-                >
-                  {t('poolAdmin.enable')}
-                </button>
-              )}
-              <button
-                type="button"
-                disabled={busy}
-                onClick={() =>
-                  void change(
+              {detail.enabled
+                ? changeButton(
                     detail,
-                    { op: 'global-sign-out' },
-                    t('poolAdmin.signedOutDone', { user: detail.username }),
+                    { op: 'disable' },
+                    t('poolAdmin.disable'),
+                    t('poolAdmin.disabledDone', { user: detail.username }),
                   )
-                }
-              >
-                {t('poolAdmin.globalSignOut', { user: detail.username })}
-              </button>
+                : changeButton(
+                    detail,
+                    { op: 'enable' },
+                    t('poolAdmin.enable'),
+                    t('poolAdmin.enabledDone', { user: detail.username }),
+                  )}
+              {changeButton(
+                detail,
+                { op: 'global-sign-out' },
+                t('poolAdmin.globalSignOut', { user: detail.username }),
+                t('poolAdmin.signedOutDone', { user: detail.username }),
+              )}
               <button type="button" onClick={() => setDetail(null)}>
                 {t('common.close')}
               </button>
