@@ -5,18 +5,13 @@ import * as oidc from 'openid-client';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessTokenSource } from '../../src/main/auth/access-token-source';
-import { createApiClient } from '../../src/main/http/api-client';
-import { registerInvokeHandlers } from '../../src/main/ipc/handle';
-import { createHandlers } from '../../src/main/ipc/handlers';
-import { createInProcessRegistrar } from '../../src/main/ipc/in-process-registrar';
-import { createSenderCheck, type IpcSender } from '../../src/main/ipc/senders';
+import { apiRequestPipeline } from './support/api-pipeline';
 import { AppError } from '../../src/shared/errors';
 import type { IpcResult } from '../../src/shared/ipc-contract';
 import { startDemoApi, type RunningDemoApi } from '../../tools/demo-api';
 import { startUserPool, type RunningUserPool } from '../../tools/user-pool';
 import { launchBrowser } from '../../tools/support/browser';
 import { signInWithBrowser } from '../../tools/support/pool-sign-in';
-import { RecordingProfiles, RecordingSession } from '../ipc/controllers';
 import { startHarness, type Harness } from '../auth/support/harness';
 import { freePort } from '../../tools/support/ports';
 
@@ -26,8 +21,6 @@ import { freePort } from '../../tools/support/ports';
  */
 const CLIENT = 'ipctestdesktopclient00001';
 const SCOPES = ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin'];
-const APP_URL = 'file:///app/out/renderer/index.html';
-const SENDER: IpcSender = { id: 1, mainFrameUrl: APP_URL, senderFrame: { url: APP_URL, isMainFrame: true } };
 
 /** A small real token source: the pool's tokens, refreshed with openid-client's refresh grant. */
 class PoolTokenSource implements AccessTokenSource {
@@ -82,28 +75,8 @@ describe('api:request against the demo API with tokens from the local user pool'
     return new PoolTokenSource(config, tokens.access_token, tokens.refresh_token);
   };
 
-  const pipeline = (tokens: AccessTokenSource, baseUrl: string) => {
-    const registrar = createInProcessRegistrar();
-    registerInvokeHandlers(
-      {
-        registrar,
-        senderCheck: createSenderCheck({ appUrls: [APP_URL], isAppWebContents: (id) => id === 1 }),
-      },
-      createHandlers({
-        session: new RecordingSession(),
-        profiles: new RecordingProfiles(),
-        api: createApiClient({ apis: () => [{ name: 'demo', baseUrl }], tokens }),
-      }).invoke,
-    );
-    let seq = 0;
-    return (request: Record<string, unknown>) =>
-      registrar.invoke('api:request', SENDER, {
-        requestId: `i${++seq}`,
-        api: 'demo',
-        method: 'GET',
-        ...request,
-      });
-  };
+  const pipeline = (tokens: AccessTokenSource, baseUrl: string) =>
+    apiRequestPipeline({ tokens, api: { name: 'demo', baseUrl } });
 
   const refreshGrants = () => pool.counters.tokenRequests['refresh_token'] ?? 0;
 
@@ -275,29 +248,15 @@ describe('a token-bearing failure at the pool, through the real session and IPC 
       await session.start();
       const access = await session.getAccessToken();
       secrets.add(access);
-      const registrar = createInProcessRegistrar();
-      registerInvokeHandlers(
-        {
-          registrar,
-          senderCheck: createSenderCheck({ appUrls: [APP_URL], isAppWebContents: (id) => id === 1 }),
-          log: (line) => logs.push(line),
-        },
-        createHandlers({
-          session,
-          profiles: new RecordingProfiles(),
-          api: createApiClient({ apis: () => [{ name: 'demo', baseUrl: stranger.url }], tokens: session }),
-        }).invoke,
-      );
+      const send = apiRequestPipeline({
+        tokens: session,
+        session,
+        api: { name: 'demo', baseUrl: stranger.url },
+        log: (line) => logs.push(line),
+      });
       h.pool.injectTokenFaults(fault(access));
       const before = h.tokenRequests('refresh_token');
-      results.push(
-        await registrar.invoke('api:request', SENDER, {
-          requestId: `leak${i}`,
-          api: 'demo',
-          method: 'GET',
-          path: '/me',
-        }),
-      );
+      results.push(await send({ path: '/me' }));
       // The fault really was met by a refresh the session made (not answered from a cache).
       expect(h.tokenRequests('refresh_token') - before, `fault ${i}`).toBe(1);
       await session.dispose();

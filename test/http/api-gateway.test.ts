@@ -16,24 +16,17 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { AccessTokenSource } from '../../src/main/auth/access-token-source';
-import { createApiClient } from '../../src/main/http/api-client';
+import { apiRequestPipeline } from './support/api-pipeline';
 import type { ApiDefinition } from '../../src/main/http/api-origins';
-import { registerInvokeHandlers } from '../../src/main/ipc/handle';
-import { createHandlers } from '../../src/main/ipc/handlers';
-import { createInProcessRegistrar } from '../../src/main/ipc/in-process-registrar';
-import { createSenderCheck, type IpcSender } from '../../src/main/ipc/senders';
 import { startDemoApi, type RunningDemoApi } from '../../tools/demo-api';
 import { startUserPool, type RunningUserPool } from '../../tools/user-pool';
 import { launchBrowser } from '../../tools/support/browser';
 import { signInWithBrowser } from '../../tools/support/pool-sign-in';
-import { RecordingProfiles, RecordingSession } from '../ipc/controllers';
 import { freePort } from '../../tools/support/ports';
 
 const CLIENT = 'gatewaytestclient00000001';
 const SHORT_ID_CLIENT = 'gatewayshortidclient00001';
 const SCOPES = ['openid', 'email', 'profile'];
-const APP_URL = 'file:///app/out/renderer/index.html';
-const SENDER: IpcSender = { id: 1, mainFrameUrl: APP_URL, senderFrame: { url: APP_URL, isMainFrame: true } };
 
 /** Real pool tokens, both kinds, refreshed with openid-client's refresh grant. */
 class PoolTokens implements AccessTokenSource {
@@ -94,28 +87,7 @@ describe('API Gateway tokens: apis[].token and the demo API gateway mode', { tim
     return new PoolTokens(configs.get(clientId)!, tokens.access_token, tokens.id_token, tokens.refresh_token);
   };
 
-  const pipeline = (tokens: AccessTokenSource, api: ApiDefinition) => {
-    const registrar = createInProcessRegistrar();
-    registerInvokeHandlers(
-      {
-        registrar,
-        senderCheck: createSenderCheck({ appUrls: [APP_URL], isAppWebContents: (id) => id === 1 }),
-      },
-      createHandlers({
-        session: new RecordingSession(),
-        profiles: new RecordingProfiles(),
-        api: createApiClient({ apis: () => [api], tokens }),
-      }).invoke,
-    );
-    let seq = 0;
-    return (request: Record<string, unknown>) =>
-      registrar.invoke('api:request', SENDER, {
-        requestId: `g${++seq}`,
-        api: api.name,
-        method: 'GET',
-        ...request,
-      });
-  };
+  const pipeline = (tokens: AccessTokenSource, api: ApiDefinition) => apiRequestPipeline({ tokens, api });
   const refreshGrants = () => pool.counters.tokenRequests['refresh_token'] ?? 0;
 
   beforeAll(async () => {

@@ -169,6 +169,17 @@ describe('codesign probe (real spawn, stand-in codesign)', () => {
 });
 
 describe('updates on macOS need a signed build', () => {
+  /** The settings a packaged macOS build with a feed decides, its signature read by `probeSignature`. */
+  const macSettings = (probeSignature: () => Promise<CodeSignature>) =>
+    decideUpdateSettings({
+      policy: NO_POLICY,
+      feedUrl: FEED,
+      packaged: true,
+      platform: 'darwin',
+      probeSignature,
+    });
+  /** The real probe, against a stand-in codesign at `codesignPath`. */
+  const probeAt = (codesignPath: string) => () => probeCodeSignature({ bundlePath: BUNDLE, codesignPath });
   const manualTimers = () => {
     const due: Array<() => void> = [];
     return {
@@ -183,13 +194,7 @@ describe('updates on macOS need a signed build', () => {
 
   it('an ad-hoc build does not check, download or apply; the state and one log line say why', async () => {
     const cs = standInCodesign({ stderr: fixture('adhoc') });
-    const settings = await decideUpdateSettings({
-      policy: NO_POLICY,
-      feedUrl: FEED,
-      packaged: true,
-      platform: 'darwin',
-      probeSignature: () => probeCodeSignature({ bundlePath: BUNDLE, codesignPath: cs.exe }),
-    });
+    const settings = await macSettings(probeAt(cs.exe));
     const { port, calls } = recordingPort();
     const lines: string[] = [];
     const clock = manualTimers();
@@ -225,27 +230,14 @@ describe('updates on macOS need a signed build', () => {
       ['apple-development', 'is signed, but not with a Developer ID'],
     ] as const) {
       const cs = standInCodesign({ stderr: fixture(name), code: name === 'unsigned' ? 1 : 0 });
-      const settings = await decideUpdateSettings({
-        policy: NO_POLICY,
-        feedUrl: FEED,
-        packaged: true,
-        platform: 'darwin',
-        probeSignature: () => probeCodeSignature({ bundlePath: BUNDLE, codesignPath: cs.exe }),
-      });
+      const settings = await macSettings(probeAt(cs.exe));
       expect(settings).toMatchObject({ enabled: false, code: 'UPDATES_NEED_SIGNED_BUILD' });
       expect('message' in settings && settings.message).toContain(`This copy of the app ${why},`);
     }
   });
 
   it('a signature that cannot be verified keeps updates off with its own code', async () => {
-    const settings = await decideUpdateSettings({
-      policy: NO_POLICY,
-      feedUrl: FEED,
-      packaged: true,
-      platform: 'darwin',
-      probeSignature: () =>
-        probeCodeSignature({ bundlePath: BUNDLE, codesignPath: path.join(dir, 'missing') }),
-    });
+    const settings = await macSettings(probeAt(path.join(dir, 'missing')));
     expect(settings).toEqual({
       enabled: false,
       feedUrl: FEED,
@@ -254,25 +246,13 @@ describe('updates on macOS need a signed build', () => {
       message:
         'The app could not verify its own code signature (codesign could not be started), so it does not apply updates. Install a signed release to get updates.',
     });
-    const thrown = await decideUpdateSettings({
-      policy: NO_POLICY,
-      feedUrl: FEED,
-      packaged: true,
-      platform: 'darwin',
-      probeSignature: () => Promise.reject(new Error('boom')),
-    });
+    const thrown = await macSettings(() => Promise.reject(new Error('boom')));
     expect(thrown).toMatchObject({ enabled: false, code: 'UPDATES_SIGNATURE_UNVERIFIED' });
   });
 
   it('a Developer ID build checks, downloads and waits for the click as before', async () => {
     const cs = standInCodesign({ stderr: fixture('developer-id') });
-    const settings = await decideUpdateSettings({
-      policy: NO_POLICY,
-      feedUrl: FEED,
-      packaged: true,
-      platform: 'darwin',
-      probeSignature: () => probeCodeSignature({ bundlePath: BUNDLE, codesignPath: cs.exe }),
-    });
+    const settings = await macSettings(probeAt(cs.exe));
     expect(settings).toEqual({ enabled: true, feedUrl: FEED, reason: 'on' });
     const { port, calls } = recordingPort();
     const lines: string[] = [];

@@ -1,10 +1,10 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { startUserPool, type RunningUserPool } from '../../tools/user-pool';
 import type { CallbackServer } from './support/callback-server';
-import { startPoolWorld, type PoolWorld } from './support/pool-world';
+import { usePoolWorld } from './support/pool-world';
 import { authorizeUrl, exchangeCode, get, httpSignIn, pkcePair } from './support/http-sign-in';
 import { submitLogin, TEST_CLIENT_ID } from './support/pool-fixtures';
 
@@ -12,15 +12,10 @@ describe('/oauth2/authorize and the Hosted UI login page', () => {
   let pool: RunningUserPool;
   let callbacks: CallbackServer;
   let browser: Browser;
-  let world: PoolWorld | undefined;
-
-  beforeAll(async () => {
-    world = await startPoolWorld({ browser: true });
+  usePoolWorld({ browser: true }, (world) => {
     ({ pool, callbacks } = world);
     browser = world.browser!;
   });
-
-  afterAll(() => world?.close());
 
   const validParams = () => {
     const { challenge } = pkcePair();

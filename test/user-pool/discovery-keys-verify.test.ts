@@ -1,9 +1,9 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { startUserPool, type RunningUserPool } from '../../tools/user-pool';
 import { startCallbackServer, type CallbackServer } from './support/callback-server';
-import { startPoolWorld, type PoolWorld } from './support/pool-world';
+import { carolSignIn, usePoolWorld } from './support/pool-world';
 import { signInForTokens } from './support/http-sign-in';
 import { localVerifiers } from './support/verifiers';
 import { ROTATING_CLIENT_ID, testPoolDefinition, TEST_CLIENT_ID } from './support/pool-fixtures';
@@ -11,21 +11,9 @@ import { ROTATING_CLIENT_ID, testPoolDefinition, TEST_CLIENT_ID } from './suppor
 describe('discovery, JWKS and offline verification with aws-jwt-verify', () => {
   let pool: RunningUserPool;
   let callbacks: CallbackServer;
-  let world: PoolWorld | undefined;
+  usePoolWorld({}, (world) => ({ pool, callbacks } = world));
 
-  beforeAll(async () => {
-    world = await startPoolWorld();
-    ({ pool, callbacks } = world);
-  });
-
-  afterAll(() => world?.close());
-
-  const carol = () => ({
-    clientId: TEST_CLIENT_ID,
-    redirectUri: callbacks.callbackUrl,
-    username: 'carol',
-    password: 'Carol-test-1!',
-  });
+  const carol = () => carolSignIn(callbacks);
 
   it('lays out URLs like Cognito: issuer = domain + /<userPoolId>, endpoints on the domain', () => {
     expect(pool.issuer).toBe(`${pool.domain}/eu-west-1_TestPool9`);

@@ -1,10 +1,10 @@
 import { decodeJwt } from 'jose';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { startUserPool, type RunningUserPool } from '../../tools/user-pool';
 import { startCallbackServer, type CallbackServer } from './support/callback-server';
-import { startPoolWorld, type PoolWorld } from './support/pool-world';
+import { carolSignIn, usePoolWorld } from './support/pool-world';
 import { authorizeUrl, get, pkcePair, signInForTokens, tokenRequest } from './support/http-sign-in';
 import { localVerifiers } from './support/verifiers';
 import {
@@ -20,22 +20,12 @@ describe('/oauth2/revoke, /oauth2/userInfo and /logout', () => {
   let pool: RunningUserPool;
   let callbacks: CallbackServer;
   let browser: Browser;
-  let world: PoolWorld | undefined;
-
-  beforeAll(async () => {
-    world = await startPoolWorld({ browser: true });
+  usePoolWorld({ browser: true }, (world) => {
     ({ pool, callbacks } = world);
     browser = world.browser!;
   });
 
-  afterAll(() => world?.close());
-
-  const carol = (clientId = TEST_CLIENT_ID) => ({
-    clientId,
-    redirectUri: callbacks.callbackUrl,
-    username: 'carol',
-    password: 'Carol-test-1!',
-  });
+  const carol = (clientId = TEST_CLIENT_ID) => carolSignIn(callbacks, clientId);
 
   async function revoke(params: Record<string, string>, headers: Record<string, string> = {}) {
     const res = await fetch(`${pool.domain}/oauth2/revoke`, {

@@ -1,10 +1,10 @@
 import { connect } from 'node:net';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { startUserPool, type RunningUserPool } from '../../tools/user-pool';
 import { startCallbackServer, type CallbackServer } from './support/callback-server';
-import { startPoolWorld, type PoolWorld } from './support/pool-world';
+import { carolSignIn, usePoolWorld } from './support/pool-world';
 import { exchangeCode, httpSignIn, tokenRequest } from './support/http-sign-in';
 import { testPoolDefinition, TEST_CLIENT_ID } from './support/pool-fixtures';
 
@@ -33,21 +33,9 @@ async function raw(port: number, request: string): Promise<string> {
 describe('robustness and fault injection', () => {
   let pool: RunningUserPool;
   let callbacks: CallbackServer;
-  let world: PoolWorld | undefined;
+  usePoolWorld({}, (world) => ({ pool, callbacks } = world));
 
-  beforeAll(async () => {
-    world = await startPoolWorld();
-    ({ pool, callbacks } = world);
-  });
-
-  afterAll(() => world?.close());
-
-  const carol = () => ({
-    clientId: TEST_CLIENT_ID,
-    redirectUri: callbacks.callbackUrl,
-    username: 'carol',
-    password: 'Carol-test-1!',
-  });
+  const carol = () => carolSignIn(callbacks);
 
   async function stillServing(): Promise<void> {
     const res = await fetch(`${pool.issuer}/.well-known/openid-configuration`);

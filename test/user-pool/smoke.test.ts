@@ -1,25 +1,20 @@
 import * as client from 'openid-client';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { RunningUserPool } from '../../tools/user-pool';
 import type { CallbackServer } from './support/callback-server';
-import { startPoolWorld, type PoolWorld } from './support/pool-world';
+import { usePoolWorld } from './support/pool-world';
 import { submitLogin, TEST_CLIENT_ID } from './support/pool-fixtures';
 
 describe('local user pool smoke: full sign-in with openid-client and Chromium', () => {
   let pool: RunningUserPool;
   let callbacks: CallbackServer;
   let browser: Browser;
-  let world: PoolWorld | undefined;
-
-  beforeAll(async () => {
-    world = await startPoolWorld({ browser: true });
+  usePoolWorld({ browser: true }, (world) => {
     ({ pool, callbacks } = world);
     browser = world.browser!;
   });
-
-  afterAll(() => world?.close());
 
   it('signs in, refreshes, reads userInfo and revokes', async () => {
     const config = await client.discovery(new URL(pool.issuer), TEST_CLIENT_ID, undefined, client.None(), {

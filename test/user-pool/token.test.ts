@@ -1,9 +1,9 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { startUserPool, type RunningUserPool } from '../../tools/user-pool';
 import { startCallbackServer, type CallbackServer } from './support/callback-server';
-import { startPoolWorld, type PoolWorld } from './support/pool-world';
+import { carolSignIn, usePoolWorld } from './support/pool-world';
 import { exchangeCode, httpSignIn, signInForTokens, tokenRequest } from './support/http-sign-in';
 import {
   ROTATING_CLIENT_ID,
@@ -16,25 +16,13 @@ import {
 describe('/oauth2/token', () => {
   let pool: RunningUserPool;
   let callbacks: CallbackServer;
-  let world: PoolWorld | undefined;
-
-  beforeAll(async () => {
-    world = await startPoolWorld();
-    ({ pool, callbacks } = world);
-  });
-
-  afterAll(() => world?.close());
+  usePoolWorld({}, (world) => ({ pool, callbacks } = world));
 
   afterEach(() => {
     vi.useRealTimers();
   });
 
-  const carol = () => ({
-    clientId: TEST_CLIENT_ID,
-    redirectUri: callbacks.callbackUrl,
-    username: 'carol',
-    password: 'Carol-test-1!',
-  });
+  const carol = () => carolSignIn(callbacks);
 
   it('answers the code grant in Cognito shape, with Access-Control-Allow-Origin: *', async () => {
     const signIn = await httpSignIn(pool, carol());

@@ -1,8 +1,9 @@
 import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { startUserPool, type RunningUserPool } from '../../../tools/user-pool';
 import { launchBrowser } from '../../../tools/support/browser';
 import { startCallbackServer, type CallbackServer } from './callback-server';
-import { testPoolDefinition } from './pool-fixtures';
+import { TEST_CLIENT_ID, testPoolDefinition } from './pool-fixtures';
 
 /** What a user-pool test file runs against: the test pool, its redirect target, optionally Chromium. */
 export interface PoolWorld {
@@ -32,4 +33,22 @@ export async function startPoolWorld(options: { browser?: boolean } = {}): Promi
     await close();
     throw err;
   }
+}
+
+/**
+ * A test file's pool world: started before its tests, closed after them. `onStart` hands the
+ * world to the file (which keeps `pool`, `callbacks` and `browser` under its own short names).
+ */
+export function usePoolWorld(options: { browser?: boolean }, onStart: (world: PoolWorld) => void): void {
+  let world: PoolWorld | undefined;
+  beforeAll(async () => {
+    world = await startPoolWorld(options);
+    onStart(world);
+  });
+  afterAll(() => world?.close());
+}
+
+/** carol of the test pool (pool-fixtures.ts) signing in with `clientId`, redirected to `callbacks`. */
+export function carolSignIn(callbacks: CallbackServer, clientId = TEST_CLIENT_ID) {
+  return { clientId, redirectUri: callbacks.callbackUrl, username: 'carol', password: 'Carol-test-1!' };
 }
